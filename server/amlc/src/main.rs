@@ -1,0 +1,46 @@
+//! The `amlc` binary: wires the spec core, the language server, the Azure client and the emulator
+//! behind one command line. Each subcommand lives in its own module and owns its arguments.
+
+mod cmd_check;
+mod cmd_compute;
+mod cmd_emulator;
+mod cmd_lsp;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "amlc", version, about = "Azure ML compute: check specs, serve an editor, manage compute")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check compute spec YAML files and report problems like a compiler.
+    Check(cmd_check::CheckArgs),
+    /// Run the language server on stdio.
+    Lsp(cmd_lsp::LspArgs),
+    /// Create, start, stop and inspect compute in an Azure ML workspace.
+    Compute(cmd_compute::ComputeArgs),
+    /// Serve a local emulator of the Azure ML compute REST API.
+    Emulator(cmd_emulator::EmulatorArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap exits 2 on usage errors, which is the contract of every subcommand.
+            error.exit();
+        }
+    };
+    match cli.command {
+        Command::Check(args) => cmd_check::run(args),
+        Command::Lsp(args) => cmd_lsp::run(args),
+        Command::Compute(args) => cmd_compute::run(args),
+        Command::Emulator(args) => cmd_emulator::run(args),
+    }
+}
