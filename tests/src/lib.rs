@@ -10,9 +10,8 @@ pub fn workspace_root() -> PathBuf {
 
 /// The path of the `amlc` binary that Cargo built for this test run.
 pub fn amlc_bin() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
     let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
     target.join(profile).join(format!("amlc{}", std::env::consts::EXE_SUFFIX))
 }
