@@ -87,15 +87,15 @@ test('every command in a menu is declared, and item commands stay out of the pal
     for (const e of entries) assert.ok(titles.has(e.command), `${menu}: ${e.command} is not declared`);
   }
   for (const e of manifest.contributes.menus['view/item/context']) {
-    if (e.command.startsWith('amlc.compute.')) assert.equal(palette.get(e.command), 'false', e.command);
+    if (e.command.startsWith('amlc.tree.')) assert.equal(palette.get(e.command), 'false', e.command);
   }
 });
 
 test('the spec commands show on YAML files in the explorer and the editor title', () => {
   const explorer = manifest.contributes.menus['explorer/context'];
   const visible = (ext: string) => explorer.filter((m) => evaluateWhen(m.when, { resourceExtname: ext })).map((m) => m.command);
-  assert.deepEqual(visible('.yml'), ['amlc.compute.createFromSpec', 'amlc.compute.attachFromSpec']);
-  assert.deepEqual(visible('.YAML'), ['amlc.compute.createFromSpec', 'amlc.compute.attachFromSpec']);
+  assert.deepEqual(visible('.yml'), ['amlc.spec.create', 'amlc.spec.attach']);
+  assert.deepEqual(visible('.YAML'), ['amlc.spec.create', 'amlc.spec.attach']);
   assert.deepEqual(visible('.json'), []);
   const title = manifest.contributes.menus['editor/title'];
   assert.equal(title.filter((m) => evaluateWhen(m.when, { resourceLangId: 'yaml', 'amlc.serverRunning': true })).length, 2);
