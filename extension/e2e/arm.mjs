@@ -3,25 +3,26 @@
 
 const API = '2025-12-01';
 
-/** The seeded workspace: AMLC_E2E_WORKSPACE=sub/rg/ws, else the first workspace the emulator lists. */
+/** The emulator's default subscription (its `--workspace` default); AMLC_E2E_SUBSCRIPTION overrides it. */
+const DEFAULT_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+
+/** The seeded workspace: AMLC_E2E_WORKSPACE=sub/rg/ws, else the first workspace the emulator lists in the subscription. */
 export async function discoverWorkspace(base) {
   const env = process.env.AMLC_E2E_WORKSPACE;
   if (env) {
     const [subscriptionId, resourceGroup, workspaceName] = env.split('/');
     return { subscriptionId, resourceGroup, workspaceName };
   }
-  const subs = await getJson(`${base}/subscriptions?api-version=2022-12-01`).catch(() => null);
-  for (const s of subs?.value ?? []) {
-    const subscriptionId = s.subscriptionId ?? String(s.id ?? '').split('/')[2];
-    const wss = await getJson(
-      `${base}/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces?api-version=${API}`,
-    ).catch(() => null);
-    for (const w of wss?.value ?? []) {
-      const parts = String(w.id ?? '').split('/');
-      return { subscriptionId, resourceGroup: parts[4], workspaceName: w.name ?? parts[8] };
-    }
+  const subscriptionId = process.env.AMLC_E2E_SUBSCRIPTION ?? DEFAULT_SUBSCRIPTION;
+  const wss = await getJson(
+    `${base}/subscriptions/${subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces?api-version=${API}`,
+  );
+  for (const w of wss.value ?? []) {
+    // /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{name}
+    const parts = String(w.id ?? '').split('/');
+    if (parts.length >= 9) return { subscriptionId, resourceGroup: parts[4], workspaceName: w.name ?? parts[8] };
   }
-  return null;
+  throw new Error(`the emulator lists no workspace in subscription ${subscriptionId}`);
 }
 
 async function getJson(url) {

@@ -5,11 +5,9 @@ import * as vscode from 'vscode';
 
 import type { ListComputesResult, WorkspaceInfo } from './lsp_ext';
 import { buildTree, findCompute, type ComputeNode, type TreeModel, type TreeNode } from './model';
+import { FAST_POLL_MS, nextPollDelay, startWatch, type Watch } from './poll';
 import type { ServerManager } from './server';
 
-const FAST_POLL_MS = 2000;
-const SLOW_POLL_MS = 5000;
-const MAX_WATCH_MS = 15 * 60 * 1000;
 
 export type ViewState = 'loading' | 'noWorkspace' | 'ready' | 'serverDown';
 
@@ -21,8 +19,7 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private view: vscode.TreeView<TreeNode> | undefined;
   private readonly status: vscode.StatusBarItem;
   private timer: NodeJS.Timeout | undefined;
-  private watchUntil = 0;
-  private watchStarted = 0;
+  private watching: Watch | undefined;
   private inflight: Promise<void> | undefined;
   private again = false;
 
@@ -105,25 +102,19 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   /** Polls fast for a while after an action (the state may not have moved yet), then while anything is transient. */
   watch(): void {
-    const now = Date.now();
-    this.watchStarted = now;
-    this.watchUntil = now + MAX_WATCH_MS;
+    this.watching = startWatch(Date.now());
     this.schedule(FAST_POLL_MS);
   }
 
   private schedule(delay?: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const now = Date.now();
-    const watching = now < this.watchUntil;
-    // Right after an action keep polling even if nothing looks busy yet; after that only while something is transient.
-    const fresh = watching && now - this.watchStarted < 10_000;
-    if (!fresh && !this.model.busy) {
-      this.watchUntil = 0;
+    const next = nextPollDelay(Date.now(), this.watching, this.model.busy);
+    if (next === undefined) {
+      this.watching = undefined;
       return;
     }
-    const ms = delay ?? (watching ? FAST_POLL_MS : SLOW_POLL_MS);
-    this.timer = setTimeout(() => void this.refresh(), ms);
+    this.timer = setTimeout(() => void this.refresh(), delay ?? next);
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
