@@ -132,7 +132,7 @@ export class ServerManager implements vscode.Disposable {
     this.binary = bin;
     if (!bin) {
       const setting = vscode.workspace.getConfiguration('amlc').get<string>('server.path');
-      this.log(`no amlc binary found (setting: ${setting || 'unset'}, bundled, PATH)`);
+      this.log(setting ? `no amlc binary found at ${setting} (amlc.server.path)` : 'no amlc binary found (bundled server/amlc, then PATH)');
       this.stateChanged.fire(false);
       await this.showError(
         setting

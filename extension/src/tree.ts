@@ -46,8 +46,11 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     void vscode.commands.executeCommand('setContext', 'amlc.state', state);
   }
 
-  private updateStatus(ws: WorkspaceInfo | null): void {
-    if (ws) {
+  private updateStatus(ws: WorkspaceInfo | null, serverDown = false): void {
+    if (serverDown) {
+      this.status.text = '$(azure) Azure ML: server not running';
+      this.status.tooltip = 'The amlc language server is not running; see the "Azure ML Compute (amlc)" output';
+    } else if (ws) {
       this.status.text = `$(azure) ${ws.workspaceName}`;
       this.status.tooltip = `Azure ML workspace ${ws.workspaceName} (${ws.resourceGroup})${ws.armEndpoint ? `\n${ws.armEndpoint}` : ''}\nClick to select another workspace`;
     } else {
@@ -78,7 +81,7 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       this.model = { roots: [], busy: false };
       this.setState('serverDown');
       if (this.view) this.view.message = undefined;
-      this.updateStatus(null);
+      this.updateStatus(null, true);
       this.emitter.fire(undefined);
       return;
     }
