@@ -133,7 +133,6 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     if (node.kind !== 'group') item.tooltip = node.tooltip;
     if (node.kind === 'compute') {
       item.accessibilityInformation = { label: node.accessibilityLabel };
-      item.command = { command: 'amlc.tree.show', title: 'Show Details', arguments: [node] };
     }
     return item;
   }
