@@ -40,7 +40,7 @@ mkdir -p "$AMLC_E2E_ARTIFACTS" "$AMLC_E2E_RUN/exts"
 log "e2e: packaging the extension with the server bundled"
 node scripts/build.mjs --production
 AMLC_BIN=$AMLC_BIN bash scripts/bundle-server.sh
-npx vsce package --target linux-x64 --allow-missing-repository --skip-license --out "$AMLC_E2E_RUN/amlc.vsix" >&2
+PATH="$N24/bin:$PATH" npx vsce package --target linux-x64 --allow-missing-repository --skip-license --out "$AMLC_E2E_RUN/amlc.vsix" >&2
 
 log "e2e: installing it into code-server ($AMLC_E2E_RUN)"
 XDG_DATA_HOME=$AMLC_E2E_RUN/xdg/data XDG_CONFIG_HOME=$AMLC_E2E_RUN/xdg/config XDG_CACHE_HOME=$AMLC_E2E_RUN/xdg/cache \
