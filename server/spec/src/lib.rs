@@ -53,3 +53,20 @@ pub fn analyze(text: &str) -> Analysis {
     let _ = text;
     Analysis::default()
 }
+
+/// Whether a YAML text declares itself a compute spec: a compute `$schema` (also through the
+/// `# yaml-language-server: $schema=` modeline) or a top-level `type:` naming a compute type.
+/// Cheap on purpose: `amlc check` calls it on every YAML file of a tree it walks.
+pub fn looks_like_compute_spec(text: &str) -> bool {
+    const TYPES: [&str; 5] = ["computeinstance", "amlcompute", "kubernetes", "virtualmachine", "synapsespark"];
+    text.lines().any(|line| {
+        let lower = line.to_ascii_lowercase();
+        if lower.contains("$schema") && lower.contains("compute") {
+            return true;
+        }
+        lower.strip_prefix("type:").is_some_and(|rest| {
+            let value = rest.split('#').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+            TYPES.contains(&value)
+        })
+    })
+}

@@ -1,0 +1,70 @@
+//! The pieces of `amlc check`: finding inputs, checking one file, rendering the results.
+
+pub mod inputs;
+pub mod render;
+
+use amlc_spec::{Diagnostic, LineIndex, Severity, TextRange};
+
+/// Codes `amlc check` raises itself, before the spec core sees any text. Documented in docs/diagnostics.md.
+pub const CODE_NOT_UTF8: &str = "AMLC901";
+pub const CODE_UNREADABLE: &str = "AMLC902";
+
+/// One input: a name to report and the bytes read (or why they could not be read).
+pub struct Input {
+    pub name: String,
+    pub bytes: Result<Vec<u8>, String>,
+}
+
+/// One checked file: its text (for source lines and positions) and what the core said about it.
+pub struct FileReport {
+    pub name: String,
+    pub text: String,
+    pub index: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    pub fn check(input: Input) -> FileReport {
+        let (text, diagnostics) = match input.bytes {
+            Err(reason) => {
+                (String::new(), vec![file_error(CODE_UNREADABLE, format!("cannot read this file: {reason}"), 0)])
+            }
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(mut text) => {
+                    // Editors do not count a byte-order mark in positions; neither do we.
+                    if text.starts_with('\u{feff}') {
+                        text.drain(..'\u{feff}'.len_utf8());
+                    }
+                    let diagnostics = amlc_spec::analyze(&text).diagnostics;
+                    (text, diagnostics)
+                }
+                Err(error) => {
+                    let at = error.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                    let message = format!(
+                        "this file is not valid UTF-8 (first bad byte at offset {at}); save it as UTF-8 and check again"
+                    );
+                    (text, vec![file_error(CODE_NOT_UTF8, message, at)])
+                }
+            },
+        };
+        let index = LineIndex::new(&text);
+        FileReport { name: input.name, text, index, diagnostics }
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+fn file_error(code: &'static str, message: String, at: usize) -> Diagnostic {
+    let at = u32::try_from(at).unwrap_or(u32::MAX);
+    Diagnostic {
+        code,
+        severity: Severity::Error,
+        message,
+        range: TextRange::empty(at),
+        tags: Vec::new(),
+        fixes: Vec::new(),
+    }
+}
