@@ -22,7 +22,7 @@ fn errors_in(file: &Value) -> usize {
 }
 
 #[test]
-#[ignore = "enabled when the spec engine lands on main"]
+#[ignore = "enabled when the spec rules land on main"]
 fn examples_good_specs_have_no_errors_and_bad_ones_do() {
     let root = workspace_root();
     let output = check(&["--format", "json", "examples"], &root);
@@ -62,7 +62,7 @@ fn a_file_that_is_not_utf8_is_an_error_for_that_file_only() {
     let files = json_lines(&output);
     assert_eq!(files.len(), 1);
     let diagnostic = &files[0]["diagnostics"][0];
-    assert_eq!(diagnostic["code"], "AMLC901");
+    assert_eq!(diagnostic["code"], "AMLC010");
     assert_eq!(diagnostic["range"]["start"]["line"], 1);
     assert_eq!(diagnostic["range"]["start"]["column"], 6);
     assert_eq!(output.status.code(), Some(1));
@@ -95,7 +95,6 @@ fn stdin_is_read_with_the_name_given() {
 }
 
 #[test]
-#[ignore = "enabled when the spec engine lands on main"]
 fn sarif_output_is_a_valid_sarif_log_with_one_based_regions() {
     let root = workspace_root();
     let output = check(&["--format", "sarif", "examples/bad"], &root);

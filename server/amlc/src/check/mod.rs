@@ -5,9 +5,8 @@ pub mod render;
 
 use amlc_spec::{Diagnostic, LineIndex, Severity, TextRange};
 
-/// Codes `amlc check` raises itself, before the spec core sees any text. Documented in docs/diagnostics.md.
-pub const CODE_NOT_UTF8: &str = "AMLC901";
-pub const CODE_UNREADABLE: &str = "AMLC902";
+/// The code `amlc check` raises itself when a file cannot be read at all. Documented in docs/diagnostics.md.
+pub const CODE_UNREADABLE: &str = "AMLC099";
 
 /// One input: a name to report and the bytes read (or why they could not be read).
 pub struct Input {
@@ -29,24 +28,12 @@ impl FileReport {
             Err(reason) => {
                 (String::new(), vec![file_error(CODE_UNREADABLE, format!("cannot read this file: {reason}"), 0)])
             }
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(mut text) => {
-                    // Editors do not count a byte-order mark in positions; neither do we.
-                    if text.starts_with('\u{feff}') {
-                        text.drain(..'\u{feff}'.len_utf8());
-                    }
-                    let diagnostics = amlc_spec::analyze(&text).diagnostics;
-                    (text, diagnostics)
-                }
-                Err(error) => {
-                    let at = error.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                    let message = format!(
-                        "this file is not valid UTF-8 (first bad byte at offset {at}); save it as UTF-8 and check again"
-                    );
-                    (text, vec![file_error(CODE_NOT_UTF8, message, at)])
-                }
-            },
+            Ok(bytes) => {
+                // Editors do not count a byte-order mark in positions; neither do we.
+                let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+                let diagnostics = amlc_spec::analyze_bytes(bytes).diagnostics;
+                (String::from_utf8_lossy(bytes).into_owned(), diagnostics)
+            }
         };
         let index = LineIndex::new(&text);
         FileReport { name: input.name, text, index, diagnostics }

@@ -102,7 +102,17 @@ pub fn json_lines(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()
 
 pub fn sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     let codes: BTreeSet<&str> = reports.iter().flat_map(|r| r.diagnostics.iter().map(|d| d.code)).collect();
-    let rules: Vec<Value> = codes.iter().map(|code| json!({ "id": code, "helpUri": code_url(code) })).collect();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|code| {
+            let mut rule = json!({ "id": code, "helpUri": code_url(code) });
+            if let Some(info) = amlc_spec::codes::lookup(code) {
+                rule["shortDescription"] = json!({ "text": info.title });
+                rule["fullDescription"] = json!({ "text": info.explanation });
+            }
+            rule
+        })
+        .collect();
     let results: Vec<Value> =
         reports.iter().flat_map(|report| report.diagnostics.iter().map(move |d| sarif_result(report, d))).collect();
     let log = json!({
