@@ -134,7 +134,7 @@ export class ServerManager implements vscode.Disposable {
       const setting = vscode.workspace.getConfiguration('amlc').get<string>('server.path');
       this.log(setting ? `no amlc binary found at ${setting} (amlc.server.path)` : 'no amlc binary found (bundled server/amlc, then PATH)');
       this.stateChanged.fire(false);
-      await this.showError(
+      void this.showError(
         setting
           ? `The amlc language server was not found at "${setting}" (amlc.server.path). Fix the setting or clear it to use the bundled server.`
           : 'The amlc language server was not found: this .vsix has no bundled server and there is no amlc on PATH. Set amlc.server.path.',
@@ -168,7 +168,7 @@ export class ServerManager implements vscode.Disposable {
     } catch (e) {
       this.log(`start failed: ${e instanceof Error ? e.message : String(e)}`);
       this.stateChanged.fire(false);
-      await this.showError(`The amlc language server (${bin.path}) could not start: ${e instanceof Error ? e.message : String(e)}`);
+      void this.showError(`The amlc language server (${bin.path}) could not start: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
     client.onNotification(COMPUTES_CHANGED, (p: ComputesChangedParams) => this.changed.fire(p ?? { names: [] }));
