@@ -15,7 +15,12 @@ pub mod yaml11;
 
 mod analyze;
 mod check;
+mod normalize;
+mod rules;
+pub mod schema;
+pub mod sizes;
 mod suppress;
+pub mod timezones;
 
 pub use analyze::{analyze, analyze_bytes};
 pub use compute_type::{looks_like_compute_spec, ComputeType};
