@@ -1,6 +1,6 @@
 //! A scriptable HTTP/1.1 server on loopback for client tests: each request goes to a closure that answers or drops
-#![allow(dead_code)] // Shared by several test binaries; each uses a different part.
 //! the connection, so faults (429/503 storms, cut connections before or after the work is done) are exact.
+#![allow(dead_code)] // Shared by several test binaries; each uses a different part.
 
 use std::sync::{Arc, Mutex};
 
