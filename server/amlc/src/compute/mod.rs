@@ -68,6 +68,13 @@ pub struct Ctx {
 }
 
 pub fn run(args: ComputeArgs) -> ExitCode {
+    // AMLC_LOG=debug (or trace, or a filter) shows each ARM request on stderr; tokens and bodies are never logged.
+    if let Ok(filter) = std::env::var("AMLC_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -158,7 +165,7 @@ async fn resolve(target: &TargetArgs) -> Result<Ctx, Failure> {
             } else {
                 return Err(Failure::usage("no Azure ML workspace configured").hint(
                     "pass -w/-g/--subscription, put a config.json from the studio in .azureml/, or try the local \
-                     emulator: `amlc emulator &` then `amlc compute list --endpoint http://127.0.0.1:8780`",
+                     emulator: `amlc emulator --listen 127.0.0.1:8780 &` (found automatically there) or pass `--endpoint http://127.0.0.1:PORT`",
                 ));
             }
         }

@@ -32,7 +32,8 @@ fn instance_target(c: &ComputeResource, args: &SshArgs) -> Result<Target, Failur
     let state = c.state().unwrap_or("Unknown");
     let ssh = c.instance_ssh().unwrap_or_default();
     if !ssh.ssh_public_access.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("Enabled")) {
-        return Err(Failure::new(format!("SSH is disabled on '{name}': it was created without public SSH access")).hint(
+        return Err(Failure::new(format!("SSH is disabled on '{name}': it was created without public SSH access"))
+            .hint(
             "SSH access can only be chosen at creation: recreate the instance with `ssh_public_access_enabled: true` \
              and `ssh_settings.ssh_key_value`, or use the terminal in the studio or VS Code",
         ));
@@ -52,8 +53,10 @@ fn instance_target(c: &ComputeResource, args: &SshArgs) -> Result<Target, Failur
     let host = if args.private { endpoints.private_ip_address.clone() } else { endpoints.public_ip_address.clone() };
     let Some(host) = host.filter(|h| !h.is_empty()) else {
         let private = endpoints.private_ip_address.unwrap_or_else(|| "-".into());
-        return Err(Failure::new(format!("'{name}' has no public IP address (created with enable_node_public_ip: false)"))
-            .hint(format!("from inside its virtual network, connect to the private address {private} with --private")));
+        return Err(Failure::new(format!(
+            "'{name}' has no public IP address (created with enable_node_public_ip: false)"
+        ))
+        .hint(format!("from inside its virtual network, connect to the private address {private} with --private")));
     };
     Ok(Target {
         user: args.user.clone().or(ssh.admin_user_name).unwrap_or_else(|| "azureuser".into()),
@@ -65,21 +68,27 @@ fn instance_target(c: &ComputeResource, args: &SshArgs) -> Result<Target, Failur
 async fn cluster_target(ctx: &Ctx, c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
     let name = &c.name;
     if c.remote_login_access().is_some_and(|a| a.eq_ignore_ascii_case("Disabled")) {
-        return Err(Failure::new(format!("SSH is disabled on the nodes of '{name}' (ssh_public_access_enabled: false)"))
-            .hint("it can only be chosen at creation; recreate the cluster to enable it"));
+        return Err(Failure::new(format!(
+            "SSH is disabled on the nodes of '{name}' (ssh_public_access_enabled: false)"
+        ))
+        .hint("it can only be chosen at creation; recreate the cluster to enable it"));
     }
     let Some(user) = args.user.clone().or(c.cluster_admin_user().map(str::to_string)) else {
-        return Err(Failure::new(format!("'{name}' was created without ssh_settings, so its nodes have no login user"))
-            .hint("recreate it with ssh_settings.admin_username and a key or password"));
+        return Err(Failure::new(format!(
+            "'{name}' was created without ssh_settings, so its nodes have no login user"
+        ))
+        .hint("recreate it with ssh_settings.admin_username and a key or password"));
     };
     let nodes = ctx.client.list_nodes(&ctx.ws, name).await?;
     if nodes.is_empty() {
-        return Err(Failure::new(format!("'{name}' has no nodes right now"))
-            .hint(format!("nodes exist while jobs run or with min_instances > 0 (`amlc compute update {name} --min-instances 1`)")));
+        return Err(Failure::new(format!("'{name}' has no nodes right now")).hint(format!(
+            "nodes exist while jobs run or with min_instances > 0 (`amlc compute update {name} --min-instances 1`)"
+        )));
     }
     let node = match &args.node {
         Some(id) => nodes.iter().find(|n| &n.node_id == id).ok_or_else(|| {
-            Failure::new(format!("'{name}' has no node '{id}'")).hint(format!("see them with `amlc compute list-nodes {name}`"))
+            Failure::new(format!("'{name}' has no node '{id}'"))
+                .hint(format!("see them with `amlc compute list-nodes {name}`"))
         })?,
         None => nodes
             .iter()
@@ -177,23 +186,30 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
         let alias = format!("amlc-{name}");
         let text = with_host_entry(&existing, &alias, &target, args.identity.as_deref());
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Failure::new(format!("cannot create {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::new(format!("cannot create {}: {e}", parent.display())))?;
         }
         std::fs::write(&path, text).map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
         return line(&format!("wrote Host {alias} to {}; connect with `ssh {alias}`", path.display()));
     }
     let argv = ssh_argv(&target, args);
     if args.print {
-        let words: Vec<String> = std::iter::once("ssh".to_string()).chain(argv.iter().map(|w| shell_quote(w))).collect();
+        let words: Vec<String> =
+            std::iter::once("ssh".to_string()).chain(argv.iter().map(|w| shell_quote(w))).collect();
         return line(&words.join(" "));
     }
     let program = std::env::var("AMLC_SSH").unwrap_or_else(|_| "ssh".into());
     let status = std::process::Command::new(&program).args(&argv).status().map_err(|e| {
-        Failure::new(format!("cannot run {program}: {e}")).hint("install an OpenSSH client, or use --print to see the command")
+        Failure::new(format!("cannot run {program}: {e}"))
+            .hint("install an OpenSSH client, or use --print to see the command")
     })?;
     match status.code() {
         Some(0) => Ok(()),
-        Some(code) => Err(Failure { message: format!("ssh exited with status {code}"), hint: None, code: code.clamp(1, 255) as u8 }),
+        Some(code) => Err(Failure {
+            message: format!("ssh exited with status {code}"),
+            hint: None,
+            code: code.clamp(1, 255) as u8,
+        }),
         None => Err(Failure::new("ssh was terminated by a signal")),
     }
 }
