@@ -317,6 +317,17 @@ fn grow_state(text: &str, n: usize) -> Option<String> {
                 true
             }
             serde_json::Value::Array(items) => items.iter_mut().any(|i| grow(i, n)),
+            serde_json::Value::Object(map) if map.len() == 1 && map.keys().all(|k| k.contains("benchzero")) => {
+                let (key, template) = map.iter().next().map(|(k, v)| (k.clone(), v.to_string())).unwrap_or_default();
+                *map = (0..n)
+                    .filter_map(|i| {
+                        let name = format!("bench{i}x");
+                        let value = serde_json::from_str(&template.replace("benchzero", &name)).ok()?;
+                        Some((key.replace("benchzero", &name), value))
+                    })
+                    .collect();
+                true
+            }
             serde_json::Value::Object(map) => map.values_mut().any(|v| grow(v, n)),
             _ => false,
         }
