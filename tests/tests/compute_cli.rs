@@ -52,7 +52,8 @@ fn amlc_in(base: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let bin = amlc_tests::amlc_bin();
     assert!(bin.exists(), "{} is missing: run `cargo build -p amlc` first", bin.display());
     let mut command = Command::new(bin);
-    command.arg("compute").args(args).args(["--poll-interval", "0.05", "--timeout", "60"]);
+    // Global options go first: anything after a `--` in `args` belongs to the remote command.
+    command.arg("compute").args(["--poll-interval", "0.05", "--timeout", "60"]).args(args);
     command.env("AMLC_ARM_ENDPOINT", base).env_remove("AMLC_LOG");
     for (k, v) in env {
         command.env(k, v);
