@@ -1,6 +1,7 @@
 //! The `amlc` binary: wires the spec core, the language server, the Azure client and the emulator
 //! behind one command line. Each subcommand lives in its own module and owns its arguments.
 
+mod check;
 mod cmd_check;
 mod cmd_compute;
 mod cmd_emulator;

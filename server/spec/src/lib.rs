@@ -5,9 +5,20 @@
 //! - Never panics, whatever the input; broken input becomes diagnostics, not `Err`.
 //! - Positions are byte offsets into the text as given; `LineIndex` converts them at the edges.
 
+pub mod codes;
+mod compute_type;
 mod diagnostic;
 mod line_index;
+pub mod syntax;
+pub mod value;
+pub mod yaml11;
 
+mod analyze;
+mod check;
+mod suppress;
+
+pub use analyze::{analyze, analyze_bytes};
+pub use compute_type::{looks_like_compute_spec, ComputeType};
 pub use diagnostic::{Diagnostic, DiagnosticTag, Fix, Severity, TextEdit};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 
@@ -46,10 +57,22 @@ impl TextRange {
 pub struct Analysis {
     /// Diagnostics sorted by range start.
     pub diagnostics: Vec<Diagnostic>,
+    /// The compute type named by `type` (case-insensitive), when it is one of the five.
+    pub compute_type: Option<ComputeType>,
+    /// The document as PyYAML loads it (YAML 1.1), as JSON; `None` when it does not parse.
+    pub value: Option<serde_json::Value>,
+    /// The value after the CLI's own load step: enum values lower-cased, numeric strings and
+    /// integral floats turned into integers, boolean words into booleans, read-only keys
+    /// dropped, defaults the CLI inserts before validation (kubernetes `namespace`) added.
+    /// What the azure crate should build a REST body from. `None` unless `type` is known.
+    pub normalized: Option<serde_json::Value>,
+    /// The YAML tree with byte ranges, for editor features; `None` when it does not parse.
+    pub document: Option<syntax::Document>,
 }
 
-/// Analyses one compute spec.
-pub fn analyze(text: &str) -> Analysis {
-    let _ = text;
-    Analysis::default()
+impl Analysis {
+    /// Whether any diagnostic is an error (the spec would be refused).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
 }
