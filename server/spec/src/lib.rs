@@ -48,6 +48,42 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Whether a YAML text is an Azure ML compute spec: a compute `$schema`, a `yaml-language-server`
+/// modeline naming a compute schema, or a top-level `type:` that is a compute type.
+/// Interim version until the spec core's own lands; the language server depends only on its signature.
+pub fn looks_like_compute_spec(text: &str) -> bool {
+    const TYPES: [&str; 6] = ["amlcompute", "computeinstance", "kubernetes", "virtualmachine", "synapsespark", "aks"];
+    for line in text.lines() {
+        let trimmed = line.trim_end();
+        if let Some(rest) = trimmed.strip_prefix('#') {
+            if rest.contains("$schema=") && is_compute_schema_url(rest) {
+                return true;
+            }
+            continue;
+        }
+        if trimmed.starts_with(' ') || trimmed.starts_with('\t') {
+            continue;
+        }
+        if let Some(value) = trimmed.strip_prefix("$schema:") {
+            if is_compute_schema_url(value) {
+                return true;
+            }
+        }
+        if let Some(value) = trimmed.strip_prefix("type:") {
+            let value = value.split('#').next().unwrap_or("").trim().trim_matches(|c| c == '"' || c == '\'');
+            if TYPES.iter().any(|t| t.eq_ignore_ascii_case(value)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn is_compute_schema_url(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("compute") && lower.contains(".schema.json")
+}
+
 /// Analyses one compute spec.
 pub fn analyze(text: &str) -> Analysis {
     let _ = text;
