@@ -58,3 +58,34 @@ pub struct Diagnostic {
     pub tags: Vec<DiagnosticTag>,
     pub fixes: Vec<Fix>,
 }
+
+impl Diagnostic {
+    /// A diagnostic with the severity registered for `code` in [`crate::codes`].
+    pub fn new(code: &'static str, message: impl Into<String>, range: TextRange) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: crate::codes::severity(code),
+            message: message.into(),
+            range,
+            tags: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn with_tag(mut self, tag: DiagnosticTag) -> Diagnostic {
+        self.tags.push(tag);
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+}
+
+impl Fix {
+    /// A fix made of one replacement.
+    pub fn replace(title: impl Into<String>, range: TextRange, new_text: impl Into<String>, preferred: bool) -> Fix {
+        Fix { title: title.into(), edits: vec![TextEdit { range, new_text: new_text.into() }], preferred }
+    }
+}

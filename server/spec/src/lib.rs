@@ -5,9 +5,25 @@
 //! - Never panics, whatever the input; broken input becomes diagnostics, not `Err`.
 //! - Positions are byte offsets into the text as given; `LineIndex` converts them at the edges.
 
+pub mod codes;
+mod compute_type;
 mod diagnostic;
 mod line_index;
+pub mod syntax;
+pub mod value;
+pub mod yaml11;
 
+mod analyze;
+mod check;
+mod normalize;
+mod rules;
+pub mod schema;
+pub mod sizes;
+mod suppress;
+pub mod timezones;
+
+pub use analyze::{analyze, analyze_bytes};
+pub use compute_type::{looks_like_compute_spec, ComputeType};
 pub use diagnostic::{Diagnostic, DiagnosticTag, Fix, Severity, TextEdit};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 
@@ -46,46 +62,22 @@ impl TextRange {
 pub struct Analysis {
     /// Diagnostics sorted by range start.
     pub diagnostics: Vec<Diagnostic>,
+    /// The compute type named by `type` (case-insensitive), when it is one of the five.
+    pub compute_type: Option<ComputeType>,
+    /// The document as PyYAML loads it (YAML 1.1), as JSON; `None` when it does not parse.
+    pub value: Option<serde_json::Value>,
+    /// The value after the CLI's own load step: enum values lower-cased, numeric strings and
+    /// integral floats turned into integers, boolean words into booleans, read-only keys
+    /// dropped, defaults the CLI inserts before validation (kubernetes `namespace`) added.
+    /// What the azure crate should build a REST body from. `None` unless `type` is known.
+    pub normalized: Option<serde_json::Value>,
+    /// The YAML tree with byte ranges, for editor features; `None` when it does not parse.
+    pub document: Option<syntax::Document>,
 }
 
-/// Whether a YAML text is an Azure ML compute spec: a compute `$schema`, a `yaml-language-server`
-/// modeline naming a compute schema, or a top-level `type:` that is a compute type.
-/// Interim version until the spec core's own lands; the language server depends only on its signature.
-pub fn looks_like_compute_spec(text: &str) -> bool {
-    const TYPES: [&str; 6] = ["amlcompute", "computeinstance", "kubernetes", "virtualmachine", "synapsespark", "aks"];
-    for line in text.lines() {
-        let trimmed = line.trim_end();
-        if let Some(rest) = trimmed.strip_prefix('#') {
-            if rest.contains("$schema=") && is_compute_schema_url(rest) {
-                return true;
-            }
-            continue;
-        }
-        if trimmed.starts_with(' ') || trimmed.starts_with('\t') {
-            continue;
-        }
-        if let Some(value) = trimmed.strip_prefix("$schema:") {
-            if is_compute_schema_url(value) {
-                return true;
-            }
-        }
-        if let Some(value) = trimmed.strip_prefix("type:") {
-            let value = value.split('#').next().unwrap_or("").trim().trim_matches(|c| c == '"' || c == '\'');
-            if TYPES.iter().any(|t| t.eq_ignore_ascii_case(value)) {
-                return true;
-            }
-        }
+impl Analysis {
+    /// Whether any diagnostic is an error (the spec would be refused).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
-    false
-}
-
-fn is_compute_schema_url(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    lower.contains("compute") && lower.contains(".schema.json")
-}
-
-/// Analyses one compute spec.
-pub fn analyze(text: &str) -> Analysis {
-    let _ = text;
-    Analysis::default()
 }

@@ -1,0 +1,95 @@
+//! The pipeline text → diagnostics: parse, convert to the value PyYAML loads, dispatch on
+//! `type`, validate against the type's schema, run the service and cost rules, then apply
+//! suppression comments and sort.
+
+use crate::syntax::{self, SyntaxErrorKind};
+use crate::{codes, Analysis, Diagnostic, TextRange};
+
+/// Analyses one compute spec given as bytes from disk: a UTF-8 BOM is fine, invalid UTF-8 is
+/// one clear error for this file.
+pub fn analyze_bytes(bytes: &[u8]) -> Analysis {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => analyze(text),
+        Err(e) => {
+            let at = e.valid_up_to() as u32;
+            Analysis {
+                diagnostics: vec![Diagnostic::new(
+                    codes::INVALID_UTF8,
+                    format!("byte {at} is not valid UTF-8; save the file as UTF-8"),
+                    TextRange::empty(at),
+                )],
+                ..Analysis::default()
+            }
+        }
+    }
+}
+
+/// Analyses one compute spec.
+pub fn analyze(text: &str) -> Analysis {
+    let mut analysis = Analysis::default();
+    let parsed = syntax::parse(text);
+    let mut diags = Vec::new();
+    for err in &parsed.errors {
+        let code = match err.kind {
+            SyntaxErrorKind::Syntax => codes::YAML_SYNTAX,
+            SyntaxErrorKind::Tab => codes::TAB_INDENT,
+            SyntaxErrorKind::UnterminatedQuote => codes::UNTERMINATED_QUOTE,
+            SyntaxErrorKind::BadIndentation => codes::BAD_INDENT,
+            SyntaxErrorKind::DuplicateKey => codes::DUPLICATE_KEY,
+            SyntaxErrorKind::MultipleDocuments => codes::MULTIPLE_DOCUMENTS,
+            SyntaxErrorKind::Empty => codes::EMPTY_DOCUMENT,
+            SyntaxErrorKind::NotAMapping => codes::NOT_A_MAPPING,
+            SyntaxErrorKind::Limit => codes::LIMIT_EXCEEDED,
+            SyntaxErrorKind::Unloadable => codes::UNLOADABLE_VALUE,
+        };
+        diags.push(Diagnostic::new(code, err.message.clone(), err.range));
+    }
+    for note in &parsed.notes {
+        diags.push(Diagnostic::new(codes::YAML11_VS_12, note.message.clone(), note.range));
+    }
+    if let Some(doc) = parsed.document {
+        match crate::value::to_json(&doc) {
+            Ok(value) => analysis.value = Some(value),
+            Err(_) => diags.push(Diagnostic::new(
+                codes::LIMIT_EXCEEDED,
+                "aliases expand to too many values (a \"billion laughs\" file); amlc stops here",
+                TextRange::empty(0),
+            )),
+        }
+        if doc.root.as_mapping().is_some() {
+            analysis.compute_type =
+                crate::check::check(text, &doc, analysis.value.as_ref(), &mut diags, &mut analysis.normalized);
+        }
+        analysis.document = Some(doc);
+    }
+    crate::suppress::apply(text, &mut diags);
+    clamp_ranges(text, &mut diags);
+    diags.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    diags.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
+    analysis.diagnostics = diags;
+    analysis
+}
+
+/// Guarantees every range (and fix edit) lies inside the text and on char boundaries.
+fn clamp_ranges(text: &str, diags: &mut [Diagnostic]) {
+    let fix = |r: &mut TextRange| {
+        let clamp = |mut o: usize| {
+            o = o.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            o as u32
+        };
+        let start = clamp(r.start as usize);
+        let end = clamp(r.end as usize).max(start);
+        *r = TextRange { start, end };
+    };
+    for d in diags {
+        fix(&mut d.range);
+        for f in &mut d.fixes {
+            for e in &mut f.edits {
+                fix(&mut e.range);
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The five compute types a YAML spec can create or attach, and the quick test that decides
+//! whether a YAML file is a compute spec at all (used when walking directories).
+
+/// A compute type of `az ml compute create|attach`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ComputeType {
+    ComputeInstance,
+    AmlCompute,
+    Kubernetes,
+    VirtualMachine,
+    SynapseSpark,
+}
+
+impl ComputeType {
+    pub const ALL: [ComputeType; 5] = [
+        ComputeType::ComputeInstance,
+        ComputeType::AmlCompute,
+        ComputeType::Kubernetes,
+        ComputeType::VirtualMachine,
+        ComputeType::SynapseSpark,
+    ];
+
+    /// The lower-case YAML spelling (`computeinstance`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComputeType::ComputeInstance => "computeinstance",
+            ComputeType::AmlCompute => "amlcompute",
+            ComputeType::Kubernetes => "kubernetes",
+            ComputeType::VirtualMachine => "virtualmachine",
+            ComputeType::SynapseSpark => "synapsespark",
+        }
+    }
+
+    /// The REST `computeType` (`ComputeInstance`).
+    pub fn rest_name(self) -> &'static str {
+        match self {
+            ComputeType::ComputeInstance => "ComputeInstance",
+            ComputeType::AmlCompute => "AmlCompute",
+            ComputeType::Kubernetes => "Kubernetes",
+            ComputeType::VirtualMachine => "VirtualMachine",
+            ComputeType::SynapseSpark => "SynapseSpark",
+        }
+    }
+
+    /// Parses a `type` value case-insensitively, as the CLI does.
+    pub fn parse(s: &str) -> Option<ComputeType> {
+        let s = s.trim();
+        ComputeType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s))
+    }
+
+    /// Attached types point at an existing resource instead of creating one.
+    pub fn is_attached(self) -> bool {
+        matches!(self, ComputeType::Kubernetes | ComputeType::VirtualMachine | ComputeType::SynapseSpark)
+    }
+
+    /// The file stem of the published `$schema` URL for this type (`computeInstance`).
+    pub fn schema_stem(self) -> &'static str {
+        match self {
+            ComputeType::ComputeInstance => "computeInstance",
+            ComputeType::AmlCompute => "amlCompute",
+            ComputeType::Kubernetes => "kubernetesCompute",
+            ComputeType::VirtualMachine => "vmCompute",
+            ComputeType::SynapseSpark => "synapseSparkCompute",
+        }
+    }
+
+    /// The compute type a `$schema` URL (or modeline target) names, if any: the official
+    /// `https://azuremlschemas.azureedge.net/<latest|version>/<stem>.schema.json` URLs and
+    /// this project's `schemas/<type>.schema.json` files.
+    pub fn from_schema_url(url: &str) -> Option<ComputeType> {
+        let url = url.trim().trim_matches(['"', '\'']);
+        let file = url.rsplit(['/', '\\']).next()?;
+        let stem = file.strip_suffix(".json")?;
+        let stem = stem.strip_suffix(".schema").unwrap_or(stem);
+        ComputeType::ALL
+            .into_iter()
+            .find(|t| t.schema_stem().eq_ignore_ascii_case(stem) || t.as_str().eq_ignore_ascii_case(stem))
+    }
+}
+
+impl std::fmt::Display for ComputeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a YAML text looks like a compute spec: a compute `$schema`, a
+/// `# yaml-language-server: $schema=` modeline naming a compute schema, or a top-level `type:`
+/// with a compute type. Cheap: reads lines, does not parse.
+pub fn looks_like_compute_spec(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for line in text.lines() {
+        let trimmed = line.trim_end();
+        if let Some(rest) = trimmed.trim_start().strip_prefix('#') {
+            if let Some(url) = rest.trim_start().strip_prefix("yaml-language-server:") {
+                if let Some(url) = url.trim_start().strip_prefix("$schema=") {
+                    if ComputeType::from_schema_url(url).is_some() {
+                        return true;
+                    }
+                }
+            }
+            continue;
+        }
+        // Only top-level keys (no indentation) count.
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let value_of = |key: &str| -> Option<&str> {
+            let rest = trimmed.strip_prefix(key)?.trim_start();
+            let rest = rest.strip_prefix(':')?;
+            let v = rest.split(" #").next().unwrap_or(rest);
+            Some(v.trim().trim_matches(['"', '\'']))
+        };
+        if let Some(url) = value_of("$schema").or_else(|| value_of("\"$schema\"")) {
+            if ComputeType::from_schema_url(url).is_some() {
+                return true;
+            }
+        }
+        if let Some(t) = value_of("type") {
+            if ComputeType::parse(t).is_some() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_is_case_insensitive() {
+        assert_eq!(ComputeType::parse("AmlCompute"), Some(ComputeType::AmlCompute));
+        assert_eq!(ComputeType::parse("COMPUTEINSTANCE"), Some(ComputeType::ComputeInstance));
+        assert_eq!(ComputeType::parse("managed"), None);
+    }
+
+    #[test]
+    fn schema_urls() {
+        let cases = [
+            (
+                "https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json",
+                Some(ComputeType::ComputeInstance),
+            ),
+            ("https://azuremlschemas.azureedge.net/1.0.0/amlCompute.schema.json", Some(ComputeType::AmlCompute)),
+            ("https://azuremlschemas.azureedge.net/latest/vmCompute.schema.json", Some(ComputeType::VirtualMachine)),
+            ("../schemas/kubernetes.schema.json", Some(ComputeType::Kubernetes)),
+            ("https://azuremlschemas.azureedge.net/latest/commandJob.schema.json", None),
+        ];
+        for (url, want) in cases {
+            assert_eq!(ComputeType::from_schema_url(url), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn looks_like() {
+        assert!(looks_like_compute_spec("name: x\ntype: AmlCompute\n"));
+        assert!(looks_like_compute_spec(
+            "$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\n"
+        ));
+        assert!(looks_like_compute_spec("# yaml-language-server: $schema=https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\nname: x\n"));
+        assert!(!looks_like_compute_spec("type: command\ncommand: echo\n"));
+        assert!(!looks_like_compute_spec("jobs:\n  type: amlcompute\n"));
+    }
+}
