@@ -27,9 +27,11 @@ apt_install() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
-if command -v dpkg >/dev/null 2>&1; then
-  apt_install openssh-server openssh-client
+# What only the tests need (`scripts/test.sh` passes --tests; the demo does not wait for it).
+if [ "${1:-}" = "--tests" ]; then
+  if command -v dpkg >/dev/null 2>&1; then
+    apt_install openssh-server openssh-client
+  fi
+  # The official Azure ML SDK, which the emulator's SDK test uses as a real client (cached outside the clone).
+  bash scripts/setup-sdk-venv.sh
 fi
-
-# The official Azure ML SDK, which the emulator's SDK test uses as a real client (cached outside the clone).
-bash scripts/setup-sdk-venv.sh
