@@ -20,7 +20,7 @@ use crate::store::{Compute, LastOperation, Pending, State};
 pub const FAULT_TAG: &str = "amlc-emulator-fault";
 
 fn ctx(emu: &Emulator) -> RenderContext<'_> {
-    RenderContext { ssh_endpoint: emu.config.ssh_endpoint.as_ref(), now: now_ms() }
+    RenderContext { ssh_endpoint: emu.config.ssh_endpoint.as_ref(), ssh_user: emu.config.ssh_user.as_deref() }
 }
 
 fn not_found(ws: &WorkspaceSeed, name: &str) -> ArmError {
