@@ -32,7 +32,8 @@ fn not_found(ws: &WorkspaceSeed, name: &str) -> ArmError {
 }
 
 fn op_ms(emu: &Emulator) -> u64 {
-    emu.config.op_duration.as_millis() as u64
+    // Capped at a year so no timestamp arithmetic can overflow, whatever the configuration.
+    emu.config.op_duration.as_millis().min(365 * 86_400_000) as u64
 }
 
 pub fn list(emu: &Emulator, ws: &WorkspaceSeed, r: &Req) -> ArmResult {

@@ -64,8 +64,9 @@ pub fn page_window(emu: &Emulator, r: &Req) -> (usize, usize) {
 /// One page of a list whose items were already cut to the window: `{value, nextLink?}` with an absolute link.
 pub fn page_of(r: &Req, list_key: &str, value: Vec<Value>, skip: usize, size: usize, total: usize) -> ArmResult {
     let mut body = json!({ list_key: value });
-    if skip + size < total {
-        body["nextLink"] = json!(format!("{}{}?api-version={}&$skip={}", r.base, r.path, r.api_version, skip + size));
+    if skip.saturating_add(size) < total {
+        body["nextLink"] =
+            json!(format!("{}{}?api-version={}&$skip={}", r.base, r.path, r.api_version, skip.saturating_add(size)));
     }
     Ok(json_response(StatusCode::OK, &body))
 }

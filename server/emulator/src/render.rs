@@ -165,12 +165,15 @@ fn applications(c: &Compute) -> Vec<Value> {
     apps
 }
 
+/// The most nodes the emulator materialises for one cluster, whatever the scale settings say.
+const MAX_RENDERED_NODES: u64 = 1000;
+
 /// Nodes of a cluster right now: `minNodeCount` idle nodes once provisioned.
 pub fn cluster_node_count(c: &Compute) -> u64 {
     if c.provisioning_state != "Succeeded" && c.provisioning_state != "Updating" {
         return 0;
     }
-    c.props.pointer("/scaleSettings/minNodeCount").and_then(Value::as_u64).unwrap_or(0)
+    c.props.pointer("/scaleSettings/minNodeCount").and_then(Value::as_u64).unwrap_or(0).min(MAX_RENDERED_NODES)
 }
 
 fn cluster_props(c: &Compute, ctx: &RenderContext) -> Value {

@@ -318,3 +318,59 @@ async fn attach_kubernetes_and_vm() {
     assert!(!r.body.to_string().contains("BEGIN KEY"));
     h.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn malformed_input_gets_client_errors_never_a_crash() {
+    let mut config = fast_config();
+    config.seed_computes = true;
+    let h = start(config).await;
+    let bodies = [
+        "",
+        "null",
+        "[]",
+        "42",
+        "\"text\"",
+        "{\"properties\": []}",
+        "{\"properties\": {\"computeType\": 7}}",
+        "{\"properties\": {\"computeType\": \"AmlCompute\", \"properties\": {\"scaleSettings\": {\"maxNodeCount\": -1}}}}",
+        "{\"properties\": {\"computeType\": \"AmlCompute\", \"properties\": {\"scaleSettings\": {\"maxNodeCount\": 18446744073709551615}}}}",
+        "{\"properties\": {\"computeType\": \"ComputeInstance\", \"properties\": {\"vmSize\": 5, \"customServices\": \"x\"}}}",
+        "{\"properties\": {\"properties\": {\"scaleSettings\": \"big\"}}}",
+        "{\"idleTimeBeforeShutdown\": 30}",
+        "{\"enableSSO\": \"yes\"}",
+        "\u{0}\u{1}garbage",
+    ];
+    let targets = [
+        ("PUT", h.compute_path("junk-target")),
+        ("PUT", h.compute_path("cpu-cluster")),
+        ("PATCH", h.compute_path("cpu-cluster")),
+        ("POST", format!("{}/updateIdleShutdownSetting", h.compute_path("ci-running"))),
+        ("POST", format!("{}/customServices", h.compute_path("ci-running"))),
+        ("POST", format!("{}/updateDataMounts", h.compute_path("ci-running"))),
+        ("POST", format!("{}/enableSso", h.compute_path("ci-running"))),
+    ];
+    for (method, path) in &targets {
+        for body in bodies {
+            let resp = h
+                .http
+                .request(reqwest::Method::from_bytes(method.as_bytes()).expect("method"), h.url(path))
+                .bearer_auth("t")
+                .header("Content-Type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("the emulator answers");
+            let status = resp.status().as_u16();
+            assert!((200..500).contains(&status), "{method} {path} {body:?} -> {status}");
+        }
+    }
+    let odd_queries = ["$skip=-1", "$skip=18446744073709551615", "$skip=abc", "api-version=2025-12-01&api-version=x"];
+    for q in odd_queries {
+        let url = format!("{}{}/computes?api-version={API}&{q}", h.emu.base_url(), h.ws_path());
+        let r = h.http.get(&url).bearer_auth("t").send().await.expect("answer");
+        assert!(r.status().as_u16() < 500, "{q}");
+    }
+    // Still serving normally afterwards.
+    assert_eq!(h.get(&h.compute_path("ci-running")).await.status, 200);
+    h.emu.shutdown().await;
+}
