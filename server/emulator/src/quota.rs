@@ -61,6 +61,16 @@ pub fn usage(state: &State, subscription_id: &str, location: &str, exclude_key: 
     u
 }
 
+/// Dedicated vCPUs of one family reserved in one workspace.
+pub fn workspace_family_use(state: &State, workspace_id: &str, family: &str, exclude_key: Option<&str>) -> u64 {
+    state
+        .in_workspace(workspace_id)
+        .filter(|c| exclude_key != Some(compute_key(&c.workspace_id, &c.name).as_str()))
+        .filter_map(reserved)
+        .filter(|(f, _, low)| *f == family && !*low)
+        .fold(0u64, |acc, (_, v, _)| acc.saturating_add(v))
+}
+
 /// Refuses a compute whose nodes would not fit in the family or regional quota.
 pub fn check(
     state: &State,
@@ -88,6 +98,16 @@ pub fn check(
             return refuse("total low-priority".to_string(), catalog::TOTAL_LOW_PRIORITY_LIMIT, u.low_priority);
         }
         return Ok(());
+    }
+    if let Some(&ws_limit) = state.workspace_quotas.get(&crate::store::quota_key(&ws.arm_id(), size.family)) {
+        let ws_used = workspace_family_use(state, &ws.arm_id(), size.family, Some(&key));
+        if ws_used.saturating_add(needed) > ws_limit {
+            return refuse(
+                format!("workspace '{}' {}", ws.name, catalog::family_display(size.family)),
+                ws_limit,
+                ws_used,
+            );
+        }
     }
     let family_used = u.by_family.get(size.family).copied().unwrap_or(0);
     let family_limit = catalog::family_limit(size.family);
