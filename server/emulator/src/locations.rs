@@ -206,17 +206,17 @@ fn update_quotas(emu: &Emulator, r: &Req, sub: &str, location: &str) -> ArmResul
     Ok(json_response(StatusCode::OK, &json!({ "value": out })))
 }
 
-fn find_operation(emu: &Emulator, id: &str) -> Result<crate::store::Operation, ArmError> {
-    emu.lock()
-        .operations
-        .get(id)
+fn find_operation(emu: &Emulator, sub: &str, id: &str) -> Result<crate::store::Operation, ArmError> {
+    let state = emu.lock();
+    let found = state.operations.get(id).filter(|op| op.subscription_id.eq_ignore_ascii_case(sub));
+    found
         .cloned()
         .ok_or_else(|| ArmError::new(StatusCode::NOT_FOUND, "NotFound", format!("The operation '{id}' was not found.")))
 }
 
 /// `Azure-AsyncOperation`: always 200 with `{id, name, status, startTime, endTime?, error?}`.
 fn operation_status(emu: &Emulator, r: &Req, id: &str) -> ArmResult {
-    let op = find_operation(emu, id)?;
+    let op = find_operation(emu, r.seg(1), id)?;
     let now = now_ms();
     let status = op.status(now);
     let mut body = json!({
@@ -240,7 +240,7 @@ fn operation_status(emu: &Emulator, r: &Req, id: &str) -> ArmResult {
 
 /// `Location`: 202 while running, 200 when done, the operation's error status when it failed.
 fn operation_result(emu: &Emulator, r: &Req, id: &str) -> ArmResult {
-    let op = find_operation(emu, id)?;
+    let op = find_operation(emu, r.seg(1), id)?;
     match op.status(now_ms()) {
         "InProgress" => {
             let mut resp = empty_response(StatusCode::ACCEPTED);
