@@ -51,6 +51,9 @@ pub struct EmulatorArgs {
     /// The SSH host:port every instance and cluster node reports (e.g. a test's local sshd).
     #[arg(long, value_name = "HOST:PORT", value_parser = amlc_emulator::parse_host_port)]
     ssh_endpoint: Option<(String, u16)>,
+    /// The SSH user instances and seeded cluster nodes report (default azureuser), e.g. the test's own user.
+    #[arg(long, value_name = "USER")]
+    ssh_user: Option<String>,
     /// Do not log requests to stderr.
     #[arg(long)]
     quiet: bool,
@@ -83,6 +86,7 @@ fn config(args: &EmulatorArgs) -> Result<EmulatorConfig, String> {
     config.bulk_computes = args.seed_bulk;
     config.page_size = args.page_size;
     config.ssh_endpoint = args.ssh_endpoint.clone();
+    config.ssh_user = args.ssh_user.clone().filter(|u| !u.is_empty());
     config.log_requests = !args.quiet;
     Ok(config)
 }

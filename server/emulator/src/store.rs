@@ -117,6 +117,13 @@ pub struct State {
     /// Keyed by `lowercase(workspace id) + "\n" + lowercase(name)`, so a workspace's computes are contiguous and sorted.
     pub computes: BTreeMap<String, Compute>,
     pub operations: HashMap<String, Operation>,
+    /// Workspace-level vCPU limits set through `updateQuotas`, keyed by `lowercase(workspace id) + "\n" + family`.
+    #[serde(default)]
+    pub workspace_quotas: BTreeMap<String, u64>,
+}
+
+pub fn quota_key(workspace_id: &str, family: &str) -> String {
+    format!("{}\n{family}", workspace_id.to_ascii_lowercase())
 }
 
 pub fn compute_key(workspace_id: &str, name: &str) -> String {
