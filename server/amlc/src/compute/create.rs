@@ -28,16 +28,34 @@ pub struct Finding {
     pub message: String,
 }
 
-/// Reads a spec file into the value PyYAML would give.
-///
-/// The YAML loader belongs to the spec engine (`amlc_spec`); until its value output is wired in here, specs are
-/// accepted in JSON form, which is also valid YAML.
+/// Reads a spec file with the spec engine: errors it finds stop here (the CLI would reject the file too), warnings
+/// are shown, and the body is built from the value after the CLI's own load step (`normalized`).
 fn read_spec(path: &Path) -> Result<Value, Failure> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
-        Failure::usage(format!("{}: this build reads specs written in JSON-compatible YAML only ({e})", path.display()))
-    })
+    let analysis = amlc_spec::analyze(&text);
+    let index = amlc_spec::LineIndex::new(&text);
+    let mut errors = 0;
+    for d in &analysis.diagnostics {
+        let at = index.line_col(&text, d.range.start, amlc_spec::PositionEncoding::Utf8);
+        let label = match d.severity {
+            amlc_spec::Severity::Error => {
+                errors += 1;
+                "error"
+            }
+            amlc_spec::Severity::Warning => "warning",
+            _ => continue,
+        };
+        eprintln!("{}:{}:{}: {label}[{}]: {}", path.display(), at.line + 1, at.col + 1, d.code, d.message);
+    }
+    if errors > 0 {
+        return Err(Failure::usage(format!("{}: {errors} error(s) in the spec; nothing was sent", path.display()))
+            .hint(format!("see them all with `amlc check {}`", path.display())));
+    }
+    analysis
+        .normalized
+        .or(analysis.value)
+        .ok_or_else(|| Failure::usage(format!("{}: not a compute spec that can be loaded", path.display())))
 }
 
 fn build_body(
@@ -188,7 +206,19 @@ async fn preflight(ctx: &Ctx, request: &RequestBody, mode: Mode) -> Result<Vec<F
     }
     let location = request.body["location"].as_str().unwrap_or_default().to_string();
     let size_name = request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or_default().to_string();
-    let sizes = ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await?;
+    let sizes = match ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await {
+        Ok(sizes) => sizes,
+        // A region the subscription cannot use is itself a pre-flight finding, not a crash of the dry run.
+        Err(amlc_azure::AzureError::Arm(e)) if (400..500).contains(&e.status) => {
+            findings.push(Finding {
+                check: "region",
+                ok: false,
+                message: format!("cannot use region '{location}': {e}"),
+            });
+            return Ok(findings);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let Some(size) = sizes.iter().find(|s| s.name.eq_ignore_ascii_case(&size_name)) else {
         let mut offered: Vec<&str> =
             sizes.iter().filter(|s| s.supports(request.compute_type)).map(|s| s.name.as_str()).collect();
