@@ -348,13 +348,10 @@ fn official_samples_through_the_preflight() {
     let mut checked = 0;
     for path in entries {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let spec_text = std::fs::read_to_string(&path).unwrap_or_default();
         let output = emu.amlc(&["create", "-f", &file, "--dry-run", "-o", "json"]);
         let (out, err) = text(&output);
-        if text.contains("type: synapsespark")
-            || text.contains("type: virtualmachine")
-            || text.contains("type: kubernetes")
-        {
+        if ["synapsespark", "virtualmachine", "kubernetes"].iter().any(|t| spec_text.contains(&format!("type: {t}"))) {
             assert_eq!(output.status.code(), Some(2), "{file}: {err}");
             assert!(err.contains("amlc compute attach"), "{file}: {err}");
         } else {
