@@ -176,6 +176,28 @@ fn update_changes_scale_and_refuses_create_only_fields() {
         serde_json::json!({"name": "cpu-cluster", "type": "amlcompute", "size": "Standard_NC6", "min_instances": 1, "max_instances": 6}),
     );
     fails(emu.amlc(&["update", "-f", &resized]), 1, "can only be set at creation: properties.properties.vmSize");
+
+    // An instance: idle shutdown changes through its own action; the size cannot change.
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
+    let size = shown["properties"]["properties"]["vmSize"].as_str().unwrap_or("Standard_DS3_v2").to_string();
+    let idle = write_spec(
+        dir.path(),
+        "ci",
+        serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": size,
+            "ssh_public_access_enabled": true, "idle_time_before_shutdown_minutes": 45}),
+    );
+    let out = ok(emu.amlc(&["update", "-f", &idle]));
+    assert!(out.contains("~ properties.properties.idleTimeBeforeShutdown") && out.contains("updated"), "{out}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
+    assert_eq!(shown["properties"]["properties"]["idleTimeBeforeShutdown"], "PT45M");
+    let bigger = write_spec(
+        dir.path(),
+        "ci2",
+        serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": "Standard_DS4_v2", "ssh_public_access_enabled": true}),
+    );
+    fails(emu.amlc(&["update", "-f", &bigger]), 1, "can only be set at creation: properties.properties.vmSize");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use amlc_azure::body::{self, BodyContext, RequestBody};
-use amlc_azure::models::{redact_secrets, ScaleSettings};
+use amlc_azure::models::redact_secrets;
 use amlc_azure::{Check, ComputeResource};
 use serde_json::Value;
 
@@ -329,14 +329,14 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         None => (name_of(&args.name)?.to_string(), None),
     };
     let existing = fetch(ctx, &name).await?;
+    let kind = existing.compute_type().to_string();
     let current = serde_json::to_value(&existing).unwrap_or(Value::Null);
     // The changes the spec asks for, compared on the paths ARM reports back.
     let mut changes: Vec<(String, Value, Value)> = Vec::new();
     if let Some(request) = &desired {
-        if !request.compute_type.eq_ignore_ascii_case(existing.compute_type()) {
+        if !request.compute_type.eq_ignore_ascii_case(&kind) {
             return Err(Failure::new(format!(
-                "'{name}' is a {}, the spec describes a {}; the type cannot change",
-                existing.compute_type(),
+                "'{name}' is a {kind}, the spec describes a {}; the type cannot change",
                 request.compute_type
             )));
         }
@@ -349,6 +349,8 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
             }
             match lookup(&current, &path) {
                 Some(now) if !same(now, &value) => changes.push((path, now.clone(), value)),
+                // An updatable setting the compute does not have yet is a change too.
+                None if body::is_updatable(&kind, &path) => changes.push((path, Value::Null, value)),
                 _ => {}
             }
         }
@@ -367,57 +369,73 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
             }
         }
     }
-    let allowed = body::updatable_paths(existing.compute_type());
-    let refused: Vec<&(String, Value, Value)> =
-        changes.iter().filter(|(p, _, _)| !allowed.contains(&p.as_str())).collect();
+    if scale_changed && !existing.is_cluster() {
+        return Err(Failure::usage(format!("'{name}' is a {kind}; only clusters have scale settings")));
+    }
+    let mut envelope_changed = false;
+    let mut idle: Option<String> = None;
+    let mut services: Option<Vec<Value>> = None;
+    let mut refused = Vec::new();
     for (path, now, new) in &changes {
-        let mark = if allowed.contains(&path.as_str()) { "~" } else { "!" };
-        line(&format!("{mark} {path}: {now} -> {new}"))?;
-        if path.starts_with("properties.properties.scaleSettings.") {
+        let updatable = body::is_updatable(&kind, path);
+        line(&format!("{} {path}: {now} -> {new}", if updatable { "~" } else { "!" }))?;
+        if !updatable {
+            refused.push(path.clone());
+        } else if let Some(field) = path.strip_prefix("properties.properties.scaleSettings.") {
             scale_changed = true;
-            let v = new.clone();
-            match path.rsplit('.').next() {
-                Some("minNodeCount") => scale.min_node_count = v.as_i64(),
-                Some("maxNodeCount") => scale.max_node_count = v.as_i64().unwrap_or(scale.max_node_count),
-                Some("nodeIdleTimeBeforeScaleDown") => {
-                    scale.node_idle_time_before_scale_down = v.as_str().map(str::to_string)
-                }
-                _ => {}
+            match field {
+                "minNodeCount" => scale.min_node_count = new.as_i64(),
+                "maxNodeCount" => scale.max_node_count = new.as_i64().unwrap_or(scale.max_node_count),
+                _ => scale.node_idle_time_before_scale_down = new.as_str().map(str::to_string),
             }
+        } else if path == "properties.properties.idleTimeBeforeShutdown" {
+            idle = new.as_str().map(str::to_string);
+        } else if path == "properties.properties.customServices" {
+            services = new.as_array().cloned();
+        } else {
+            envelope_changed = true;
         }
     }
     if !refused.is_empty() {
-        let paths: Vec<&str> = refused.iter().map(|(p, _, _)| p.as_str()).collect();
         return Err(Failure::new(format!(
             "these settings of '{name}' can only be set at creation: {}",
-            paths.join(", ")
+            refused.join(", ")
         ))
         .hint(format!(
             "delete and recreate the compute to change them (`amlc compute delete {name}`), or revert them in the spec"
         )));
     }
-    if scale_changed && !existing.is_cluster() {
-        return Err(Failure::usage(format!(
-            "'{name}' is a {}; only clusters have scale settings",
-            existing.compute_type()
-        )));
-    }
-    let other_changes = changes.iter().any(|(p, _, _)| !p.starts_with("properties.properties.scaleSettings."));
-    if !scale_changed && !other_changes {
+    let idle_minutes = match &idle {
+        Some(text) => Some(
+            text.strip_prefix("PT")
+                .and_then(|t| t.strip_suffix('M'))
+                .and_then(|m| m.parse::<u32>().ok())
+                .ok_or_else(|| Failure::usage(format!("idle shutdown '{text}' must be whole minutes (PT{{n}}M)")))?,
+        ),
+        None => None,
+    };
+    if !scale_changed && !envelope_changed && idle.is_none() && services.is_none() {
         return line(&format!("'{name}' already matches; nothing to update"));
     }
     if args.dry_run {
         return line(&format!("would update '{name}' (dry run)"));
     }
-    if other_changes {
-        // Description and tags: the only way is a full PUT of the desired body, which is what the SDK does.
-        let Some(request) = &desired else { return Ok(()) };
-        let op = ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await?;
-        finish(ctx, args.no_wait, &name, op).await?;
+    if envelope_changed {
+        // Description and tags of a cluster: the only way is a full PUT of the desired body, as the SDK does.
+        if let Some(request) = &desired {
+            let op = ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await?;
+            finish(ctx, args.no_wait, &name, op).await?;
+        }
     }
     if scale_changed {
-        let op = ctx.client.begin_update_scale(&ctx.ws, &name, &ScaleSettings { ..scale }).await?;
+        let op = ctx.client.begin_update_scale(&ctx.ws, &name, &scale).await?;
         finish(ctx, args.no_wait, &name, op).await?;
+    }
+    if let Some(minutes) = idle_minutes {
+        ctx.client.update_idle_shutdown(&ctx.ws, &name, minutes).await?;
+    }
+    if let Some(services) = &services {
+        ctx.client.update_custom_services(&ctx.ws, &name, services).await?;
     }
     line(&format!("'{name}' updated"))
 }
