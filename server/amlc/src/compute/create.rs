@@ -110,8 +110,10 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
         return Err(Failure::new(format!("not sending the request for '{}': the pre-flight failed", request.name)));
     }
     let name = request.name.clone();
-    let op =
-        ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await.map_err(|e| quota_words(e, &request))?;
+    let op = match ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await {
+        Ok(op) => op,
+        Err(e) => return Err(quota_words(ctx, e, &request).await),
+    };
     if args.no_wait {
         return line(&format!("{} of '{name}' accepted", if mode == Mode::Attach { "attach" } else { "create" }));
     }
@@ -124,7 +126,10 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
     }
     .await;
     bar.finish_and_clear();
-    let compute = result.map_err(|e| quota_words(e, &request))?;
+    let compute = match result {
+        Ok(c) => c,
+        Err(e) => return Err(quota_words(ctx, e, &request).await),
+    };
     let status = compute.as_ref().map(|c| c.status()).unwrap_or_default();
     line(&format!("'{name}' is ready ({status})"))
 }
@@ -153,17 +158,29 @@ fn ready(compute: Option<&ComputeResource>, instance: bool) -> Check {
     }
 }
 
-/// A quota failure gets the figures behind it when the usages can be read.
-fn quota_words(error: amlc_azure::AzureError, request: &RequestBody) -> Failure {
+/// A quota failure gets the figures behind it (current use and limit of the size's family) when they can be read.
+async fn quota_words(ctx: &Ctx, error: amlc_azure::AzureError, request: &RequestBody) -> Failure {
     let quota = matches!(error.arm().map(|a| a.kind()), Some(amlc_azure::ErrorKind::Quota));
     let mut failure = Failure::from(error);
-    if quota {
-        failure.hint = Some(format!(
-            "{} See current use and limits with `amlc compute list-usage`, or try a smaller size than {} or fewer nodes.",
-            failure.hint.unwrap_or_default(),
-            request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or("this size")
-        ));
+    if !quota {
+        return failure;
     }
+    let size = request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or_default().to_string();
+    let location = request.body["location"].as_str().unwrap_or_default().to_string();
+    let mut figures = String::new();
+    if let Ok(sizes) = ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await {
+        if let Some(family) = sizes.iter().find(|s| s.name.eq_ignore_ascii_case(&size)).and_then(|s| s.family.clone()) {
+            if let Ok(usages) = ctx.client.list_usages(&ctx.ws.subscription_id, &location).await {
+                if let Some(u) = usages.iter().find(|u| u.name_value().eq_ignore_ascii_case(&family)) {
+                    figures = format!(" {family} in {location}: {} of {} vCPUs in use.", u.current_value, u.limit);
+                }
+            }
+        }
+    }
+    failure.hint = Some(format!(
+        "{}{figures} Try a smaller size than {size} or fewer nodes, or see all figures with `amlc compute list-usage`.",
+        failure.hint.unwrap_or_default()
+    ));
     failure
 }
 
