@@ -85,6 +85,37 @@ impl TokenSource for StaticToken {
     }
 }
 
+/// The future a [`CallbackToken`] callback returns.
+pub type TokenFuture = BoxFuture<'static, Result<AccessToken, AzureError>>;
+
+/// A token source backed by a callback: how the language server plugs in the editor's sign-in (it sends
+/// `amlc/getToken` to the client inside the callback). Put it first in [`ChainedSource::from_order`] via `editor`.
+pub struct CallbackToken {
+    name: String,
+    callback: Box<dyn Fn(String) -> TokenFuture + Send + Sync>,
+}
+
+impl CallbackToken {
+    pub fn new(name: impl Into<String>, callback: impl Fn(String) -> TokenFuture + Send + Sync + 'static) -> Self {
+        CallbackToken { name: name.into(), callback: Box::new(callback) }
+    }
+}
+
+impl fmt::Debug for CallbackToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackToken").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl TokenSource for CallbackToken {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AzureError>> {
+        (self.callback)(scope.to_string())
+    }
+}
+
 /// The credential families, in the words used by `AMLC_CREDENTIALS` / `--credentials`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CredentialKind {
@@ -367,6 +398,20 @@ mod tests {
         let token = AccessToken::new("super-secret-value", OffsetDateTime::now_utc());
         assert!(!format!("{token:?}").contains("super-secret-value"));
         assert!(!format!("{:?}", StaticToken::new("super-secret-value")).contains("super-secret-value"));
+    }
+
+    #[tokio::test]
+    async fn editor_callback_goes_first_in_the_default_order() {
+        let editor = Arc::new(CallbackToken::new("editor", |scope: String| -> TokenFuture {
+            Box::pin(async move {
+                assert_eq!(scope, ARM_SCOPE);
+                Ok(AccessToken::new("from-editor", OffsetDateTime::now_utc() + Duration::from_secs(600)))
+            })
+        }));
+        let chain = ChainedSource::from_order(&CredentialKind::DEFAULT_ORDER, Some(editor));
+        let token = chain.get_token(ARM_SCOPE).await.map(|t| t.secret().to_string()).ok();
+        assert_eq!(token.as_deref(), Some("from-editor"));
+        assert_eq!(chain.name(), "editor");
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use amlc_azure::body::{self, BodyContext, RequestBody};
 use amlc_azure::models::redact_secrets;
-use amlc_azure::{Check, ComputeResource};
 use serde_json::Value;
 
 use super::args::{SpecArgs, UpdateArgs};
@@ -120,11 +119,7 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
     let verb = if mode == Mode::Attach { "attach" } else { "create" };
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
     let instance = request.compute_type == "ComputeInstance";
-    let result = async {
-        ctx.client.wait(&op, &wait).await?;
-        ctx.client.wait_for_compute(&ctx.ws, &name, &format!("{verb} {name}"), &wait, |c| ready(c, instance)).await
-    }
-    .await;
+    let result = amlc_azure::actions::wait_ready(&ctx.client, &ctx.ws, &name, instance, &op, &wait).await;
     bar.finish_and_clear();
     let compute = match result {
         Ok(c) => c,
@@ -132,30 +127,6 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
     };
     let status = compute.as_ref().map(|c| c.status()).unwrap_or_default();
     line(&format!("'{name}' is ready ({status})"))
-}
-
-/// A new compute is ready when provisioning succeeded and, for an instance, it is Running.
-fn ready(compute: Option<&ComputeResource>, instance: bool) -> Check {
-    let Some(c) = compute else { return Check::Continue };
-    match c.provisioning_state() {
-        Some("Failed") | Some("Canceled") => {
-            let errors = c.properties.provisioning_errors.as_ref().map(|e| Value::Array(e.clone()).to_string());
-            Check::Fail(format!(
-                "provisioning of '{}' failed{}",
-                c.name,
-                errors.map(|e| format!(": {e}")).unwrap_or_default()
-            ))
-        }
-        Some("Succeeded") if !instance => Check::Done,
-        Some("Succeeded") => match c.state() {
-            Some("Running") => Check::Done,
-            Some(s @ ("CreateFailed" | "SetupFailed" | "UserSetupFailed" | "Unusable")) => {
-                Check::Fail(format!("'{}' ended in state {s}", c.name))
-            }
-            _ => Check::Continue,
-        },
-        _ => Check::Continue,
-    }
 }
 
 /// A quota failure gets the figures behind it (current use and limit of the size's family) when they can be read.
@@ -462,11 +433,7 @@ async fn finish(ctx: &Ctx, no_wait: bool, name: &str, op: amlc_azure::Operation)
         return Ok(());
     }
     let (bar, wait) = spinner(ctx, &format!("update {name}"));
-    let result = async {
-        ctx.client.wait(&op, &wait).await?;
-        ctx.client.wait_for_compute(&ctx.ws, name, &format!("update {name}"), &wait, |c| ready(c, false)).await
-    }
-    .await;
+    let result = amlc_azure::actions::wait_ready(&ctx.client, &ctx.ws, name, false, &op, &wait).await;
     bar.finish_and_clear();
     result.map(|_| ()).map_err(Failure::from)
 }
