@@ -235,6 +235,11 @@ impl ArmClient {
         &self.options
     }
 
+    /// A claim of the current access token (e.g. `oid`, the signed-in user's object id), if it is a JWT.
+    pub async fn token_claim(&self, claim: &str) -> Option<String> {
+        self.tokens.get_token(ARM_SCOPE).await.ok()?.claim(claim)
+    }
+
     pub fn credential_name(&self) -> &str {
         self.tokens.name()
     }

@@ -44,6 +44,43 @@ impl AccessToken {
     }
 }
 
+impl AccessToken {
+    /// A string claim of the token's payload (`oid`, `tid`, `upn`), when the token is a JWT. Only the payload is
+    /// decoded; nothing here verifies it, so use claims for friendlier checks and messages, never for security.
+    pub fn claim(&self, name: &str) -> Option<String> {
+        let payload = self.secret.split('.').nth(1)?;
+        let bytes = base64url_decode(payload)?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        value.get(name)?.as_str().map(str::to_string)
+    }
+}
+
+/// Decodes unpadded base64url (the JWT segment encoding).
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            b'=' => continue,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 impl fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AccessToken").field("secret", &"<redacted>").field("expires_on", &self.expires_on).finish()
@@ -391,6 +428,17 @@ mod tests {
         assert!(chain.get_token(ARM_SCOPE).await.is_ok());
         assert_eq!(bad.calls.load(Ordering::SeqCst), 1, "the failing source is not retried once a winner is known");
         assert_eq!(good.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn reads_claims_of_a_jwt_and_nothing_of_other_tokens() {
+        // {"alg":"none"} . {"oid":"1234-abcd","tid":"t"} . (no signature)
+        let jwt = "eyJhbGciOiJub25lIn0.eyJvaWQiOiIxMjM0LWFiY2QiLCJ0aWQiOiJ0In0.";
+        let token = AccessToken::new(jwt, OffsetDateTime::now_utc());
+        assert_eq!(token.claim("oid").as_deref(), Some("1234-abcd"));
+        assert_eq!(token.claim("tid").as_deref(), Some("t"));
+        assert_eq!(token.claim("upn"), None);
+        assert_eq!(AccessToken::new("amlc-emulator", OffsetDateTime::now_utc()).claim("oid"), None);
     }
 
     #[test]

@@ -125,6 +125,9 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
         Ok(c) => c,
         Err(e) => return Err(quota_words(ctx, e, &request).await),
     };
+    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &compute) {
+        return super::output::json(c);
+    }
     let status = compute.as_ref().map(|c| c.status()).unwrap_or_default();
     line(&format!("'{name}' is ready ({status})"))
 }

@@ -222,6 +222,9 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
     let result = amlc_azure::actions::wait_power(&ctx.client, &ctx.ws, name, action, &op, &wait).await;
     bar.finish_and_clear();
     let compute = result.map_err(|e| explain_with_state(e, action, name))?;
+    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &compute) {
+        return super::output::json(c);
+    }
     let state = compute.as_ref().map(|c| c.status()).unwrap_or_default();
     line(&format!("'{name}' is {state}"))
 }
