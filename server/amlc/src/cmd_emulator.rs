@@ -42,6 +42,9 @@ pub struct EmulatorArgs {
     /// Start with demo computes (running and stopped instances, a cluster, an attached Kubernetes and VM).
     #[arg(long)]
     seed: bool,
+    /// Also start with N attached Kubernetes computes (bulk-00001…), e.g. to benchmark listing.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    seed_bulk: usize,
     /// Items per page of list responses before a nextLink.
     #[arg(long, default_value_t = 50, value_name = "N")]
     page_size: usize,
@@ -77,6 +80,7 @@ fn config(args: &EmulatorArgs) -> Result<EmulatorConfig, String> {
     };
     config.state_file = args.state_file.clone();
     config.seed_computes = args.seed;
+    config.bulk_computes = args.seed_bulk;
     config.page_size = args.page_size;
     config.ssh_endpoint = args.ssh_endpoint.clone();
     config.log_requests = !args.quiet;

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use crate::arm::{empty_response, json_response, now_ms, ArmError, ArmResult};
 use crate::catalog;
 use crate::config::WorkspaceSeed;
-use crate::locations::page;
+use crate::locations::{page_of, page_window};
 use crate::lro;
 use crate::quota;
 use crate::render::{cluster_nodes, compute_json, RenderContext};
@@ -36,12 +36,15 @@ fn op_ms(emu: &Emulator) -> u64 {
 }
 
 pub fn list(emu: &Emulator, ws: &WorkspaceSeed, r: &Req) -> ArmResult {
-    let items: Vec<Value> = {
+    let (skip, size) = page_window(emu, r);
+    let (value, total) = {
         let state = emu.lock();
         let ctx = ctx(emu);
-        state.in_workspace(&ws.arm_id()).map(|c| compute_json(c, &ctx)).collect()
+        let total = state.in_workspace(&ws.arm_id()).count();
+        let value = state.in_workspace(&ws.arm_id()).skip(skip).take(size).map(|c| compute_json(c, &ctx)).collect();
+        (value, total)
     };
-    page(emu, r, items)
+    page_of(r, "value", value, skip, size, total)
 }
 
 pub fn resource(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
@@ -595,14 +598,10 @@ fn list_nodes(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmRes
         }
         cluster_nodes(c, &ctx(emu))
     };
-    let skip: usize = r.query.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let size = emu.config.page_size.max(1);
-    let value: Vec<Value> = nodes.iter().skip(skip).take(size).cloned().collect();
-    let mut body = json!({ "nodes": value });
-    if skip + size < nodes.len() {
-        body["nextLink"] = json!(format!("{}{}?api-version={}&$skip={}", r.base, r.path, r.api_version, skip + size));
-    }
-    Ok(json_response(StatusCode::OK, &body))
+    let (skip, size) = page_window(emu, r);
+    let total = nodes.len();
+    let value: Vec<Value> = nodes.into_iter().skip(skip).take(size).collect();
+    page_of(r, "nodes", value, skip, size, total)
 }
 
 /// Secrets of attached computes, only on this explicit request.

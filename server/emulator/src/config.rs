@@ -122,6 +122,9 @@ pub struct EmulatorConfig {
     /// Add demo computes (running and stopped instances, a cluster, an attached Kubernetes and an attached VM)
     /// to the first workspace, unless the state file already holds computes.
     pub seed_computes: bool,
+    /// Add this many attached Kubernetes computes (`bulk-00001`, …) to the first workspace at start, for
+    /// benchmarks of listing; they use no quota. Ignored when the state file already holds computes.
+    pub bulk_computes: usize,
     /// Items per page of `computes` lists (and other pageable lists) before a `nextLink` is given.
     pub page_size: usize,
     /// Host and port every compute instance and cluster node reports for SSH, so a test can point clients at a real sshd.
@@ -138,6 +141,7 @@ impl Default for EmulatorConfig {
             faults: FaultConfig::default(),
             state_file: None,
             seed_computes: false,
+            bulk_computes: 0,
             page_size: 50,
             ssh_endpoint: None,
             log_requests: true,

@@ -87,8 +87,11 @@ pub async fn start(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<
         Some(path) => store::State::load(path)?,
         None => store::State::default(),
     };
-    if config.seed_computes && state.computes.is_empty() {
-        seed::add_demo_computes(&mut state, &config.workspaces, arm::now_ms());
+    if state.computes.is_empty() {
+        if config.seed_computes {
+            seed::add_demo_computes(&mut state, &config.workspaces, arm::now_ms());
+        }
+        seed::add_bulk_computes(&mut state, &config.workspaces, config.bulk_computes, arm::now_ms());
     }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;

@@ -55,16 +55,27 @@ fn known_region(location: &str) -> Result<(&'static str, f64), ArmError> {
     })
 }
 
-/// A page of `items` from `$skip`, with an absolute `nextLink` when more remain.
-pub fn page(emu: &Emulator, r: &Req, items: Vec<Value>) -> ArmResult {
+/// `$skip` and the page size of a list request.
+pub fn page_window(emu: &Emulator, r: &Req) -> (usize, usize) {
     let skip: usize = r.query.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let size = emu.config.page_size.max(1);
-    let value: Vec<Value> = items.iter().skip(skip).take(size).cloned().collect();
-    let mut body = json!({ "value": value });
-    if skip + size < items.len() {
+    (skip, emu.config.page_size.max(1))
+}
+
+/// One page of a list whose items were already cut to the window: `{value, nextLink?}` with an absolute link.
+pub fn page_of(r: &Req, list_key: &str, value: Vec<Value>, skip: usize, size: usize, total: usize) -> ArmResult {
+    let mut body = json!({ list_key: value });
+    if skip + size < total {
         body["nextLink"] = json!(format!("{}{}?api-version={}&$skip={}", r.base, r.path, r.api_version, skip + size));
     }
     Ok(json_response(StatusCode::OK, &body))
+}
+
+/// A page of `items` from `$skip`, with an absolute `nextLink` when more remain.
+pub fn page(emu: &Emulator, r: &Req, items: Vec<Value>) -> ArmResult {
+    let (skip, size) = page_window(emu, r);
+    let total = items.len();
+    let value: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
+    page_of(r, "value", value, skip, size, total)
 }
 
 fn usages(emu: &Emulator, sub: &str, location: &str) -> Vec<Value> {

@@ -105,3 +105,15 @@ pub fn add_demo_computes(state: &mut State, workspaces: &[WorkspaceSeed], now: u
     vm.description = Some("Demo attached virtual machine".to_string());
     state.insert(vm);
 }
+
+/// Adds `count` attached Kubernetes computes to the first workspace (listing benchmarks).
+pub fn add_bulk_computes(state: &mut State, workspaces: &[WorkspaceSeed], count: usize, now: u64) {
+    let Some(ws) = workspaces.first() else { return };
+    let rg_prefix = format!("/subscriptions/{}/resourceGroups/{}/providers", ws.subscription_id, ws.resource_group);
+    for i in 1..=count {
+        let name = format!("bulk-{i:05}");
+        let mut c = compute(ws, &name, "Kubernetes", json!({"namespace": "default"}), now);
+        c.resource_id = Some(format!("{rg_prefix}/Microsoft.ContainerService/managedClusters/{name}"));
+        state.insert(c);
+    }
+}

@@ -293,3 +293,26 @@ async fn instance_settings_actions() {
     assert_eq!(missing.status, 404);
     h.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_thousand_computes_list_completely_through_next_links() {
+    let mut config = fast_config();
+    config.bulk_computes = 1000;
+    config.page_size = 100;
+    let h = start(config).await;
+    let started = std::time::Instant::now();
+    let mut url = h.url(&format!("{}/computes", h.ws_path()));
+    let mut count = 0;
+    loop {
+        let r = h.send_url("GET", &url, None).await;
+        assert_eq!(r.status, 200);
+        count += r.body["value"].as_array().map(Vec::len).unwrap_or(0);
+        match r.body["nextLink"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(count, 1000);
+    eprintln!("listed 1000 computes in {:?} (debug build, 10 pages)", started.elapsed());
+    h.emu.shutdown().await;
+}

@@ -505,7 +505,9 @@ pub fn parse(text: &str) -> Parsed {
                     Frame::Mapping { node, .. } | Frame::Sequence { node } => node,
                 };
                 if node.flow {
-                    node.range.end = end.max(node.range.start);
+                    // The end event's span starts at the closing bracket (one byte) and may run
+                    // on over trailing blanks and comments; keep only the bracket.
+                    node.range.end = (start + 1).min(text.len() as u32).max(node.range.start);
                 } else {
                     let last_end = match &node.kind {
                         NodeKind::Mapping(entries) => entries.last().map(|e| e.range().end),
