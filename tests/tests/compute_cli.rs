@@ -176,6 +176,28 @@ fn update_changes_scale_and_refuses_create_only_fields() {
         serde_json::json!({"name": "cpu-cluster", "type": "amlcompute", "size": "Standard_NC6", "min_instances": 1, "max_instances": 6}),
     );
     fails(emu.amlc(&["update", "-f", &resized]), 1, "can only be set at creation: properties.properties.vmSize");
+
+    // An instance: idle shutdown changes through its own action; the size cannot change.
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
+    let size = shown["properties"]["properties"]["vmSize"].as_str().unwrap_or("Standard_DS3_v2").to_string();
+    let idle = write_spec(
+        dir.path(),
+        "ci",
+        serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": size,
+            "ssh_public_access_enabled": true, "idle_time_before_shutdown_minutes": 45}),
+    );
+    let out = ok(emu.amlc(&["update", "-f", &idle]));
+    assert!(out.contains("~ properties.properties.idleTimeBeforeShutdown") && out.contains("updated"), "{out}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
+    assert_eq!(shown["properties"]["properties"]["idleTimeBeforeShutdown"], "PT45M");
+    let bigger = write_spec(
+        dir.path(),
+        "ci2",
+        serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": "Standard_DS4_v2", "ssh_public_access_enabled": true}),
+    );
+    fails(emu.amlc(&["update", "-f", &bigger]), 1, "can only be set at creation: properties.properties.vmSize");
 }
 
 #[test]
@@ -334,4 +356,45 @@ fn grow_state(text: &str, n: usize) -> Option<String> {
         }
     }
     grow(&mut state, n).then(|| state.to_string())
+}
+
+/// Every instance and cluster sample of azureml-examples passes the pre-flight against the emulator (or, for a
+/// region the emulator does not serve, fails it with a region finding), and the attach samples are sent to attach.
+#[test]
+fn official_samples_through_the_preflight() {
+    let Some(shared) = amlc_tests::shared_dir("official_samples_through_the_preflight") else { return };
+    let emu = Emu::start(fast());
+    let dir = shared.join("reference/samples/yaml/azureml-examples");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("samples").flatten().map(|e| e.path()).collect();
+    entries.sort();
+    let mut checked = 0;
+    for path in entries {
+        let file = path.display().to_string();
+        let spec_text = std::fs::read_to_string(&path).unwrap_or_default();
+        let output = emu.amlc(&["create", "-f", &file, "--dry-run", "-o", "json"]);
+        let (out, err) = text(&output);
+        if ["synapsespark", "virtualmachine", "kubernetes"].iter().any(|t| spec_text.contains(&format!("type: {t}"))) {
+            assert_eq!(output.status.code(), Some(2), "{file}: {err}");
+            assert!(err.contains("amlc compute attach"), "{file}: {err}");
+        } else {
+            let printed: serde_json::Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("{file}: {e}\n{out}\n{err}"));
+            let failed: Vec<String> = printed["preflight"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter(|f| f["ok"] == false)
+                        .map(|f| f["check"].as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            assert!(failed.is_empty() || failed == ["region"], "{file}: {failed:?}\n{out}");
+            assert_eq!(printed["request"]["method"], "PUT");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10);
+    // A real YAML sample goes all the way.
+    let basic = dir.join("instance-basic.yml").display().to_string();
+    assert!(ok(emu.amlc(&["create", "-f", &basic])).contains("'basic-example-i' is ready (Running)"));
 }
