@@ -15,3 +15,6 @@ log "cargo build (the binary the end-to-end tests drive)"
 cargo build --locked -p amlc
 log "cargo test"
 cargo test --workspace --locked
+
+log "extension: npm ci && npm test (type-check and unit tests)"
+(cd extension && npm ci --no-audit --no-fund && npm test)
