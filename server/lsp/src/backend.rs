@@ -8,6 +8,10 @@ use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
+use amlc_spec::{Analysis, PositionEncoding};
+
+use crate::documents::Snapshot;
+use crate::handlers::features;
 use crate::state::ServerState;
 use crate::{convert, handlers};
 
@@ -30,6 +34,26 @@ impl Backend {
         let globs: Vec<String> = globs.iter().filter_map(Value::as_str).map(str::to_owned).collect();
         tracing::info!(count = globs.len(), "spec globs set");
         self.state.update_detector(|detector| detector.spec_globs = globs);
+    }
+
+    /// The snapshot of a served spec and its analysis, computed on the blocking pool, then `work`
+    /// on them there too. Documents amlc does not serve answer `None`.
+    async fn with_spec<T, F>(&self, request: &'static str, uri: &Url, work: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Snapshot, &Analysis, PositionEncoding) -> T + Send + 'static,
+    {
+        let Some(snapshot) = self.state.documents.snapshot(uri) else { return Ok(None) };
+        if !snapshot.is_spec {
+            return Ok(None);
+        }
+        let state = self.state.clone();
+        handlers::run_blocking(request, move || {
+            let analysis = state.analysis(&snapshot);
+            work(&snapshot, &analysis, state.encoding())
+        })
+        .await
+        .map(Some)
     }
 
     /// After a settings or folder change, re-decides which documents are specs and re-checks them all.
@@ -119,5 +143,47 @@ impl LanguageServer for Backend {
             detector.workspace_folders.extend(params.event.added.into_iter().map(|folder| folder.uri));
         });
         self.redetect_all();
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        self.with_spec("completion", &position.text_document.uri, move |snapshot, analysis, encoding| {
+            features::completion(snapshot, analysis, position.position, encoding)
+        })
+        .await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let found = self
+            .with_spec("hover", &position.text_document.uri, move |snapshot, analysis, encoding| {
+                features::hover(snapshot, analysis, position.position, encoding)
+            })
+            .await?;
+        Ok(found.flatten())
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let range = params.range;
+        self.with_spec("codeAction", &params.text_document.uri, move |snapshot, analysis, encoding| {
+            features::code_actions(snapshot, analysis, range, encoding)
+        })
+        .await
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        self.with_spec("documentSymbol", &params.text_document.uri, features::document_symbols).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.with_spec("foldingRange", &params.text_document.uri, features::folding_ranges).await
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        let positions = params.positions;
+        self.with_spec("selectionRange", &params.text_document.uri, move |snapshot, analysis, encoding| {
+            features::selection_ranges(snapshot, analysis, &positions, encoding)
+        })
+        .await
     }
 }

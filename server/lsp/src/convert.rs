@@ -43,7 +43,6 @@ pub struct Converter<'a> {
     pub encoding: PositionEncoding,
 }
 
-#[allow(dead_code)] // The request-side conversions are used by the feature handlers as they land.
 impl Converter<'_> {
     pub fn range(&self, range: TextRange) -> Range {
         let (start, end) = self.index.range_to_line_cols(self.text, range, self.encoding);

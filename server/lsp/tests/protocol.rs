@@ -187,3 +187,34 @@ async fn unknown_documents_and_methods_get_errors_and_the_server_keeps_serving()
     client.open("file:///work/project/a.yml", SPEC).await;
     assert_eq!(client.document_state("file:///work/project/a.yml").await["version"], 1);
 }
+
+#[tokio::test]
+async fn cancel_request_answers_request_cancelled() {
+    use tower::{Service, ServiceExt};
+    use tower_lsp::jsonrpc::Request;
+    let (mut service, _socket) = amlc_lsp::service();
+    let initialize = Request::build("initialize").id(1).params(json!({"capabilities": {}})).finish();
+    service.ready().await.expect("ready").call(initialize).await.expect("initialize");
+    let open = Request::build("textDocument/didOpen")
+        .params(json!({"textDocument": {"uri": "file:///a.yml", "languageId": "yaml", "version": 1, "text": SPEC}}))
+        .finish();
+    service.ready().await.expect("ready").call(open).await.expect("open");
+    // The request is registered when it is handed over, before it runs; the cancel arrives first.
+    let hover = Request::build("textDocument/hover")
+        .id(2)
+        .params(json!({"textDocument": {"uri": "file:///a.yml"}, "position": {"line": 1, "character": 1}}))
+        .finish();
+    let pending = service.ready().await.expect("ready").call(hover);
+    let cancel = Request::build("$/cancelRequest").params(json!({"id": 2})).finish();
+    service.ready().await.expect("ready").call(cancel).await.expect("cancel");
+    let response = serde_json::to_value(pending.await.expect("call").expect("response")).expect("JSON");
+    assert_eq!(response["error"]["code"], -32800, "{response}");
+    // The server goes on serving.
+    let hover = Request::build("textDocument/hover")
+        .id(3)
+        .params(json!({"textDocument": {"uri": "file:///a.yml"}, "position": {"line": 1, "character": 1}}))
+        .finish();
+    let response = service.ready().await.expect("ready").call(hover).await.expect("call").expect("response");
+    let response = serde_json::to_value(response).expect("JSON");
+    assert!(response.get("error").is_none(), "{response}");
+}

@@ -4,7 +4,6 @@
 
 use tower_lsp::jsonrpc;
 
-#[allow(dead_code)] // Used by the feature handlers as they land.
 pub async fn run_blocking<T, F>(request: &'static str, work: F) -> jsonrpc::Result<T>
 where
     T: Send + 'static,

@@ -2,12 +2,12 @@
 //! the state, calls the pure engines of `amlc_spec`, and converts their byte ranges at the edge.
 
 pub mod diagnostics;
+pub mod features;
 mod guard;
 
 use amlc_spec::PositionEncoding;
 use tower_lsp::lsp_types::*;
 
-#[allow(unused_imports)] // Used by the feature handlers as they land.
 pub use guard::run_blocking;
 
 use crate::convert;
@@ -28,6 +28,18 @@ pub fn capabilities(encoding: PositionEncoding) -> ServerCapabilities {
             }),
             file_operations: None,
         }),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![":".into(), " ".into(), "-".into()]),
+            ..CompletionOptions::default()
+        }),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
 }

@@ -88,23 +88,54 @@ fn complete_key(
     items
 }
 
-/// Keys already written in the mapping at `path` (not offered again), except the one being typed.
-fn present_keys(text: &str, analysis: &Analysis, path: &[PathSegment], word: TextRange) -> Vec<String> {
-    let Some(document) = &analysis.document else { return Vec::new() };
-    let Some(node) = document.lookup(path) else { return Vec::new() };
-    let typed = &text[word.start as usize..word.end as usize];
-    document
-        .deref(node)
-        .as_mapping()
-        .map(|entries| {
-            entries
-                .iter()
-                .filter(|e| !e.key.range.contains_inclusive(word.start))
-                .filter_map(|e| e.key_text().map(str::to_owned))
-                .filter(|k| k != typed)
-                .collect()
-        })
-        .unwrap_or_default()
+/// Keys already written in the mapping being typed in (not offered again), except the one being
+/// typed. Read from the text, so it works while the line under the cursor breaks the YAML.
+fn present_keys(text: &str, _analysis: &Analysis, _path: &[PathSegment], word: TextRange) -> Vec<String> {
+    let cursor = word.start as usize;
+    let (line_start, line_end) = super::context::line_at(text, cursor);
+    let indent = cursor - line_start - text[line_start..cursor].trim_start_matches([' ', '-']).len();
+    let indent = if text[line_start..cursor].trim_start().starts_with('-') {
+        indent
+    } else {
+        line_indent(&text[line_start..line_end])
+    };
+    let mut keys = Vec::new();
+    // Upwards, then downwards, while the lines belong to the same mapping.
+    let above = text[..line_start].lines().rev();
+    let below = text.get(line_end..).unwrap_or("").lines().skip(1);
+    for (lines, upwards) in [(Box::new(above) as Box<dyn Iterator<Item = &str>>, true), (Box::new(below), false)] {
+        for line in lines {
+            let body = line.trim_start_matches(' ');
+            if body.trim().is_empty() || body.starts_with('#') {
+                continue;
+            }
+            let own = line_indent(line);
+            let (key_indent, item_start) = match body.strip_prefix("- ") {
+                Some(rest) => (own + 2 + line_indent(rest), true),
+                None => (own, false),
+            };
+            if own < indent && !(item_start && key_indent == indent) {
+                break;
+            }
+            if key_indent == indent {
+                if item_start && !upwards {
+                    break; // The next list item is another mapping.
+                }
+                let body = line[key_indent..].trim_start();
+                if let Some(key) = body.split_once(':').map(|(k, _)| k.trim().trim_matches(['"', '\''])) {
+                    keys.push(key.to_string());
+                }
+                if item_start {
+                    break;
+                }
+            }
+        }
+    }
+    keys
+}
+
+fn line_indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 fn key_item(t: ComputeType, path: &[PathSegment], p: &PropertyInfo, word: TextRange, indent: usize) -> CompletionItem {
