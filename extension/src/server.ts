@@ -11,7 +11,6 @@ import {
   LanguageClient,
   ResponseError,
   State,
-  TransportKind,
   type ClientCapabilities,
   type LanguageClientOptions,
   type ServerOptions,
@@ -146,8 +145,8 @@ export class ServerManager implements vscode.Disposable {
     this.checkVersion(bin);
     const serverOptions: ServerOptions = {
       command: bin.path,
+      // No `transport`: TransportKind.stdio would append `--stdio`, which `amlc lsp` does not take; stdio is the default.
       args: ['lsp'],
-      transport: TransportKind.stdio,
       options: { env: { ...process.env } },
     };
     const clientOptions: LanguageClientOptions = {
