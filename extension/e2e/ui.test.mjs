@@ -38,7 +38,14 @@ const computeItem = (name, rest = '') =>
 async function contextMenu(target, label) {
   await target.click({ button: 'right' });
   const entry = page.locator('.context-view .action-item .action-label', { hasText: new RegExp(`^${label}$`) });
-  await entry.first().waitFor();
+  try {
+    await entry.first().waitFor();
+  } catch (e) {
+    await shot(`menu-without-${label.replace(/[^A-Za-z]+/g, '-').toLowerCase()}`);
+    // Close the menu, or it swallows the next step's clicks.
+    await page.keyboard.press('Escape');
+    throw e;
+  }
   await shot(`menu-${label.replace(/[^A-Za-z]+/g, '-').toLowerCase()}`);
   await entry.first().click();
 }
