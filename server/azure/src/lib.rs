@@ -1,2 +1,20 @@
 //! Azure Resource Manager client for Azure ML compute: one `async fn` per REST operation,
 //! credentials, long-running operations, retries and plain-words errors.
+
+pub mod actions;
+pub mod body;
+pub mod client;
+pub mod credential;
+pub mod discovery;
+pub mod error;
+pub mod models;
+
+pub use client::{
+    ArmClient, Check, ClientOptions, Operation, PollTarget, Progress, ProgressFn, RetryPolicy, WaitOptions,
+};
+pub use credential::{
+    AccessToken, CachedSource, CallbackToken, ChainedSource, CredentialKind, StaticToken, TokenSource,
+};
+pub use discovery::{discover, WorkspaceRef};
+pub use error::{ArmError, AzureError, ErrorKind};
+pub use models::{ComputeNode, ComputeResource, UnderlyingResourceAction, Usage, VmSize, Workspace};

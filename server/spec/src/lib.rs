@@ -8,6 +8,7 @@
 pub mod codes;
 mod compute_type;
 mod diagnostic;
+pub mod ide;
 mod line_index;
 pub mod syntax;
 pub mod value;

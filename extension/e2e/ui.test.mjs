@@ -1,0 +1,148 @@
+// End-to-end test in a real VS Code (code-server + chromium) against `amlc emulator --seed`: the Explorer tree shows
+// the emulator's computes, Stop from the context menu ends with the instance shown Stopped, Create from a spec adds
+// the new compute, and a spec error lands in Problems at the right line. Each step saves a screenshot.
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ARTIFACTS, RUN, extensionLogs, openBrowser, startCodeServer, startEmulator } from './vscode.mjs';
+import { discoverWorkspace, listComputes } from './arm.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const WS = path.join(RUN, 'ws');
+const VIEW = 'Azure ML Compute';
+const FOLDERS = Symbol('folders');
+
+let emulator;
+let server;
+let browser;
+let page;
+let workspace;
+let seeded = [];
+let step = 0;
+/** Set once the tree shows the computes; the tree steps after it skip (rather than time out) without it. */
+let treeShown = false;
+
+async function shot(name) {
+  step += 1;
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`) });
+}
+
+/** The tree item for a compute; its accessible name is "name, description" (see model.ts). */
+const computeItem = (name, rest = '') =>
+  page.getByRole('treeitem', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, ${rest}`) });
+
+async function contextMenu(target, label) {
+  await target.click({ button: 'right' });
+  const entry = page.locator('.context-view .action-item .action-label', { hasText: new RegExp(`^${label}$`) });
+  await entry.first().waitFor();
+  await shot(`menu-${label.replace(/[^A-Za-z]+/g, '-').toLowerCase()}`);
+  await entry.first().click();
+}
+
+/** The folder pane's header is titled with the folder name; it is always the Explorer's first pane. */
+const foldersHeader = () => page.locator('[id="workbench.view.explorer"] .pane-header').first();
+
+async function setPaneExpanded(title, expanded) {
+  const header = title === FOLDERS ? foldersHeader() : page.locator('.pane-header', { hasText: title }).first();
+  await header.waitFor();
+  if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
+}
+
+describe('amlc extension in code-server against amlc emulator', () => {
+  before(async () => {
+    emulator = await startEmulator();
+    workspace = await discoverWorkspace(emulator.url);
+    seeded = await listComputes(emulator.url, workspace);
+    fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
+    fs.cpSync(path.join(HERE, 'fixtures'), WS, { recursive: true });
+    const settings = { 'amlc.armEndpoint': emulator.url, 'amlc.auth': 'none' };
+    if (workspace) {
+      settings['amlc.workspace'] = workspace;
+    }
+    fs.writeFileSync(path.join(WS, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+    server = await startCodeServer(WS);
+    browser = await openBrowser();
+    page = browser.pages()[0];
+    await page.goto(`${server.base}/?folder=${encodeURIComponent(WS)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await page.locator('.explorer-folders-view').waitFor();
+  });
+
+  after(async () => {
+    if (page) await shot('final').catch(() => {});
+    await browser?.close().catch(() => {});
+    server?.stop();
+    emulator?.stop();
+    if (server) {
+      for (const f of extensionLogs(server.userDataDir)) {
+        fs.mkdirSync(ARTIFACTS, { recursive: true });
+        fs.copyFileSync(f, path.join(ARTIFACTS, `log-${path.basename(path.dirname(f))}-${path.basename(f)}`));
+      }
+    }
+  });
+
+  it('shows the emulator computes in the Explorer tree', async () => {
+    assert.ok(seeded.length > 0, 'the seeded emulator lists no computes');
+    // Give the tree the whole side bar: the folder pane shares it.
+    await setPaneExpanded(VIEW, true);
+    await setPaneExpanded(FOLDERS, false);
+    await page.locator('.pane-header', { hasText: VIEW }).locator('xpath=..').getByRole('treeitem').first().waitFor({ timeout: 60000 });
+    for (const c of seeded) {
+      await computeItem(c.name).waitFor({ timeout: 30000 });
+    }
+    await shot('tree');
+    treeShown = true;
+  });
+
+  it('stops a running instance from the context menu and shows it Stopped', async (t) => {
+    if (!treeShown) return t.skip('the tree never showed the computes (see the first failure)');
+    const running = seeded.find((c) => c.computeType === 'ComputeInstance' && c.state === 'Running');
+    assert.ok(running, 'the seeded emulator has no running compute instance');
+    await contextMenu(computeItem(running.name, 'Running'), 'Stop');
+    await computeItem(running.name, 'Stopped').waitFor({ timeout: 90000 });
+    await shot('stopped');
+  });
+
+  it('creates a compute from a spec and the new item appears', async (t) => {
+    if (!treeShown) return t.skip('the tree never showed the computes (see the first failure)');
+    await setPaneExpanded(VIEW, false);
+    await setPaneExpanded(FOLDERS, true);
+    const folderView = page.locator('.explorer-folders-view');
+    await folderView.getByRole('treeitem', { name: 'compute' }).click();
+    const spec = folderView.getByRole('treeitem', { name: 'e2e-new-cluster.yml' });
+    await contextMenu(spec, 'Create/Update Compute from This Spec');
+    await setPaneExpanded(VIEW, true);
+    await computeItem('e2e-new-cluster').waitFor({ timeout: 90000 });
+    await page.locator('.notification-toast', { hasText: 'e2e-new-cluster' }).first().waitFor().catch(() => {});
+    await shot('created');
+  });
+
+  it('shows a spec error in Problems at the right line', async () => {
+    const text = fs.readFileSync(path.join(WS, 'compute', 'broken.yml'), 'utf8');
+    const line = text.split('\n').findIndex((l) => l.startsWith('max_instances:')) + 1;
+    assert.ok(line > 0);
+    const folderView = page.locator('.explorer-folders-view');
+    await setPaneExpanded(FOLDERS, true);
+    await folderView.getByRole('treeitem', { name: 'broken.yml' }).click();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'max_instances: lots' }).waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    const fileRow = page.locator('.markers-panel .monaco-tl-row', { hasText: 'broken.yml' });
+    await fileRow.first().waitFor({ timeout: 60000 });
+    const marker = page.locator('.markers-panel .monaco-tl-row', { hasText: `[Ln ${line}, Col` });
+    await marker.first().waitFor({ timeout: 30000 });
+    await shot('problems');
+    // Rows come in order: a file row, then its markers. The marker must sit under broken.yml.
+    const rows = await page.locator('.markers-panel .monaco-tl-row').allInnerTexts();
+    let file = '';
+    const underBroken = [];
+    for (const r of rows) {
+      if (!/\[Ln \d+, Col \d+\]/.test(r)) file = r;
+      else if (file.includes('broken.yml')) underBroken.push(r);
+    }
+    assert.ok(underBroken.some((r) => r.includes(`[Ln ${line}, Col`)), `no marker at line ${line} under broken.yml:\n${rows.join('\n')}`);
+  });
+});

@@ -1,0 +1,334 @@
+// The extension's commands: each collects what the user wants (node, confirmation, quick pick) and hands the
+// work to the server with `workspace/executeCommand`. No Azure logic lives here.
+
+import * as vscode from 'vscode';
+
+import { IDLE_CHOICES, parseIdleMinutes, parseScale, sshDestination, sshTerminal } from './choices';
+import { startEmulator, type EmulatorProcess } from './emulator';
+import {
+  ServerCommand,
+  type CopyCommandResult,
+  type CreateResult,
+  type NameResult,
+  type ShowResult,
+  type SshCommandResult,
+  type WorkspaceInfo,
+  type WorkspaceRef,
+} from './lsp_ext';
+import { allowedActions, appKey, openableApplications, type ComputeNode } from './model';
+import type { ServerManager } from './server';
+import type { ComputeTree } from './tree';
+
+export const DETAILS_SCHEME = 'amlc-compute';
+
+/** Read-only YAML of a live compute, fetched from the server each time the document opens. */
+export class DetailsProvider implements vscode.TextDocumentContentProvider {
+  constructor(private readonly server: ServerManager) {}
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const name = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.ya?ml$/, ''));
+    try {
+      const r = await this.server.execute<ShowResult>(ServerCommand.show, { name });
+      return r?.yaml ?? '';
+    } catch (e) {
+      return `# Could not read compute "${name}": ${errorText(e)}\n`;
+    }
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A tree node, a `{ name }` object or a plain name: commands accept all three (tests and keybindings pass names). */
+function computeName(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object' && 'name' in arg && typeof (arg as { name: unknown }).name === 'string') {
+    return (arg as { name: string }).name;
+  }
+  return undefined;
+}
+
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  server: ServerManager,
+  tree: ComputeTree,
+): void {
+  let emulator: EmulatorProcess | undefined;
+  context.subscriptions.push({ dispose: () => emulator?.stop() });
+
+  const node = (arg: unknown): ComputeNode | undefined => {
+    const name = computeName(arg);
+    return name ? tree.findCompute(name) : undefined;
+  };
+
+  /** Runs a server command, reports failures with a "Show log" button, and refreshes the view afterwards. */
+  const run = async <T>(command: string, arg: object): Promise<T | undefined> => {
+    try {
+      const result = await server.execute<T>(command, arg);
+      tree.watch();
+      void tree.refresh();
+      return result;
+    } catch (e) {
+      const choice = await vscode.window.showErrorMessage(`amlc: ${errorText(e)}`, 'Show log');
+      if (choice === 'Show log') server.output.show(true);
+      void tree.refresh();
+      return undefined;
+    }
+  };
+
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  reg('amlc.refresh', () => tree.refresh());
+  reg('amlc.showLog', () => server.output.show(true));
+  reg('amlc.server.restart', async () => {
+    await server.restart();
+    await tree.refresh();
+  });
+  reg('amlc.signIn', () => server.signIn());
+
+  const simple = (id: string, serverCommand: string, verb: string) =>
+    reg(id, async (arg) => {
+      const name = computeName(arg);
+      if (!name) return;
+      const r = await run<NameResult>(serverCommand, { name });
+      if (r) vscode.window.setStatusBarMessage(`$(check) ${verb} ${name}: accepted`, 5000);
+    });
+  simple('amlc.tree.start', ServerCommand.start, 'Start');
+  simple('amlc.tree.stop', ServerCommand.stop, 'Stop');
+  simple('amlc.tree.restart', ServerCommand.restart, 'Restart');
+
+  reg('amlc.tree.delete', async (arg) => {
+    const name = computeName(arg);
+    if (!name) return;
+    const ws = tree.workspace?.workspaceName ?? 'the workspace';
+    const ok = await vscode.window.showWarningMessage(
+      `Delete compute "${name}"?`,
+      { modal: true, detail: `This deletes "${name}" from ${ws}, including its disks and any work on them. It cannot be undone.` },
+      'Delete',
+    );
+    if (ok !== 'Delete') return;
+    const r = await run<NameResult>(ServerCommand.delete, { name });
+    if (r) vscode.window.setStatusBarMessage(`$(trash) Deleting ${name}`, 5000);
+  });
+
+  reg('amlc.tree.detach', async (arg) => {
+    const name = computeName(arg);
+    if (!name) return;
+    const ws = tree.workspace?.workspaceName ?? 'the workspace';
+    const ok = await vscode.window.showWarningMessage(
+      `Detach compute "${name}" from ${ws}?`,
+      { modal: true, detail: 'The underlying resource is kept; only its link to the workspace is removed.' },
+      'Detach',
+    );
+    if (ok !== 'Detach') return;
+    await run<NameResult>(ServerCommand.detach, { name });
+  });
+
+  reg('amlc.tree.setIdleShutdown', async (arg) => {
+    const name = computeName(arg);
+    if (!name) return;
+    const custom = { label: 'Custom…', minutes: 0 };
+    const pick = await vscode.window.showQuickPick([...IDLE_CHOICES, custom], {
+      title: `Idle shutdown for ${name}`,
+      placeHolder: 'Shut the instance down after it has been idle for…',
+    });
+    if (!pick) return;
+    let minutes = pick.minutes;
+    if (pick === custom) {
+      const input = await vscode.window.showInputBox({
+        title: `Idle shutdown for ${name}`,
+        prompt: 'Minutes (or 2h, 1d): 15 minutes to 3 days',
+        validateInput: (v) => {
+          const r = parseIdleMinutes(v);
+          return 'error' in r ? r.error : undefined;
+        },
+      });
+      if (input === undefined) return;
+      const r = parseIdleMinutes(input);
+      if ('error' in r) return;
+      minutes = r.minutes;
+    }
+    const r = await run<NameResult>(ServerCommand.setIdleShutdown, { name, minutes });
+    if (r) vscode.window.setStatusBarMessage(`$(check) Idle shutdown of ${name} set to ${minutes} minutes`, 5000);
+  });
+
+  reg('amlc.tree.updateScale', async (arg) => {
+    const name = computeName(arg);
+    if (!name) return;
+    const nodes = node(arg)?.compute.nodes;
+    const ask = (prompt: string, value: string) => vscode.window.showInputBox({ title: `Scale ${name}`, prompt, value });
+    const min = await ask('Minimum number of nodes', String(nodes?.min ?? 0));
+    if (min === undefined) return;
+    const max = await ask('Maximum number of nodes', String(nodes?.max ?? 1));
+    if (max === undefined) return;
+    const idle = await ask('Idle seconds before scale down (empty: keep the current setting)', '');
+    if (idle === undefined) return;
+    const parsed = parseScale(min, max, idle);
+    if ('error' in parsed) {
+      void vscode.window.showErrorMessage(parsed.error);
+      return;
+    }
+    await run<NameResult>(ServerCommand.updateScale, { name, ...parsed.args });
+  });
+
+  reg('amlc.tree.ssh', async (arg) => {
+    const name = computeName(arg);
+    if (!name) return;
+    const r = await run<SshCommandResult>(ServerCommand.sshCommand, { name });
+    if (!r) return;
+    const term = sshTerminal(name, r.command);
+    if (!term) {
+      void vscode.window.showErrorMessage(`amlc returned no usable SSH command for ${name}.`);
+      return;
+    }
+    const dest = sshDestination(term.shellArgs.length ? [term.shellPath, ...term.shellArgs] : []);
+    const remoteSsh = vscode.extensions.getExtension('ms-vscode-remote.remote-ssh');
+    if (remoteSsh && dest && (dest.port === undefined || dest.port === 22)) {
+      const how = await vscode.window.showQuickPick(['Integrated terminal', 'New Remote-SSH window'], { title: `Connect to ${name}` });
+      if (!how) return;
+      if (how === 'New Remote-SSH window') {
+        await vscode.commands.executeCommand('vscode.newWindow', { remoteAuthority: `ssh-remote+${dest.host}` });
+        return;
+      }
+    }
+    vscode.window.createTerminal(term).show();
+  });
+
+  const openApp = (key: string) => async (arg: unknown) => {
+    const n = node(arg);
+    if (!n) return;
+    const app = openableApplications(n.compute).find((a) => appKey(a.displayName) === key);
+    if (app) await vscode.env.openExternal(vscode.Uri.parse(app.endpointUri, true));
+  };
+  reg('amlc.tree.openJupyterLab', openApp('jupyterlab'));
+  reg('amlc.tree.openJupyter', openApp('jupyter'));
+  reg('amlc.tree.openRStudio', openApp('rstudio'));
+  reg('amlc.tree.openVSCodeWeb', openApp('vscode'));
+  reg('amlc.tree.openApplication', async (arg) => {
+    const n = node(arg);
+    if (!n) return;
+    const apps = openableApplications(n.compute);
+    const pick = await vscode.window.showQuickPick(
+      apps.map((a) => ({ label: a.displayName, detail: a.endpointUri })),
+      { title: `Open an application on ${n.name}` },
+    );
+    if (pick) await vscode.env.openExternal(vscode.Uri.parse(pick.detail, true));
+  });
+
+  reg('amlc.tree.show', async (arg) => {
+    const name = computeName(arg);
+    if (!name) return;
+    const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeURIComponent(name)}.yaml` });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: true });
+  });
+
+  const copy = (flavor: 'amlc' | 'az') => async (arg: unknown) => {
+    const name = computeName(arg);
+    if (!name) return;
+    const n = node(arg);
+    const actions = ['show', ...(n ? allowedActions(n.compute) : [])];
+    const action = actions.length === 1 ? actions[0] : await vscode.window.showQuickPick(actions, { title: `Copy which ${flavor} command for ${name}?` });
+    if (!action) return;
+    try {
+      const r = await server.execute<CopyCommandResult>(ServerCommand.copyCommand, { name, action, flavor });
+      await vscode.env.clipboard.writeText(r.command);
+      vscode.window.setStatusBarMessage(`$(clippy) Copied: ${r.command}`, 5000);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`amlc: ${errorText(e)}`);
+    }
+  };
+  reg('amlc.tree.copyAmlcCommand', copy('amlc'));
+  reg('amlc.tree.copyAzCommand', copy('az'));
+
+  const specUri = async (arg: unknown): Promise<vscode.Uri | undefined> => {
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) {
+      void vscode.window.showErrorMessage('Open a compute spec (YAML) first, or right-click one in the Explorer.');
+      return undefined;
+    }
+    // The server reads the spec from disk when it is not open; save so both agree.
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open?.isDirty) await open.save();
+    return uri;
+  };
+  reg('amlc.spec.create', async (arg) => {
+    const uri = await specUri(arg);
+    if (!uri) return;
+    const r = await run<CreateResult>(ServerCommand.create, { uri: uri.toString() });
+    if (r) void vscode.window.showInformationMessage(`Compute "${r.name}": ${r.operation === 'update' ? 'update' : 'creation'} accepted.`);
+  });
+  reg('amlc.spec.attach', async (arg) => {
+    const uri = await specUri(arg);
+    if (!uri) return;
+    const r = await run<NameResult>(ServerCommand.attach, { uri: uri.toString() });
+    if (r) void vscode.window.showInformationMessage(`Compute "${r.name}": attach accepted.`);
+  });
+
+  const target = () =>
+    vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+
+  reg('amlc.workspace.select', async () => {
+    const cfg = vscode.workspace.getConfiguration('amlc');
+    const cur: Partial<WorkspaceRef> = tree.workspace ?? cfg.get<WorkspaceRef | null>('workspace') ?? {};
+    const ask = (prompt: string, value: string | undefined) =>
+      vscode.window.showInputBox({
+        title: 'Select Azure ML workspace',
+        prompt,
+        value,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Required'),
+      });
+    const subscriptionId = await ask('Subscription ID', cur.subscriptionId);
+    if (!subscriptionId) return;
+    const resourceGroup = await ask('Resource group', cur.resourceGroup);
+    if (!resourceGroup) return;
+    const workspaceName = await ask('Workspace name', cur.workspaceName);
+    if (!workspaceName) return;
+    const ref: WorkspaceRef = { subscriptionId: subscriptionId.trim(), resourceGroup: resourceGroup.trim(), workspaceName: workspaceName.trim() };
+    await cfg.update('workspace', ref, target());
+    const armEndpoint = cfg.get<string>('armEndpoint');
+    const ws = await run<WorkspaceInfo>(ServerCommand.selectWorkspace, { ...ref, ...(armEndpoint ? { armEndpoint } : {}) });
+    if (ws) vscode.window.setStatusBarMessage(`$(azure) Workspace ${ws.workspaceName}`, 5000);
+  });
+
+  reg('amlc.workspace.useEmulator', async () => {
+    const cfg = vscode.workspace.getConfiguration('amlc');
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'Start a local emulator', description: 'amlc emulator --seed, for this window', id: 'start' },
+        { label: 'Connect to a running emulator…', description: 'http://127.0.0.1:PORT', id: 'url' },
+      ],
+      { title: 'Use the local Azure ML emulator' },
+    );
+    if (!pick) return;
+    let url: string | undefined;
+    if (pick.id === 'start') {
+      if (!server.binary) {
+        void vscode.window.showErrorMessage('The amlc binary was not found, so the emulator cannot start.');
+        return;
+      }
+      emulator?.stop();
+      try {
+        emulator = await startEmulator(server.binary.path, (line) => server.output.appendLine(`[emulator] ${line}`));
+      } catch (e) {
+        void server.showError(`The amlc emulator could not start: ${errorText(e)}`);
+        return;
+      }
+      url = emulator.url;
+    } else {
+      url = await vscode.window.showInputBox({
+        title: 'Emulator URL',
+        value: 'http://127.0.0.1:',
+        validateInput: (v) => (/^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : 'An http(s) URL, e.g. http://127.0.0.1:7070'),
+      });
+      if (!url) return;
+    }
+    await cfg.update('armEndpoint', url.trim(), target());
+    await cfg.update('auth', 'none', target());
+    // The workspace comes from the emulator itself; a stale explicit one would point elsewhere.
+    await cfg.update('workspace', undefined, target());
+    vscode.window.setStatusBarMessage(`$(azure) Using the emulator at ${url}`, 5000);
+  });
+}

@@ -1,0 +1,141 @@
+// The TypeScript mirror of amlc's LSP extensions (docs/lsp-extensions.md, server/lsp/src/lsp_ext.rs).
+// Both sides must change together. This file has no `vscode` import so unit tests can load it.
+
+export const LIST_COMPUTES = 'amlc/listComputes';
+export const COMPUTES_CHANGED = 'amlc/computesChanged';
+export const GET_TOKEN = 'amlc/getToken';
+/** Support method (server/lsp/src/lsp_ext.rs): the server's view of an open document, including whether it is a spec. */
+export const DOCUMENT_STATE = 'amlc/documentState';
+
+export interface DocumentStateResult {
+  uri: string;
+  version: number;
+  isComputeSpec: boolean;
+}
+
+/** Server commands run through `workspace/executeCommand`; each takes one argument object. */
+export const ServerCommand = {
+  create: 'amlc.compute.create',
+  attach: 'amlc.compute.attach',
+  start: 'amlc.compute.start',
+  stop: 'amlc.compute.stop',
+  restart: 'amlc.compute.restart',
+  delete: 'amlc.compute.delete',
+  detach: 'amlc.compute.detach',
+  setIdleShutdown: 'amlc.compute.setIdleShutdown',
+  updateScale: 'amlc.compute.updateScale',
+  sshCommand: 'amlc.compute.sshCommand',
+  show: 'amlc.compute.show',
+  copyCommand: 'amlc.compute.copyCommand',
+  selectWorkspace: 'amlc.workspace.select',
+} as const;
+
+export type AuthMode = 'auto' | 'vscode' | 'azureCli' | 'environment' | 'managedIdentity' | 'none';
+
+export interface WorkspaceRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+}
+
+export interface WorkspaceInfo extends WorkspaceRef {
+  location?: string | null;
+  source?: 'settings' | 'config' | 'emulator' | string;
+  armEndpoint?: string | null;
+}
+
+export interface InitializationOptions {
+  specGlobs: string[];
+  workspace?: WorkspaceRef | null;
+  armEndpoint?: string;
+  auth: AuthMode;
+}
+
+export type ComputeGroup = 'instances' | 'clusters' | 'kubernetes' | 'attached';
+
+export type ComputeAction =
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'delete'
+  | 'detach'
+  | 'ssh'
+  | 'setIdleShutdown'
+  | 'updateScale';
+
+export interface NodeCounts {
+  current?: number | null;
+  target?: number | null;
+  min?: number | null;
+  max?: number | null;
+  idle?: number | null;
+  running?: number | null;
+  preparing?: number | null;
+  unusable?: number | null;
+  leaving?: number | null;
+  preempted?: number | null;
+}
+
+export interface Application {
+  displayName: string;
+  endpointUri: string;
+}
+
+export interface ComputeSummary {
+  name: string;
+  id?: string;
+  computeType: string;
+  group: ComputeGroup | string;
+  readOnly?: boolean;
+  provisioningState?: string | null;
+  state?: string | null;
+  size?: string | null;
+  location?: string | null;
+  nodes?: NodeCounts | null;
+  sshEnabled?: boolean;
+  applications?: Application[] | null;
+  actions?: string[] | null;
+  description?: string | null;
+}
+
+export interface ServerError {
+  code: string;
+  message: string;
+}
+
+export interface ListComputesResult {
+  workspace: WorkspaceInfo | null;
+  computes: ComputeSummary[];
+  error: ServerError | null;
+  /** Optional, per group: one failed call for a group shows an error node for that group only. */
+  groupErrors?: Partial<Record<ComputeGroup, ServerError>> | null;
+}
+
+export interface ComputesChangedParams {
+  names: string[];
+}
+
+export interface GetTokenParams {
+  scopes: string[];
+}
+
+export interface GetTokenResult {
+  token: string;
+  expiresOnUnixSeconds: number;
+}
+
+export interface NameResult {
+  name: string;
+}
+export interface CreateResult extends NameResult {
+  operation: 'create' | 'update';
+}
+export interface SshCommandResult {
+  command: string[];
+}
+export interface ShowResult {
+  yaml: string;
+}
+export interface CopyCommandResult {
+  command: string;
+}

@@ -1,0 +1,274 @@
+// Runs `amlc lsp` through vscode-languageclient: finds the binary, checks its version, restarts it after a crash,
+// answers the server's `amlc/getToken` with VS Code's Microsoft sign-in, and says clearly when it cannot start.
+
+import * as cp from 'node:child_process';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  ExecuteCommandRequest,
+  LanguageClient,
+  ResponseError,
+  State,
+  type ClientCapabilities,
+  type LanguageClientOptions,
+  type ServerOptions,
+  type StaticFeature,
+} from 'vscode-languageclient/node';
+
+import { findServer, parseVersion, serverCandidates, versionCompatible, type Candidate } from './binary';
+import { tokenExpiry } from './choices';
+import {
+  COMPUTES_CHANGED,
+  DOCUMENT_STATE,
+  GET_TOKEN,
+  type DocumentStateResult,
+  LIST_COMPUTES,
+  type AuthMode,
+  type ComputesChangedParams,
+  type GetTokenParams,
+  type GetTokenResult,
+  type InitializationOptions,
+  type ListComputesResult,
+  type WorkspaceRef,
+} from './lsp_ext';
+
+const ARM_SCOPE = 'https://management.azure.com/.default';
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+const MAX_RESTARTS = 5;
+
+export function readOptions(): InitializationOptions {
+  const cfg = vscode.workspace.getConfiguration('amlc');
+  const ws = cfg.get<WorkspaceRef | null>('workspace') ?? null;
+  const complete = ws && ws.subscriptionId && ws.resourceGroup && ws.workspaceName ? ws : null;
+  return {
+    specGlobs: cfg.get<string[]>('specGlobs') ?? [],
+    workspace: complete,
+    armEndpoint: cfg.get<string>('armEndpoint') || undefined,
+    auth: (cfg.get<string>('auth') as AuthMode) || 'auto',
+  };
+}
+
+/** Advertises `experimental.amlcGetToken`, so the server may ask the editor for a token. */
+class GetTokenCapability implements StaticFeature {
+  fillClientCapabilities(capabilities: ClientCapabilities): void {
+    capabilities.experimental = { ...(capabilities.experimental ?? {}), amlcGetToken: true };
+  }
+  initialize(): void {}
+  getState(): { kind: 'static' } {
+    return { kind: 'static' };
+  }
+  clear(): void {}
+}
+
+export class ServerManager implements vscode.Disposable {
+  readonly output: vscode.LogOutputChannel;
+  private client: LanguageClient | undefined;
+  private crashes: number[] = [];
+  private readonly changed = new vscode.EventEmitter<ComputesChangedParams>();
+  private readonly stateChanged = new vscode.EventEmitter<boolean>();
+  /** Fires when the server says computes changed. */
+  readonly onComputesChanged = this.changed.event;
+  /** Fires with `true` when the server is up and `false` when it stopped. */
+  readonly onRunningChanged = this.stateChanged.event;
+  binary: Candidate | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('Azure ML Compute (amlc)', { log: true });
+  }
+
+  get running(): boolean {
+    return this.client?.state === State.Running;
+  }
+
+  private log(line: string): void {
+    this.output.appendLine(`[extension] ${line}`);
+  }
+
+  private locate(): Candidate | undefined {
+    const cfg = vscode.workspace.getConfiguration('amlc');
+    const candidates = serverCandidates({
+      settingPath: cfg.get<string>('server.path'),
+      extensionDir: this.context.extensionPath,
+      pathEnv: process.env.PATH,
+      platform: process.platform,
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    });
+    return findServer(candidates, (p) => {
+      try {
+        fs.accessSync(p, fs.constants.X_OK);
+        return fs.statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Runs `amlc --version`; warns (but still starts) when the version does not match this extension. */
+  private checkVersion(bin: Candidate): void {
+    const run = cp.spawnSync(bin.path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    const out = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim();
+    const server = parseVersion(out);
+    const ext = parseVersion(String(this.context.extension.packageJSON.version ?? ''));
+    this.log(`server binary ${bin.path} (${bin.source}): ${out || run.error?.message || 'no version output'}`);
+    if (server && ext && !versionCompatible(server, ext)) {
+      void this.showError(
+        `amlc ${server.join('.')} at ${bin.path} does not match this extension (${ext.join('.')}); some features may fail. ` +
+          'Install a matching amlc or set amlc.server.path.',
+      );
+    } else if (!server) {
+      this.log(`could not read a version from ${bin.path} --version`);
+    }
+  }
+
+  async showError(message: string): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(message, 'Show log', 'Open settings');
+    if (choice === 'Show log') this.output.show(true);
+    if (choice === 'Open settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'amlc.server.path');
+  }
+
+  async start(): Promise<void> {
+    const bin = this.locate();
+    this.binary = bin;
+    if (!bin) {
+      const setting = vscode.workspace.getConfiguration('amlc').get<string>('server.path');
+      this.log(setting ? `no amlc binary found at ${setting} (amlc.server.path)` : 'no amlc binary found (bundled server/amlc, then PATH)');
+      this.stateChanged.fire(false);
+      void this.showError(
+        setting
+          ? `The amlc language server was not found at "${setting}" (amlc.server.path). Fix the setting or clear it to use the bundled server.`
+          : 'The amlc language server was not found: this .vsix has no bundled server and there is no amlc on PATH. Set amlc.server.path.',
+      );
+      return;
+    }
+    this.checkVersion(bin);
+    const serverOptions: ServerOptions = {
+      command: bin.path,
+      // No `transport`: TransportKind.stdio would append `--stdio`, which `amlc lsp` does not take; stdio is the default.
+      args: ['lsp'],
+      options: { env: { ...process.env } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file', language: 'yaml' }],
+      outputChannel: this.output,
+      initializationOptions: readOptions(),
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue }),
+        closed: () => this.onClosed(),
+      },
+    };
+    const client = new LanguageClient('amlc', 'amlc language server', serverOptions, clientOptions);
+    client.registerFeature(new GetTokenCapability());
+    client.onDidChangeState((e) => {
+      this.stateChanged.fire(e.newState === State.Running);
+    });
+    this.client = client;
+    try {
+      await client.start();
+    } catch (e) {
+      this.log(`start failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.stateChanged.fire(false);
+      void this.showError(`The amlc language server (${bin.path}) could not start: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    client.onNotification(COMPUTES_CHANGED, (p: ComputesChangedParams) => this.changed.fire(p ?? { names: [] }));
+    client.onRequest(GET_TOKEN, (p: GetTokenParams) => this.getToken(p));
+    this.stateChanged.fire(true);
+  }
+
+  /** Restarts after a crash, at most MAX_RESTARTS times in RESTART_WINDOW_MS; then says so and stops trying. */
+  private onClosed(): { action: CloseAction; handled: boolean } {
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < RESTART_WINDOW_MS);
+    this.crashes.push(now);
+    if (this.crashes.length <= MAX_RESTARTS) {
+      this.log(`the server exited; restarting (${this.crashes.length}/${MAX_RESTARTS})`);
+      return { action: CloseAction.Restart, handled: true };
+    }
+    this.log('the server keeps exiting; not restarting it again');
+    void this.showError(
+      `The amlc language server crashed ${this.crashes.length} times in 3 minutes and was not restarted. Use "Azure ML: Restart Language Server" after fixing the cause.`,
+    );
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
+
+  private async getToken(p: GetTokenParams): Promise<GetTokenResult | ResponseError<void>> {
+    const scopes = Array.isArray(p?.scopes) && p.scopes.length ? p.scopes : [ARM_SCOPE];
+    const auth = readOptions().auth;
+    try {
+      // In "auto" mode, never pop up a sign-in from a background request: the server falls back to other logins.
+      const session =
+        auth === 'vscode'
+          ? await vscode.authentication.getSession('microsoft', scopes, { createIfNone: true })
+          : await vscode.authentication.getSession('microsoft', scopes, { silent: true });
+      if (!session) return new ResponseError(1, 'No Microsoft account is signed in to VS Code ("Azure ML: Sign In with Microsoft").');
+      return { token: session.accessToken, expiresOnUnixSeconds: tokenExpiry(session.accessToken, Math.floor(Date.now() / 1000)) };
+    } catch (e) {
+      // The message may mention the account, never the token.
+      return new ResponseError(1, `VS Code sign-in failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  async signIn(): Promise<void> {
+    const session = await vscode.authentication.getSession('microsoft', [ARM_SCOPE], { createIfNone: true });
+    void vscode.window.showInformationMessage(`Signed in to Azure as ${session.account.label}.`);
+    this.changed.fire({ names: [] });
+  }
+
+  async listComputes(): Promise<ListComputesResult> {
+    if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
+    return this.client.sendRequest<ListComputesResult>(LIST_COMPUTES, {});
+  }
+
+  /** Runs a server command (`workspace/executeCommand`); progress and cancel are the server's `$/progress`. */
+  async execute<T>(command: string, arg: object): Promise<T> {
+    if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
+    return (await this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [arg] })) as T;
+  }
+
+  /**
+   * Whether the server treats an open document as a compute spec; undefined when it cannot say (not running,
+   * document not open yet, older server), in which case callers fall back to "any YAML".
+   */
+  async isComputeSpec(uri: string): Promise<boolean | undefined> {
+    if (!this.client || !this.running) return undefined;
+    try {
+      const r = await this.client.sendRequest<DocumentStateResult>(DOCUMENT_STATE, { textDocument: { uri } });
+      return typeof r?.isComputeSpec === 'boolean' ? r.isComputeSpec : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async configurationChanged(): Promise<void> {
+    if (!this.client || !this.running) return;
+    await this.client.sendNotification('workspace/didChangeConfiguration', { settings: { amlc: readOptions() } });
+  }
+
+  async restart(): Promise<void> {
+    this.crashes = [];
+    await this.stop();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    if (c) {
+      try {
+        await c.stop(5000);
+      } catch (e) {
+        this.log(`stop: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.stateChanged.fire(false);
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.changed.dispose();
+    this.stateChanged.dispose();
+    this.output.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+//! The pieces of `amlc check`: finding inputs, checking one file, rendering the results.
+
+pub mod inputs;
+pub mod render;
+
+use amlc_spec::{Diagnostic, LineIndex, Severity, TextRange};
+
+/// The code `amlc check` raises itself when a file cannot be read at all. Documented in docs/diagnostics.md.
+pub const CODE_UNREADABLE: &str = "AMLC099";
+
+/// One input: a name to report and the bytes read (or why they could not be read).
+pub struct Input {
+    pub name: String,
+    pub bytes: Result<Vec<u8>, String>,
+}
+
+/// One checked file: its text (for source lines and positions) and what the core said about it.
+pub struct FileReport {
+    pub name: String,
+    pub text: String,
+    pub index: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    pub fn check(input: Input) -> FileReport {
+        let (text, diagnostics) = match input.bytes {
+            Err(reason) => {
+                (String::new(), vec![file_error(CODE_UNREADABLE, format!("cannot read this file: {reason}"), 0)])
+            }
+            Ok(bytes) => {
+                // Editors do not count a byte-order mark in positions; neither do we.
+                let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+                let diagnostics = amlc_spec::analyze_bytes(bytes).diagnostics;
+                (String::from_utf8_lossy(bytes).into_owned(), diagnostics)
+            }
+        };
+        let index = LineIndex::new(&text);
+        FileReport { name: input.name, text, index, diagnostics }
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+fn file_error(code: &'static str, message: String, at: usize) -> Diagnostic {
+    let at = u32::try_from(at).unwrap_or(u32::MAX);
+    Diagnostic {
+        code,
+        severity: Severity::Error,
+        message,
+        range: TextRange::empty(at),
+        tags: Vec::new(),
+        fixes: Vec::new(),
+    }
+}

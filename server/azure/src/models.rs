@@ -1,0 +1,396 @@
+//! Typed views of the ARM compute resources the client reads. Fields the tools use are typed; the type-specific
+//! `properties.properties` stay a JSON value with typed accessors, so unknown or newer fields survive a round trip.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A compute resource as ARM returns it (GET, list, PUT response).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputeResource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<serde_json::Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Value>,
+    #[serde(default)]
+    pub properties: ComputeProperties,
+}
+
+/// The envelope `properties` common to every compute type.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputeProperties {
+    #[serde(default)]
+    pub compute_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute_location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_errors: Option<Vec<Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_attached_compute: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_local_auth: Option<bool>,
+    /// Type-specific settings (`ComputeInstanceProperties`, `AmlComputeProperties`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Value>,
+}
+
+/// Compute types whose underlying resource belongs to someone else: they can only be detached, never deleted.
+pub const ATTACH_ONLY_TYPES: [&str; 7] =
+    ["Kubernetes", "VirtualMachine", "SynapseSpark", "HDInsight", "Databricks", "DataLakeAnalytics", "AKS"];
+
+impl ComputeResource {
+    fn inner(&self, key: &str) -> Option<&Value> {
+        self.properties.properties.as_ref()?.get(key)
+    }
+
+    fn inner_str(&self, key: &str) -> Option<&str> {
+        self.inner(key)?.as_str()
+    }
+
+    pub fn compute_type(&self) -> &str {
+        &self.properties.compute_type
+    }
+
+    pub fn is_instance(&self) -> bool {
+        self.compute_type().eq_ignore_ascii_case("ComputeInstance")
+    }
+
+    pub fn is_cluster(&self) -> bool {
+        self.compute_type().eq_ignore_ascii_case("AmlCompute")
+    }
+
+    /// True when the service says the compute is attached, or its type can only be attached. `AKS` computes may be
+    /// created by Azure ML (legacy) — then `isAttachedCompute` is false and delete is legitimate.
+    pub fn is_attached(&self) -> bool {
+        match self.properties.is_attached_compute {
+            Some(attached) => attached,
+            None => ATTACH_ONLY_TYPES.iter().any(|t| t.eq_ignore_ascii_case(self.compute_type())),
+        }
+    }
+
+    pub fn provisioning_state(&self) -> Option<&str> {
+        self.properties.provisioning_state.as_deref()
+    }
+
+    /// The compute-instance state (`Running`, `Stopped`, …); `None` for other types.
+    pub fn state(&self) -> Option<&str> {
+        self.inner_str("state")
+    }
+
+    pub fn vm_size(&self) -> Option<&str> {
+        self.inner_str("vmSize")
+    }
+
+    /// The region the compute runs in: `computeLocation` first (what the SDK reads), then `location`.
+    pub fn region(&self) -> Option<&str> {
+        self.properties.compute_location.as_deref().or(self.location.as_deref())
+    }
+
+    /// Scale settings of a cluster.
+    pub fn scale_settings(&self) -> Option<ScaleSettings> {
+        serde_json::from_value(self.inner("scaleSettings")?.clone()).ok()
+    }
+
+    /// Current node count of a cluster.
+    pub fn current_node_count(&self) -> Option<i64> {
+        self.inner("currentNodeCount")?.as_i64()
+    }
+
+    /// A one-word status for listings: the CI state, a cluster's allocation state, or the provisioning state.
+    pub fn status(&self) -> String {
+        if let Some(state) = self.state() {
+            return state.to_string();
+        }
+        if let Some(alloc) = self.inner_str("allocationState") {
+            if self.provisioning_state() == Some("Succeeded") {
+                return alloc.to_string();
+            }
+        }
+        self.provisioning_state().unwrap_or("Unknown").to_string()
+    }
+
+    /// SSH settings of a compute instance.
+    pub fn instance_ssh(&self) -> Option<InstanceSsh> {
+        serde_json::from_value(self.inner("sshSettings")?.clone()).ok()
+    }
+
+    /// `connectivityEndpoints` of a compute instance.
+    pub fn connectivity(&self) -> Option<ConnectivityEndpoints> {
+        serde_json::from_value(self.inner("connectivityEndpoints")?.clone()).ok()
+    }
+
+    /// `remoteLoginPortPublicAccess` of a cluster.
+    pub fn remote_login_access(&self) -> Option<&str> {
+        self.inner_str("remoteLoginPortPublicAccess")
+    }
+
+    /// The admin user name of a cluster (`userAccountCredentials.adminUserName`).
+    pub fn cluster_admin_user(&self) -> Option<&str> {
+        self.inner("userAccountCredentials")?.get("adminUserName")?.as_str()
+    }
+
+    /// The user object id a personal compute instance is assigned to.
+    pub fn assigned_user_object_id(&self) -> Option<&str> {
+        self.inner("personalComputeInstanceSettings")?.get("assignedUser")?.get("objectId")?.as_str()
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaleSettings {
+    #[serde(default)]
+    pub max_node_count: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_node_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_idle_time_before_scale_down: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceSsh {
+    #[serde(default)]
+    pub ssh_public_access: Option<String>,
+    #[serde(default)]
+    pub admin_user_name: Option<String>,
+    #[serde(default)]
+    pub ssh_port: Option<u16>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectivityEndpoints {
+    #[serde(default)]
+    pub public_ip_address: Option<String>,
+    #[serde(default)]
+    pub private_ip_address: Option<String>,
+}
+
+/// One node of a cluster (`listNodes`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputeNode {
+    #[serde(default)]
+    pub node_id: String,
+    #[serde(default)]
+    pub private_ip_address: Option<String>,
+    #[serde(default)]
+    pub public_ip_address: Option<String>,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub node_state: Option<String>,
+    #[serde(default)]
+    pub run_id: Option<String>,
+}
+
+/// A VM size offered in a region (`vmSizes`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct VmSize {
+    pub name: String,
+    #[serde(default)]
+    pub family: Option<String>,
+    #[serde(default, rename = "vCPUs")]
+    pub v_cpus: Option<i64>,
+    #[serde(default)]
+    pub gpus: Option<i64>,
+    #[serde(default, rename = "memoryGB")]
+    pub memory_gb: Option<f64>,
+    #[serde(default)]
+    pub low_priority_capable: Option<bool>,
+    #[serde(default)]
+    pub supported_compute_types: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_vm_prices: Option<Value>,
+}
+
+impl VmSize {
+    /// Whether this size may be used for `compute_type` (the SDK filters the same way, client-side).
+    pub fn supports(&self, compute_type: &str) -> bool {
+        match &self.supported_compute_types {
+            Some(types) => types.iter().any(|t| t.eq_ignore_ascii_case(compute_type)),
+            None => true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageName {
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub localized_value: Option<String>,
+}
+
+/// One quota usage row (`usages`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default, rename = "type")]
+    pub usage_type: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub current_value: i64,
+    #[serde(default)]
+    pub limit: i64,
+    #[serde(default)]
+    pub name: UsageName,
+}
+
+impl Usage {
+    pub fn name_value(&self) -> &str {
+        self.name.value.as_deref().unwrap_or("")
+    }
+}
+
+/// The workspace resource, of which the tools need the location.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Workspace {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub location: String,
+}
+
+/// `listKeys` output. Holds secrets, so `Debug` hides the content; read it with [`ComputeSecrets::expose`].
+#[derive(Clone)]
+pub struct ComputeSecrets(Value);
+
+impl ComputeSecrets {
+    pub fn new(value: Value) -> Self {
+        ComputeSecrets(value)
+    }
+
+    pub fn expose(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ComputeSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ComputeSecrets(<redacted>)")
+    }
+}
+
+/// What `DELETE` does with the underlying resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnderlyingResourceAction {
+    Delete,
+    Detach,
+}
+
+impl UnderlyingResourceAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnderlyingResourceAction::Delete => "Delete",
+            UnderlyingResourceAction::Detach => "Detach",
+        }
+    }
+}
+
+/// Keys under `properties.properties` and elsewhere whose values are secrets; used to mask bodies before showing them.
+pub const SECRET_KEYS: [&str; 6] =
+    ["adminUserPassword", "password", "privateKeyData", "userKubeConfig", "adminKubeConfig", "databricksAccessToken"];
+
+/// A copy of `value` with every secret member replaced by a placeholder, for `--dry-run` and logs.
+pub fn redact_secrets(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    if SECRET_KEYS.contains(&k.as_str()) && !v.is_null() {
+                        (k.clone(), Value::String("<redacted>".into()))
+                    } else {
+                        (k.clone(), redact_secrets(v))
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(redact_secrets).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(name: &str) -> Option<Value> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/reference/rest/2025-12-01/examples/Compute")
+            .join(name);
+        let text = std::fs::read_to_string(&path).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    fn shared_or_skip(name: &str) -> Option<Value> {
+        let value = example(name);
+        if value.is_none() {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "../shared not found under CI");
+            eprintln!("SKIPPED: ../shared not found");
+        }
+        value
+    }
+
+    #[test]
+    fn reads_instance_example() {
+        let Some(example) = shared_or_skip("get/ComputeInstance.json") else { return };
+        let body = example["responses"]["200"]["body"].clone();
+        let compute: ComputeResource = serde_json::from_value(body).expect("parses");
+        assert!(compute.is_instance());
+        assert_eq!(compute.state(), Some("Running"));
+        assert_eq!(compute.vm_size(), Some("STANDARD_NC6"));
+        let ssh = compute.instance_ssh().unwrap_or_default();
+        assert_eq!((ssh.admin_user_name.as_deref(), ssh.ssh_port), (Some("azureuser"), Some(22)));
+        assert_eq!(compute.connectivity().and_then(|c| c.public_ip_address).as_deref(), Some("10.0.0.1"));
+        assert!(!compute.is_attached());
+    }
+
+    #[test]
+    fn reads_cluster_and_kubernetes_examples() {
+        let Some(aml) = shared_or_skip("get/AmlCompute.json") else { return };
+        let compute: ComputeResource = serde_json::from_value(aml["responses"]["200"]["body"].clone()).expect("parses");
+        assert!(compute.is_cluster());
+        assert!(compute.scale_settings().is_some());
+        let Some(k8s) = shared_or_skip("get/KubernetesCompute.json") else { return };
+        let compute: ComputeResource = serde_json::from_value(k8s["responses"]["200"]["body"].clone()).expect("parses");
+        assert!(compute.is_attached(), "a Kubernetes compute is attached");
+    }
+
+    #[test]
+    fn redaction_masks_nested_secrets() {
+        let body = serde_json::json!({"properties": {"properties": {"administratorAccount": {"username": "u", "password": "p4ss"},
+            "userAccountCredentials": {"adminUserPassword": "x"}}}});
+        let text = redact_secrets(&body).to_string();
+        assert!(!text.contains("p4ss") && !text.contains("\"x\""));
+        assert!(text.contains("\"u\""));
+        assert!(!format!("{:?}", ComputeSecrets::new(body)).contains("p4ss"));
+    }
+}

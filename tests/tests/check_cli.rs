@@ -1,0 +1,110 @@
+//! `amlc check` driven as a user drives it: the built binary on real files, its output and exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use amlc_tests::{amlc_bin, workspace_root};
+use serde_json::Value;
+
+fn check(args: &[&str], cwd: &Path) -> Output {
+    Command::new(amlc_bin()).arg("check").args(args).current_dir(cwd).output().expect("run amlc check")
+}
+
+fn json_lines(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect()
+}
+
+fn errors_in(file: &Value) -> usize {
+    file["diagnostics"].as_array().map_or(0, |ds| ds.iter().filter(|d| d["severity"] == "error").count())
+}
+
+#[test]
+fn examples_good_specs_have_no_errors_and_bad_ones_do() {
+    let root = workspace_root();
+    let output = check(&["--format", "json", "examples"], &root);
+    let files = json_lines(&output);
+    assert!(files.len() >= 8, "expected every example spec reported, got {}", files.len());
+    for file in &files {
+        let path = file["path"].as_str().expect("path is a string");
+        assert!(!path.ends_with("not-a-spec.yml"), "a non-spec YAML file was checked: {path}");
+        if path.contains("good") {
+            assert_eq!(errors_in(file), 0, "{path} should be clean: {file}");
+        } else {
+            assert!(errors_in(file) > 0, "{path} holds deliberate mistakes but none was reported");
+        }
+    }
+    assert_eq!(output.status.code(), Some(1), "errors in examples/bad mean exit code 1");
+}
+
+#[test]
+fn walking_a_folder_skips_yaml_that_is_not_a_compute_spec_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("workflow.yml"), "on: [push]\njobs: {}\n").unwrap();
+    std::fs::write(dir.path().join("values.yaml"), "replicas: 2\n").unwrap();
+    std::fs::create_dir(dir.path().join("node_modules")).unwrap();
+    std::fs::write(dir.path().join("node_modules/c.yml"), "type: amlcompute\nname: x\n").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "type: amlcompute\n").unwrap();
+    let output = check(&["--color", "never", "."], dir.path());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("checked 0 files (2 YAML files skipped: not compute specs)"), "{stdout}");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_for_that_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.yml"), b"type: amlcompute\nname: \xff\xfe\n").unwrap();
+    let output = check(&["--format", "json", "bad.yml"], dir.path());
+    let files = json_lines(&output);
+    assert_eq!(files.len(), 1);
+    let diagnostic = &files[0]["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "AMLC010");
+    assert_eq!(diagnostic["range"]["start"]["line"], 1);
+    assert_eq!(diagnostic["range"]["start"]["column"], 6);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = check(&["no-such-spec.yml"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-spec.yml: no such file or directory"));
+    let output = check(&["--format", "xml"], dir.path());
+    assert_eq!(output.status.code(), Some(2), "an unknown format is a usage error");
+}
+
+#[test]
+fn stdin_is_read_with_the_name_given() {
+    let mut child = Command::new(amlc_bin())
+        .args(["check", "--format", "json", "--stdin-filename", "spec.yml", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn amlc");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"name: cpu\ntype: amlcompute\nmax_instances: 2\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let files = json_lines(&output);
+    assert_eq!(files[0]["path"], "spec.yml");
+    assert!(files[0]["diagnostics"].is_array());
+}
+
+#[test]
+fn sarif_output_is_a_valid_sarif_log_with_one_based_regions() {
+    let root = workspace_root();
+    let output = check(&["--format", "sarif", "examples/bad"], &root);
+    let log: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty(), "bad examples must produce results");
+    for result in results {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1 && region["startColumn"].as_u64().unwrap() >= 1);
+        let rule = result["ruleId"].as_str().unwrap();
+        assert!(log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().iter().any(|r| r["id"] == rule));
+    }
+}
