@@ -58,9 +58,8 @@ pub fn resource(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmR
         Method::PUT => put(emu, ws, r, name),
         Method::PATCH => patch(emu, ws, r, name),
         Method::DELETE => delete(emu, ws, r, name),
-        _ => {
-            only(r, &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE]).map(|_| empty_response(StatusCode::OK))
-        }
+        // Every other method is refused; `only` always fails here.
+        _ => only(r, &[]).map(|_| empty_response(StatusCode::METHOD_NOT_ALLOWED)),
     }
 }
 
