@@ -22,6 +22,8 @@ let page;
 let workspace;
 let seeded = [];
 let step = 0;
+/** Set once the tree shows the computes; the tree steps after it skip (rather than time out) without it. */
+let treeShown = false;
 
 async function shot(name) {
   step += 1;
@@ -93,9 +95,11 @@ describe('amlc extension in code-server against amlc emulator', () => {
       await computeItem(c.name).waitFor({ timeout: 30000 });
     }
     await shot('tree');
+    treeShown = true;
   });
 
-  it('stops a running instance from the context menu and shows it Stopped', async () => {
+  it('stops a running instance from the context menu and shows it Stopped', async (t) => {
+    if (!treeShown) return t.skip('the tree never showed the computes (see the first failure)');
     const running = seeded.find((c) => c.computeType === 'ComputeInstance' && c.state === 'Running');
     assert.ok(running, 'the seeded emulator has no running compute instance');
     await contextMenu(computeItem(running.name, 'Running'), 'Stop');
@@ -103,7 +107,8 @@ describe('amlc extension in code-server against amlc emulator', () => {
     await shot('stopped');
   });
 
-  it('creates a compute from a spec and the new item appears', async () => {
+  it('creates a compute from a spec and the new item appears', async (t) => {
+    if (!treeShown) return t.skip('the tree never showed the computes (see the first failure)');
     await setPaneExpanded(VIEW, false);
     await setPaneExpanded(FOLDERS, true);
     const folderView = page.locator('.explorer-folders-view');

@@ -35,8 +35,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await tree.refresh();
     }),
   );
+  let specTimer: NodeJS.Timeout | undefined;
+  // The editor-title spec actions show only on documents the server calls compute specs.
+  const updateEditorIsSpec = async (retry = true): Promise<void> => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'yaml' || doc.uri.scheme !== 'file') {
+      await vscode.commands.executeCommand('setContext', 'amlc.editorIsSpec', false);
+      return;
+    }
+    const isSpec = await srv.isComputeSpec(doc.uri.toString());
+    if (isSpec === undefined && retry) {
+      // The didOpen may still be on its way to the server.
+      setTimeout(() => void updateEditorIsSpec(false), 500);
+    }
+    await vscode.commands.executeCommand('setContext', 'amlc.editorIsSpec', isSpec ?? true);
+  };
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(() => void updateEditorIsSpec()),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== vscode.window.activeTextEditor?.document) return;
+      // Typing can turn a file into a spec (or not); ask once the edits settle.
+      if (specTimer) clearTimeout(specTimer);
+      specTimer = setTimeout(() => void updateEditorIsSpec(false), 400);
+    }),
+    { dispose: () => specTimer && clearTimeout(specTimer) },
+    srv.onRunningChanged(() => void updateEditorIsSpec()),
+  );
   await srv.start();
   await tree.refresh();
+  void updateEditorIsSpec();
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,6 +4,14 @@
 export const LIST_COMPUTES = 'amlc/listComputes';
 export const COMPUTES_CHANGED = 'amlc/computesChanged';
 export const GET_TOKEN = 'amlc/getToken';
+/** Support method (server/lsp/src/lsp_ext.rs): the server's view of an open document, including whether it is a spec. */
+export const DOCUMENT_STATE = 'amlc/documentState';
+
+export interface DocumentStateResult {
+  uri: string;
+  version: number;
+  isComputeSpec: boolean;
+}
 
 /** Server commands run through `workspace/executeCommand`; each takes one argument object. */
 export const ServerCommand = {

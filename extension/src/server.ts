@@ -11,7 +11,6 @@ import {
   LanguageClient,
   ResponseError,
   State,
-  TransportKind,
   type ClientCapabilities,
   type LanguageClientOptions,
   type ServerOptions,
@@ -22,7 +21,9 @@ import { findServer, parseVersion, serverCandidates, versionCompatible, type Can
 import { tokenExpiry } from './choices';
 import {
   COMPUTES_CHANGED,
+  DOCUMENT_STATE,
   GET_TOKEN,
+  type DocumentStateResult,
   LIST_COMPUTES,
   type AuthMode,
   type ComputesChangedParams,
@@ -144,8 +145,8 @@ export class ServerManager implements vscode.Disposable {
     this.checkVersion(bin);
     const serverOptions: ServerOptions = {
       command: bin.path,
+      // No `transport`: TransportKind.stdio would append `--stdio`, which `amlc lsp` does not take; stdio is the default.
       args: ['lsp'],
-      transport: TransportKind.stdio,
       options: { env: { ...process.env } },
     };
     const clientOptions: LanguageClientOptions = {
@@ -224,6 +225,20 @@ export class ServerManager implements vscode.Disposable {
   async execute<T>(command: string, arg: object): Promise<T> {
     if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
     return (await this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [arg] })) as T;
+  }
+
+  /**
+   * Whether the server treats an open document as a compute spec; undefined when it cannot say (not running,
+   * document not open yet, older server), in which case callers fall back to "any YAML".
+   */
+  async isComputeSpec(uri: string): Promise<boolean | undefined> {
+    if (!this.client || !this.running) return undefined;
+    try {
+      const r = await this.client.sendRequest<DocumentStateResult>(DOCUMENT_STATE, { textDocument: { uri } });
+      return typeof r?.isComputeSpec === 'boolean' ? r.isComputeSpec : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async configurationChanged(): Promise<void> {

@@ -98,8 +98,11 @@ test('the spec commands show on YAML files in the explorer and the editor title'
   assert.deepEqual(visible('.YAML'), ['amlc.spec.create', 'amlc.spec.attach']);
   assert.deepEqual(visible('.json'), []);
   const title = manifest.contributes.menus['editor/title'];
-  assert.equal(title.filter((m) => evaluateWhen(m.when, { resourceLangId: 'yaml', 'amlc.serverRunning': true })).length, 2);
-  assert.equal(title.filter((m) => evaluateWhen(m.when, { resourceLangId: 'json', 'amlc.serverRunning': true })).length, 0);
+  const onTitle = (ctx: Record<string, string | boolean>) => title.filter((m) => evaluateWhen(m.when, ctx)).length;
+  assert.equal(onTitle({ resourceLangId: 'yaml', 'amlc.serverRunning': true, 'amlc.editorIsSpec': true }), 2);
+  // A YAML file the server says is not a compute spec (a pipeline, a GitHub workflow) gets no spec actions.
+  assert.equal(onTitle({ resourceLangId: 'yaml', 'amlc.serverRunning': true, 'amlc.editorIsSpec': false }), 0);
+  assert.equal(onTitle({ resourceLangId: 'json', 'amlc.serverRunning': true, 'amlc.editorIsSpec': true }), 0);
 });
 
 test('the when-clause evaluator itself handles the operators used', () => {

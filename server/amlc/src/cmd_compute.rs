@@ -1,11 +1,10 @@
-//! `amlc compute`: not built yet.
+//! `amlc compute`: create, attach, start, stop, inspect and connect to Azure ML compute, with the conventions of
+//! `az ml compute`. The pieces live in `compute/`; this file owns the arguments and the dispatch.
 
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct ComputeArgs {}
+pub use crate::compute::args::ComputeArgs;
 
-pub fn run(_args: ComputeArgs) -> ExitCode {
-    eprintln!("amlc compute: not available yet");
-    ExitCode::from(2)
+pub fn run(args: ComputeArgs) -> ExitCode {
+    crate::compute::run(args)
 }

@@ -6,6 +6,7 @@ mod cmd_check;
 mod cmd_compute;
 mod cmd_emulator;
 mod cmd_lsp;
+mod compute;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start-up, so the size of the largest variant (compute's shared options) does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Check compute spec YAML files and report problems like a compiler.

@@ -1,39 +1,480 @@
-//! Judging a parsed spec: dispatch on `type`, then the schema and the rules for that type.
+//! Judging a parsed spec: dispatch on `type`, replay the CLI's load step, validate against the
+//! type's JSON Schema and map each error to the exact key or value, then run the rules.
 
-use crate::syntax::Document;
-use crate::{codes, ComputeType, Diagnostic};
+use crate::normalize::{normalize, Issue};
+use crate::syntax::{dotted, Document, Entry, Node, PathSegment};
+use crate::{codes, rules, schema, ComputeType, Diagnostic, DiagnosticTag, Fix, TextRange};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
 /// Runs every check that needs the tree; returns the compute type when `type` names one.
 pub(crate) fn check(
-    _text: &str,
+    text: &str,
     doc: &Document,
     value: Option<&Value>,
     diags: &mut Vec<Diagnostic>,
     normalized: &mut Option<Value>,
 ) -> Option<ComputeType> {
-    let _ = (value, normalized);
     let allowed = ComputeType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
+    let schema_hint =
+        doc.root.get("$schema").and_then(|n| doc.deref(n).as_str()).and_then(ComputeType::from_schema_url);
     let Some(type_entry) = doc.root.entry("type") else {
         let range = doc.root.as_mapping().and_then(|m| m.first()).map_or(doc.root.range, |e| e.key.range);
-        diags.push(Diagnostic::new(
+        let mut d = Diagnostic::new(
             codes::MISSING_TYPE,
             format!("`type` is missing; add `type:` with one of {allowed}"),
             range,
-        ));
+        );
+        if let Some(t) = schema_hint {
+            let at = line_start(text, range.start);
+            d = d.with_fix(Fix::replace(
+                format!("Add `type: {t}`"),
+                TextRange::empty(at),
+                format!("type: {t}\n"),
+                true,
+            ));
+        }
+        diags.push(d);
         return None;
     };
     let type_node = doc.deref(&type_entry.value);
-    match type_node.as_str().and_then(ComputeType::parse) {
-        Some(t) => Some(t),
-        None => {
-            let shown = type_node.as_scalar().map_or_else(|| type_node.kind_name().to_string(), |s| s.text.clone());
-            diags.push(Diagnostic::new(
-                codes::UNKNOWN_TYPE,
-                format!("unknown compute type `{shown}`; use one of {allowed}"),
-                type_entry.value.range,
-            ));
-            None
+    let Some(ctype) = type_node.as_str().and_then(ComputeType::parse) else {
+        let shown = type_node.as_scalar().map_or_else(|| type_node.kind_name().to_string(), |s| s.text.clone());
+        let mut d = Diagnostic::new(
+            codes::UNKNOWN_TYPE,
+            format!("unknown compute type `{shown}`; use one of {allowed} (any case)"),
+            type_entry.value.range,
+        );
+        let names: Vec<String> = ComputeType::ALL.iter().map(|t| t.as_str().to_string()).collect();
+        if let Some(s) = did_you_mean(&shown, &names) {
+            d = d.with_fix(Fix::replace(format!("Change to `{s}`"), type_entry.value.range, s, true));
         }
+        diags.push(d);
+        return None;
+    };
+
+    let Some(value) = value else { return Some(ctype) };
+    let (mut norm, issues) = normalize(schema::compiled(ctype), doc, value);
+    for issue in issues {
+        match issue {
+            Issue::ReadOnly(path) => {
+                let Some(entry) = doc.entry_at(&path) else { continue };
+                let mut d = Diagnostic::new(
+                    codes::READ_ONLY_IGNORED,
+                    format!(
+                        "`{}` is read-only: the service reports it, the CLI drops it on create; remove it",
+                        dotted(&path)
+                    ),
+                    entry.key.range,
+                )
+                .with_tag(DiagnosticTag::Unnecessary);
+                if let Some(fix) = remove_entry_fix(text, entry, &format!("Remove read-only `{}`", dotted(&path))) {
+                    d = d.with_fix(fix);
+                }
+                diags.push(d);
+            }
+            Issue::Truncated(path, f) => {
+                let range = value_range(doc, &path);
+                let whole = f.trunc() as i64;
+                diags.push(
+                    Diagnostic::new(
+                        codes::TRUNCATED_NUMBER,
+                        format!("`{}` takes a whole number; the CLI silently turns {f} into {whole}; write the number you mean", dotted(&path)),
+                        range,
+                    )
+                    .with_fix(Fix::replace(format!("Change to {whole}"), range, whole.to_string(), false)),
+                );
+            }
+            Issue::DateNotString(path) => {
+                let range = value_range(doc, &path);
+                let raw = slice(text, range).to_string();
+                diags.push(
+                    Diagnostic::new(
+                        codes::DATE_NOT_STRING,
+                        format!(
+                            "PyYAML reads `{raw}` as a date, and the CLI wants text for `{}`; quote it",
+                            dotted(&path)
+                        ),
+                        range,
+                    )
+                    .with_fix(Fix::replace("Quote the value", range, format!("\"{raw}\""), true)),
+                );
+            }
+        }
+    }
+    // The CLI inserts the kubernetes namespace default before validating.
+    if ctype == ComputeType::Kubernetes {
+        if let Value::Object(map) = &mut norm {
+            map.entry("namespace").or_insert_with(|| Value::String("default".into()));
+        }
+    }
+    if let Some(validator) = schema::validator(ctype) {
+        let mut cache = KeyCache::default();
+        for err in validator.iter_errors(&norm) {
+            let path: Vec<PathSegment> = err
+                .instance_path()
+                .iter()
+                .map(|s| match s {
+                    LocationSegment::Property(p) => PathSegment::Key(p.to_string()),
+                    LocationSegment::Index(i) => PathSegment::Index(i),
+                })
+                .collect();
+            schema_error(text, doc, ctype, &path, err.kind(), &err, diags, &mut cache);
+        }
+    }
+    meta_rules(text, doc, ctype, schema_hint, diags);
+    rules::run(text, doc, ctype, &norm, diags);
+    *normalized = Some(norm);
+    Some(ctype)
+}
+
+/// `$schema` and `location`, which concern how the file is read rather than the compute.
+fn meta_rules(
+    text: &str,
+    doc: &Document,
+    ctype: ComputeType,
+    schema_hint: Option<ComputeType>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(entry) = doc.root.entry("$schema") {
+        if let Some(url) = doc.deref(&entry.value).as_str() {
+            match schema_hint {
+                Some(t) if t != ctype => diags.push(Diagnostic::new(
+                    codes::SCHEMA_URL_MISMATCH,
+                    format!("`$schema` is the {t} schema but `type` is {ctype}; editors will offer the wrong keys, so point it at the {ctype} schema"),
+                    entry.value.range,
+                )),
+                None if url.ends_with(".json") => diags.push(Diagnostic::new(
+                    codes::SCHEMA_URL_MISMATCH,
+                    format!("`$schema` does not name a compute schema; the CLI ignores it, but editors will use it, so point it at the {ctype} schema (`.../latest/{}.schema.json`)", ctype.schema_stem()),
+                    entry.value.range,
+                )),
+                _ => {}
+            }
+        }
+    }
+    if ctype != ComputeType::AmlCompute {
+        if let Some(entry) = doc.root.entry("location") {
+            let mut d = Diagnostic::new(
+                codes::LOCATION_IGNORED,
+                format!("`location` is ignored for {ctype}: the CLI uses the workspace's region instead; remove it"),
+                entry.key.range,
+            )
+            .with_tag(DiagnosticTag::Unnecessary);
+            if let Some(fix) = remove_entry_fix(text, entry, "Remove `location`") {
+                d = d.with_fix(fix);
+            }
+            diags.push(d);
+        }
+    }
+}
+
+fn json_type_name(t: &str) -> &str {
+    match t {
+        "integer" => "a whole number",
+        "string" => "a string",
+        "boolean" => "true or false",
+        "object" => "a mapping",
+        "array" => "a list",
+        "number" => "a number",
+        "null" => "null",
+        other => other,
+    }
+}
+
+fn where_of(path: &[PathSegment]) -> String {
+    if path.is_empty() {
+        "at the top level".to_string()
+    } else {
+        format!("in `{}`", dotted(path))
+    }
+}
+
+/// Known and visible (not read-only) keys per schema location, so a file with many unknown
+/// keys in list items does not redo the same schema walk for every item.
+#[derive(Default)]
+struct KeyCache {
+    entries: Vec<(String, AllowedKeys)>,
+}
+
+/// The keys allowed at one location and the "; allowed: ..." message suffix.
+type AllowedKeys = std::rc::Rc<(Vec<String>, String)>;
+
+impl KeyCache {
+    /// The keys allowed at `path` and the "; allowed: ..." suffix (empty when too many).
+    fn get(&mut self, ctype: ComputeType, path: &[PathSegment]) -> AllowedKeys {
+        let shape: String = path
+            .iter()
+            .map(|p| match p {
+                PathSegment::Key(k) => k.as_str(),
+                PathSegment::Index(_) => "[]",
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        if let Some((_, v)) = self.entries.iter().find(|(k, _)| *k == shape) {
+            return v.clone();
+        }
+        let known = schema::property_names(ctype, path);
+        let visible: Vec<&String> = known.iter().filter(|k| !is_read_only(ctype, path, k)).collect();
+        let suffix = if visible.len() <= 8 {
+            format!("; allowed: {}", visible.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+        } else {
+            String::new()
+        };
+        let v = std::rc::Rc::new((known, suffix));
+        self.entries.push((shape, v.clone()));
+        v
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn schema_error(
+    text: &str,
+    doc: &Document,
+    ctype: ComputeType,
+    path: &[PathSegment],
+    kind: &ValidationErrorKind,
+    err: &dyn std::fmt::Display,
+    diags: &mut Vec<Diagnostic>,
+    cache: &mut KeyCache,
+) {
+    let name = dotted(path);
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let keys = cache.get(ctype, path);
+            let (known, allowed) = (&keys.0, &keys.1);
+            for key in unexpected {
+                let mut key_path = path.to_vec();
+                key_path.push(PathSegment::Key(key.clone()));
+                let range = doc.entry_at(&key_path).map_or_else(|| value_range(doc, path), |e| e.key.range);
+                let mut message = format!("unknown key `{key}` {}", where_of(path));
+                let suggestion = did_you_mean(key, known);
+                if let Some(s) = &suggestion {
+                    message.push_str(&format!("; did you mean `{s}`?"));
+                } else if path.is_empty() {
+                    let owners: Vec<&str> = ComputeType::ALL
+                        .iter()
+                        .filter(|t| **t != ctype && schema::property_names(**t, &[]).iter().any(|k| k == key))
+                        .map(|t| t.as_str())
+                        .collect();
+                    if !owners.is_empty() {
+                        message.push_str(&format!("; it belongs to {} specs, not {ctype}", owners.join(" and ")));
+                    } else {
+                        message.push_str("; remove it or check the spelling");
+                    }
+                } else {
+                    message.push_str(allowed);
+                }
+                let mut d = Diagnostic::new(codes::UNKNOWN_KEY, message, range);
+                if let Some(s) = suggestion {
+                    d = d.with_fix(Fix::replace(format!("Change to `{s}`"), range, s, true));
+                }
+                diags.push(d);
+            }
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => json_type_name(&t.to_string()).to_string(),
+                TypeKind::Multiple(set) => {
+                    set.iter().map(|t| json_type_name(&t.to_string()).to_string()).collect::<Vec<_>>().join(" or ")
+                }
+            };
+            let range = value_range(doc, path);
+            let node = doc.lookup(path).map(|n| doc.deref(n));
+            let got = node.map_or("something else", Node::kind_name);
+            let shown = slice(text, range);
+            let mut message = if path.is_empty() {
+                format!("the spec must be {expected}")
+            } else {
+                format!("`{name}` must be {expected}, but `{}` is {}", short(shown), article(got))
+            };
+            if expected == "a string" && matches!(got, "integer" | "number" | "boolean" | "null") && !path.is_empty() {
+                message.push_str("; quote it if you mean the text");
+            }
+            if expected == "a whole number" {
+                if name.ends_with("idle_time_before_scale_down") {
+                    message.push_str("; it takes whole seconds, e.g. 120 for two minutes (not PT2M)");
+                } else if name.ends_with("_minutes") {
+                    message.push_str("; it takes whole minutes, e.g. 30");
+                }
+            }
+            if expected == "true or false" {
+                message.push_str(" (the CLI also accepts yes/no, on/off, 1/0)");
+            }
+            diags.push(Diagnostic::new(codes::WRONG_TYPE, message, range));
+        }
+        ValidationErrorKind::Enum { options } => {
+            let range = value_range(doc, path);
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .unwrap_or_default();
+            let got =
+                doc.lookup(path).and_then(|n| doc.deref(n).as_scalar().map(|s| s.text.clone())).unwrap_or_default();
+            let mut message = format!("`{name}` must be one of {} (any case), not `{}`", opts.join(", "), short(&got));
+            let mut d = None;
+            if let Some(s) = did_you_mean(&got, &opts) {
+                message.push_str(&format!("; did you mean `{s}`?"));
+                d = Some(Fix::replace(format!("Change to `{s}`"), range, s, true));
+            }
+            let mut diag = Diagnostic::new(codes::NOT_IN_ENUM, message, range);
+            if let Some(fix) = d {
+                diag = diag.with_fix(fix);
+            }
+            diags.push(diag);
+        }
+        ValidationErrorKind::Required { property } => {
+            let prop = property.as_str().unwrap_or("?");
+            let range = if path.is_empty() {
+                doc.root.entry("type").map_or(doc.root.range, |e| e.key.range)
+            } else {
+                doc.entry_at(path).map_or_else(|| value_range(doc, path), |e| e.key.range)
+            };
+            let message = if path.is_empty() {
+                format!("required key `{prop}` is missing; add `{prop}:` at the top level")
+            } else {
+                format!("`{name}` needs the key `{prop}`; add it")
+            };
+            diags.push(Diagnostic::new(codes::MISSING_REQUIRED, message, range));
+        }
+        ValidationErrorKind::FalseSchema => {
+            let range = doc.entry_at(path).map_or_else(|| value_range(doc, path), |e| e.key.range);
+            let key = path.last().map(|p| p.to_string()).unwrap_or_default();
+            let parent = &path[..path.len().saturating_sub(1)];
+            let trigger_type = doc
+                .lookup(parent)
+                .and_then(|n| doc.deref(n).get("type"))
+                .and_then(|n| n.as_scalar())
+                .map(|s| s.text.to_ascii_lowercase())
+                .unwrap_or_default();
+            diags.push(Diagnostic::new(
+                codes::UNKNOWN_KEY,
+                format!(
+                    "`{key}` does not belong in a `{trigger_type}` trigger; remove it or change the trigger's `type`"
+                ),
+                range,
+            ));
+        }
+        _ => {
+            let range = value_range(doc, path);
+            diags.push(Diagnostic::new(codes::SCHEMA_CONSTRAINT, format!("`{name}`: {err}"), range));
+        }
+    }
+}
+
+fn is_read_only(ctype: ComputeType, path: &[PathSegment], key: &str) -> bool {
+    let mut p = path.to_vec();
+    p.push(PathSegment::Key(key.to_string()));
+    schema::property(ctype, &p).is_some_and(|i| i.read_only)
+}
+
+fn article(kind: &str) -> String {
+    match kind {
+        "integer" | "alias" => format!("an {kind}"),
+        "null" => "null".to_string(),
+        other => format!("a {other}"),
+    }
+}
+
+fn short(s: &str) -> String {
+    let first = s.lines().next().unwrap_or("");
+    if first.chars().count() > 40 || s.contains('\n') {
+        format!("{}…", first.chars().take(40).collect::<String>())
+    } else {
+        first.to_string()
+    }
+}
+
+pub(crate) fn slice(text: &str, r: TextRange) -> &str {
+    text.get(r.start as usize..r.end as usize).unwrap_or("")
+}
+
+/// Range of the value at `path`, falling back to the nearest existing ancestor.
+pub(crate) fn value_range(doc: &Document, path: &[PathSegment]) -> TextRange {
+    doc.lookup_partial(path).0.range
+}
+
+fn line_start(text: &str, offset: u32) -> u32 {
+    text.get(..offset as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i as u32 + 1)
+}
+
+/// An edit that deletes a whole `key: value` entry with its lines, when the entry starts its
+/// line (not after `- ` or inside a flow mapping).
+pub(crate) fn remove_entry_fix(text: &str, entry: &Entry, title: &str) -> Option<Fix> {
+    let start = entry.key.range.start;
+    let ls = line_start(text, start);
+    if !slice(text, TextRange::new(ls, start)).bytes().all(|b| b == b' ') {
+        return None;
+    }
+    let end = entry.range().end as usize;
+    let bytes = text.as_bytes();
+    let mut e = end;
+    while e < bytes.len() && bytes[e] != b'\n' {
+        e += 1;
+    }
+    if e < bytes.len() {
+        e += 1;
+    }
+    // Only whitespace or a comment may follow the value on its last line.
+    let tail = text.get(end..e).unwrap_or("").trim();
+    if !(tail.is_empty() || tail.starts_with('#')) {
+        return None;
+    }
+    Some(Fix::replace(title, TextRange::new(ls, e as u32), "", false))
+}
+
+/// The closest candidate to `word`: same text in another case, or a small edit distance.
+pub(crate) fn did_you_mean(word: &str, candidates: &[String]) -> Option<String> {
+    if word.is_empty() {
+        return None;
+    }
+    let lower = word.to_ascii_lowercase();
+    if let Some(c) = candidates.iter().find(|c| c.to_ascii_lowercase() == lower && c.as_str() != word) {
+        return Some(c.clone());
+    }
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    candidates
+        .iter()
+        .filter(|c| !c.starts_with('$'))
+        .map(|c| (levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.clone())
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let c: Vec<String> = ["name", "max_instances", "min_instances", "vnet_name", "low_priority", "dedicated"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(did_you_mean("Name", &c).as_deref(), Some("name"));
+        assert_eq!(did_you_mean("max_instance", &c).as_deref(), Some("max_instances"));
+        assert_eq!(did_you_mean("vnet", &c), None);
+        assert_eq!(did_you_mean("lowpriority", &c).as_deref(), Some("low_priority"));
+        assert_eq!(did_you_mean("colour", &c), None);
     }
 }

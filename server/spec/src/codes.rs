@@ -114,8 +114,6 @@ codes! {
         "`identity.type` includes user_assigned but no `user_assigned_identities` are listed; the service needs at least one.";
     SCHEDULE_VALUE = "AMLC058", Error, "schedule value out of range",
         "Recurrence hours are 0–23 and minutes 0–59; `start_time` is `yyyy-MM-ddTHH:mm:ss` without a zone suffix.";
-    SSH_USERNAME_MISSING = "AMLC059", Error, "ssh_settings without admin_username",
-        "For a cluster or VM, `ssh_settings` needs `admin_username` (the CLI crashes without it) and a password or key.";
     PLAINTEXT_PASSWORD = "AMLC070", Warning, "password in plain text",
         "`admin_password` sits in the file in plain text and is sent to Azure. Prefer an SSH key (`ssh_key_value` / `ssh_private_key_file`), and keep passwords out of version control.";
     CLUSTER_SSH_OPEN = "AMLC071", Warning, "cluster SSH open by default",

@@ -122,6 +122,14 @@ pub fn looks_like_compute_spec(text: &str) -> bool {
             }
         }
     }
+    // A spec written as a flow (JSON-like) mapping: parse it and look at the top-level keys.
+    if text.trim_start().starts_with('{') {
+        if let Some(doc) = crate::syntax::parse(text).document {
+            let get = |k: &str| doc.root.get(k).and_then(|n| doc.deref(n).as_str());
+            return get("type").and_then(ComputeType::parse).is_some()
+                || get("$schema").and_then(ComputeType::from_schema_url).is_some();
+        }
+    }
     false
 }
 
@@ -162,5 +170,7 @@ mod tests {
         assert!(looks_like_compute_spec("# yaml-language-server: $schema=https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\nname: x\n"));
         assert!(!looks_like_compute_spec("type: command\ncommand: echo\n"));
         assert!(!looks_like_compute_spec("jobs:\n  type: amlcompute\n"));
+        assert!(looks_like_compute_spec("{\"name\": \"c\", \"type\": \"amlcompute\"}\n"));
+        assert!(!looks_like_compute_spec("{\"jobs\": {\"type\": \"amlcompute\"}}\n"));
     }
 }

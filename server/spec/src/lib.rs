@@ -8,6 +8,7 @@
 pub mod codes;
 mod compute_type;
 mod diagnostic;
+pub mod ide;
 mod line_index;
 pub mod syntax;
 pub mod value;
@@ -15,7 +16,12 @@ pub mod yaml11;
 
 mod analyze;
 mod check;
+mod normalize;
+mod rules;
+pub mod schema;
+pub mod sizes;
 mod suppress;
+pub mod timezones;
 
 pub use analyze::{analyze, analyze_bytes};
 pub use compute_type::{looks_like_compute_spec, ComputeType};

@@ -403,8 +403,42 @@ impl CharToByte {
     }
 }
 
+/// The keys seen in one mapping, for duplicate detection: a short list scanned linearly, with
+/// a hash index once the mapping grows (a spec's `tags` can hold thousands of keys).
+#[derive(Default)]
+struct KeySet {
+    list: Vec<(String, TextRange)>,
+    index: Option<std::collections::HashMap<String, TextRange>>,
+}
+
+impl KeySet {
+    fn get(&self, name: &str) -> Option<&TextRange> {
+        match &self.index {
+            Some(map) => map.get(name),
+            None => self.list.iter().find(|(k, _)| k == name).map(|(_, r)| r),
+        }
+    }
+
+    fn insert(&mut self, name: String, range: TextRange) {
+        if self.get(&name).is_some() {
+            return;
+        }
+        match &mut self.index {
+            Some(map) => {
+                map.insert(name, range);
+            }
+            None if self.list.len() >= 16 => {
+                let mut map: std::collections::HashMap<String, TextRange> = self.list.drain(..).collect();
+                map.insert(name, range);
+                self.index = Some(map);
+            }
+            None => self.list.push((name, range)),
+        }
+    }
+}
+
 enum Frame {
-    Mapping { node: Node, pending_key: Option<Node>, keys: Vec<(String, TextRange)> },
+    Mapping { node: Node, pending_key: Option<Node>, keys: KeySet },
     Sequence { node: Node },
 }
 
@@ -480,7 +514,7 @@ pub fn parse(text: &str) -> Parsed {
                 stack.push(Frame::Mapping {
                     node: Node { kind: NodeKind::Mapping(Vec::new()), range: TextRange::new(start, end), anchor, flow },
                     pending_key: None,
-                    keys: Vec::new(),
+                    keys: KeySet::default(),
                 });
             }
             Event::SequenceStart(anchor, tag) => {
@@ -505,7 +539,9 @@ pub fn parse(text: &str) -> Parsed {
                     Frame::Mapping { node, .. } | Frame::Sequence { node } => node,
                 };
                 if node.flow {
-                    node.range.end = end.max(node.range.start);
+                    // The end event's span starts at the closing bracket (one byte) and may run
+                    // on over trailing blanks and comments; keep only the bracket.
+                    node.range.end = (start + 1).min(text.len() as u32).max(node.range.start);
                 } else {
                     let last_end = match &node.kind {
                         NodeKind::Mapping(entries) => entries.last().map(|e| e.range().end),
@@ -680,7 +716,7 @@ fn attach(
             }
             Some(key) => {
                 let name = key_string(&key);
-                if let Some((_, first)) = keys.iter().find(|(k, _)| *k == name) {
+                if let Some(first) = keys.get(&name) {
                     let first_line = 1 + text.get(..first.start as usize).map_or(0, |t| t.matches('\n').count());
                     errors.push(SyntaxError {
                         kind: SyntaxErrorKind::DuplicateKey,
@@ -691,7 +727,7 @@ fn attach(
                         related: Some(*first),
                     });
                 }
-                keys.push((name, key.range));
+                keys.insert(name, key.range);
                 if let NodeKind::Mapping(entries) = &mut map.kind {
                     if entries.is_empty() && !map.flow {
                         map.range.start = key.range.start;

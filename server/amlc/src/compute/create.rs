@@ -1,0 +1,450 @@
+//! create, attach and update: read the spec, run the pre-flight (name free or a permitted update, size offered in
+//! the region for the type, vCPU quota for max_instances, resource not attached under another name), print it and
+//! the exact body for --dry-run, then send and wait until the compute is ready.
+
+use std::path::Path;
+
+use amlc_azure::body::{self, BodyContext, RequestBody};
+use amlc_azure::models::redact_secrets;
+use serde_json::Value;
+
+use super::args::{SpecArgs, UpdateArgs};
+use super::ops::{fetch, name as name_of};
+use super::output::line;
+use super::{spinner, Ctx, Failure, Outcome};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Create,
+    Attach,
+}
+
+/// One pre-flight finding.
+#[derive(Debug, serde::Serialize)]
+pub struct Finding {
+    pub check: &'static str,
+    pub ok: bool,
+    pub message: String,
+}
+
+/// Reads a spec file with the spec engine: errors it finds stop here (the CLI would reject the file too), warnings
+/// are shown, and the body is built from the value after the CLI's own load step (`normalized`).
+fn read_spec(path: &Path) -> Result<Value, Failure> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    let analysis = amlc_spec::analyze(&text);
+    let index = amlc_spec::LineIndex::new(&text);
+    let mut errors = 0;
+    for d in &analysis.diagnostics {
+        let at = index.line_col(&text, d.range.start, amlc_spec::PositionEncoding::Utf8);
+        let label = match d.severity {
+            amlc_spec::Severity::Error => {
+                errors += 1;
+                "error"
+            }
+            amlc_spec::Severity::Warning => "warning",
+            _ => continue,
+        };
+        eprintln!("{}:{}:{}: {label}[{}]: {}", path.display(), at.line + 1, at.col + 1, d.code, d.message);
+    }
+    if errors > 0 {
+        return Err(Failure::usage(format!("{}: {errors} error(s) in the spec; nothing was sent", path.display()))
+            .hint(format!("see them all with `amlc check {}`", path.display())));
+    }
+    analysis
+        .normalized
+        .or(analysis.value)
+        .ok_or_else(|| Failure::usage(format!("{}: not a compute spec that can be loaded", path.display())))
+}
+
+fn build_body(
+    ctx: &Ctx,
+    spec: &Value,
+    spec_path: &Path,
+    location: &str,
+    name: Option<&str>,
+) -> Result<RequestBody, Failure> {
+    let base = spec_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let read = move |file: &str| -> Result<String, String> {
+        let expanded = super::ssh::expand_home(file);
+        let path = if Path::new(&expanded).is_absolute() { expanded.into() } else { base.join(expanded) };
+        std::fs::read_to_string(path).map_err(|e| e.to_string())
+    };
+    let mut spec = spec.clone();
+    if let (Some(name), Some(map)) = (name, spec.as_object_mut()) {
+        map.insert("name".into(), Value::String(name.to_string()));
+    }
+    let ctx_body = BodyContext { workspace: &ctx.ws, workspace_location: location, read_file: &read };
+    body::build(&spec, &ctx_body).map_err(|e| Failure::usage(format!("{}: {e}", spec_path.display())))
+}
+
+pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
+    let spec = read_spec(&args.file)?;
+    let location = super::ops::workspace_location(ctx).await?;
+    let request = build_body(ctx, &spec, &args.file, &location, args.name.as_deref())?;
+    match (mode, request.is_attach()) {
+        (Mode::Create, true) => {
+            return Err(Failure::usage(format!("a {} compute is attached, not created", request.compute_type))
+                .hint(format!("use `amlc compute attach -f {}`", args.file.display())))
+        }
+        (Mode::Attach, false) => {
+            return Err(Failure::usage(format!("a {} compute is created, not attached", request.compute_type))
+                .hint(format!("use `amlc compute create -f {}`", args.file.display())))
+        }
+        _ => {}
+    }
+    for warning in &request.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let findings = preflight(ctx, &request, mode).await?;
+    let failed = findings.iter().any(|f| !f.ok);
+    if args.dry_run {
+        print_dry_run(ctx, &request, &findings, args.show_secrets)?;
+        return if failed { Err(Failure::new("the pre-flight found problems (see above)")) } else { Ok(()) };
+    }
+    if failed {
+        for f in findings.iter().filter(|f| !f.ok) {
+            eprintln!("pre-flight {}: {}", f.check, f.message);
+        }
+        return Err(Failure::new(format!("not sending the request for '{}': the pre-flight failed", request.name)));
+    }
+    let name = request.name.clone();
+    let op = match ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await {
+        Ok(op) => op,
+        Err(e) => return Err(quota_words(ctx, e, &request).await),
+    };
+    if args.no_wait {
+        return line(&format!("{} of '{name}' accepted", if mode == Mode::Attach { "attach" } else { "create" }));
+    }
+    let verb = if mode == Mode::Attach { "attach" } else { "create" };
+    let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
+    let instance = request.compute_type == "ComputeInstance";
+    let result = amlc_azure::actions::wait_ready(&ctx.client, &ctx.ws, &name, instance, &op, &wait).await;
+    bar.finish_and_clear();
+    let compute = match result {
+        Ok(c) => c,
+        Err(e) => return Err(quota_words(ctx, e, &request).await),
+    };
+    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &compute) {
+        return super::output::json(c);
+    }
+    let status = compute.as_ref().map(|c| c.status()).unwrap_or_default();
+    line(&format!("'{name}' is ready ({status})"))
+}
+
+/// A quota failure gets the figures behind it (current use and limit of the size's family) when they can be read.
+async fn quota_words(ctx: &Ctx, error: amlc_azure::AzureError, request: &RequestBody) -> Failure {
+    let quota = matches!(error.arm().map(|a| a.kind()), Some(amlc_azure::ErrorKind::Quota));
+    let mut failure = Failure::from(error);
+    if !quota {
+        return failure;
+    }
+    let size = request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or_default().to_string();
+    let location = request.body["location"].as_str().unwrap_or_default().to_string();
+    let mut figures = String::new();
+    if let Ok(sizes) = ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await {
+        if let Some(family) = sizes.iter().find(|s| s.name.eq_ignore_ascii_case(&size)).and_then(|s| s.family.clone()) {
+            if let Ok(usages) = ctx.client.list_usages(&ctx.ws.subscription_id, &location).await {
+                if let Some(u) = usages.iter().find(|u| u.name_value().eq_ignore_ascii_case(&family)) {
+                    figures = format!(" {family} in {location}: {} of {} vCPUs in use.", u.current_value, u.limit);
+                }
+            }
+        }
+    }
+    failure.hint = Some(format!(
+        "{}{figures} Try a smaller size than {size} or fewer nodes, or see all figures with `amlc compute list-usage`.",
+        failure.hint.unwrap_or_default()
+    ));
+    failure
+}
+
+async fn preflight(ctx: &Ctx, request: &RequestBody, mode: Mode) -> Result<Vec<Finding>, Failure> {
+    let mut findings = Vec::new();
+    let name = &request.name;
+    let existing = ctx.client.get_compute(&ctx.ws, name).await?;
+    match &existing {
+        None => findings.push(Finding { check: "name", ok: true, message: format!("'{name}' is free in the workspace") }),
+        Some(c) => findings.push(Finding {
+            check: "name",
+            ok: false,
+            message: format!(
+                "'{name}' already exists ({}, {}); a PUT would overwrite it. To change it use `amlc compute update -f SPEC`, or pick another name",
+                c.compute_type(),
+                c.status()
+            ),
+        }),
+    }
+    if mode == Mode::Attach {
+        if let Some(resource_id) = request.body["properties"]["resourceId"].as_str() {
+            let computes = ctx.client.list_computes(&ctx.ws).await?;
+            let holder = computes.iter().find(|c| {
+                c.name != *name
+                    && c.properties.resource_id.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(resource_id))
+            });
+            findings.push(match holder {
+                Some(c) => Finding {
+                    check: "resource",
+                    ok: false,
+                    message: format!(
+                        "{resource_id} is already attached as '{}'; a second attachment breaks the first. Use '{}' or detach it first",
+                        c.name, c.name
+                    ),
+                },
+                None => Finding { check: "resource", ok: true, message: "the resource is not attached under another name".into() },
+            });
+        }
+        return Ok(findings);
+    }
+    let location = request.body["location"].as_str().unwrap_or_default().to_string();
+    let size_name = request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or_default().to_string();
+    let sizes = match ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await {
+        Ok(sizes) => sizes,
+        // A region the subscription cannot use is itself a pre-flight finding, not a crash of the dry run.
+        Err(amlc_azure::AzureError::Arm(e)) if (400..500).contains(&e.status) => {
+            findings.push(Finding {
+                check: "region",
+                ok: false,
+                message: format!("cannot use region '{location}': {e}"),
+            });
+            return Ok(findings);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let Some(size) = sizes.iter().find(|s| s.name.eq_ignore_ascii_case(&size_name)) else {
+        let mut offered: Vec<&str> =
+            sizes.iter().filter(|s| s.supports(request.compute_type)).map(|s| s.name.as_str()).collect();
+        offered.truncate(8);
+        findings.push(Finding {
+            check: "size",
+            ok: false,
+            message: format!(
+                "{size_name} is not offered in {location}{}",
+                if offered.is_empty() { String::new() } else { format!("; offered there: {}", offered.join(", ")) }
+            ),
+        });
+        return Ok(findings);
+    };
+    if !size.supports(request.compute_type) {
+        findings.push(Finding {
+            check: "size",
+            ok: false,
+            message: format!("{} cannot be used for {}", size.name, request.compute_type),
+        });
+        return Ok(findings);
+    }
+    let low_priority = request.body["properties"]["properties"]["vmPriority"] == "LowPriority";
+    if low_priority && size.low_priority_capable == Some(false) {
+        findings.push(Finding { check: "size", ok: false, message: format!("{} has no low-priority VMs", size.name) });
+        return Ok(findings);
+    }
+    findings.push(Finding { check: "size", ok: true, message: format!("{} is offered in {location}", size.name) });
+    let nodes = request.body["properties"]["properties"]["scaleSettings"]["maxNodeCount"].as_i64().unwrap_or(1);
+    let need = size.v_cpus.unwrap_or(0) * nodes;
+    let family = size.family.clone().unwrap_or_default();
+    let usages = ctx.client.list_usages(&ctx.ws.subscription_id, &location).await?;
+    // Low-priority cores come from the regional low-priority pool; dedicated cores from the family's quota.
+    let row = if low_priority {
+        usages.iter().find(|u| u.name_value().to_ascii_lowercase().contains("lowpriority"))
+    } else {
+        usages.iter().find(|u| u.name_value().eq_ignore_ascii_case(&family))
+    };
+    findings.push(match row {
+        Some(u) => {
+            let free = u.limit - u.current_value;
+            let what = if low_priority { "low-priority".to_string() } else { family.clone() };
+            Finding {
+                check: "quota",
+                ok: need <= free,
+                message: format!(
+                    "needs {need} vCPUs ({nodes} × {} {}) of {what}: {} of {} in use, {free} free",
+                    size.v_cpus.unwrap_or(0),
+                    size.name,
+                    u.current_value,
+                    u.limit
+                ),
+            }
+        }
+        None => Finding { check: "quota", ok: true, message: format!("no usage figures for {family}; not checked") },
+    });
+    Ok(findings)
+}
+
+fn print_dry_run(ctx: &Ctx, request: &RequestBody, findings: &[Finding], show_secrets: bool) -> Outcome {
+    let body = if show_secrets { request.body.clone() } else { redact_secrets(&request.body) };
+    let url = format!(
+        "{}{}/computes/{}?api-version={}",
+        ctx.client.options().endpoint.as_str().trim_end_matches('/'),
+        ctx.ws.arm_path(),
+        request.name,
+        ctx.client.options().compute_api_version
+    );
+    match ctx.output {
+        super::args::OutputFormat::Json => super::output::json(&serde_json::json!({
+            "preflight": findings, "request": {"method": "PUT", "url": url, "body": body}, "warnings": request.warnings,
+        })),
+        super::args::OutputFormat::Table => {
+            line("Pre-flight:")?;
+            for f in findings {
+                line(&format!("  [{}] {}: {}", if f.ok { "ok" } else { "FAIL" }, f.check, f.message))?;
+            }
+            line(&format!("Request: PUT {url}"))?;
+            line(&serde_json::to_string_pretty(&body).unwrap_or_default())
+        }
+    }
+}
+
+/// Leaf paths of a JSON value (`a.b.c` → value).
+fn leaves(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                leaves(&if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") }, v, out);
+            }
+        }
+        other => out.push((prefix.to_string(), other.clone())),
+    }
+}
+
+fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, k| v.get(k))
+}
+
+pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
+    let (name, desired) = match &args.file {
+        Some(file) => {
+            let spec = read_spec(file)?;
+            let location = super::ops::workspace_location(ctx).await?;
+            let request = build_body(ctx, &spec, file, &location, args.name.get())?;
+            (request.name.clone(), Some(request))
+        }
+        None => (name_of(&args.name)?.to_string(), None),
+    };
+    let existing = fetch(ctx, &name).await?;
+    let kind = existing.compute_type().to_string();
+    let current = serde_json::to_value(&existing).unwrap_or(Value::Null);
+    // The changes the spec asks for, compared on the paths ARM reports back.
+    let mut changes: Vec<(String, Value, Value)> = Vec::new();
+    if let Some(request) = &desired {
+        if !request.compute_type.eq_ignore_ascii_case(&kind) {
+            return Err(Failure::new(format!(
+                "'{name}' is a {kind}, the spec describes a {}; the type cannot change",
+                request.compute_type
+            )));
+        }
+        let mut wanted = Vec::new();
+        leaves("", &request.body, &mut wanted);
+        for (path, value) in wanted {
+            // Secrets and write-only settings are not returned by GET, so they cannot be compared.
+            if amlc_azure::models::SECRET_KEYS.iter().any(|k| path.ends_with(k)) || path == "location" {
+                continue;
+            }
+            match lookup(&current, &path) {
+                Some(now) if !same(now, &value) => changes.push((path, now.clone(), value)),
+                // An updatable setting the compute does not have yet is a change too.
+                None if body::is_updatable(&kind, &path) => changes.push((path, Value::Null, value)),
+                _ => {}
+            }
+        }
+    }
+    let mut scale = existing.scale_settings().unwrap_or_default();
+    let mut scale_changed = false;
+    for (flag, field) in
+        [(args.min_instances, "min"), (args.max_instances, "max"), (args.idle_time_before_scale_down, "idle")]
+    {
+        if let Some(v) = flag {
+            scale_changed = true;
+            match field {
+                "min" => scale.min_node_count = Some(v),
+                "max" => scale.max_node_count = v,
+                _ => scale.node_idle_time_before_scale_down = Some(body::iso_duration(v)),
+            }
+        }
+    }
+    if scale_changed && !existing.is_cluster() {
+        return Err(Failure::usage(format!("'{name}' is a {kind}; only clusters have scale settings")));
+    }
+    let mut envelope_changed = false;
+    let mut idle: Option<String> = None;
+    let mut services: Option<Vec<Value>> = None;
+    let mut refused = Vec::new();
+    for (path, now, new) in &changes {
+        let updatable = body::is_updatable(&kind, path);
+        line(&format!("{} {path}: {now} -> {new}", if updatable { "~" } else { "!" }))?;
+        if !updatable {
+            refused.push(path.clone());
+        } else if let Some(field) = path.strip_prefix("properties.properties.scaleSettings.") {
+            scale_changed = true;
+            match field {
+                "minNodeCount" => scale.min_node_count = new.as_i64(),
+                "maxNodeCount" => scale.max_node_count = new.as_i64().unwrap_or(scale.max_node_count),
+                _ => scale.node_idle_time_before_scale_down = new.as_str().map(str::to_string),
+            }
+        } else if path == "properties.properties.idleTimeBeforeShutdown" {
+            idle = new.as_str().map(str::to_string);
+        } else if path == "properties.properties.customServices" {
+            services = new.as_array().cloned();
+        } else {
+            envelope_changed = true;
+        }
+    }
+    if !refused.is_empty() {
+        return Err(Failure::new(format!(
+            "these settings of '{name}' can only be set at creation: {}",
+            refused.join(", ")
+        ))
+        .hint(format!(
+            "delete and recreate the compute to change them (`amlc compute delete {name}`), or revert them in the spec"
+        )));
+    }
+    let idle_minutes = match &idle {
+        Some(text) => Some(
+            text.strip_prefix("PT")
+                .and_then(|t| t.strip_suffix('M'))
+                .and_then(|m| m.parse::<u32>().ok())
+                .ok_or_else(|| Failure::usage(format!("idle shutdown '{text}' must be whole minutes (PT{{n}}M)")))?,
+        ),
+        None => None,
+    };
+    if !scale_changed && !envelope_changed && idle.is_none() && services.is_none() {
+        return line(&format!("'{name}' already matches; nothing to update"));
+    }
+    if args.dry_run {
+        return line(&format!("would update '{name}' (dry run)"));
+    }
+    if envelope_changed {
+        // Description and tags of a cluster: the only way is a full PUT of the desired body, as the SDK does.
+        if let Some(request) = &desired {
+            let op = ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await?;
+            finish(ctx, args.no_wait, &name, op).await?;
+        }
+    }
+    if scale_changed {
+        let op = ctx.client.begin_update_scale(&ctx.ws, &name, &scale).await?;
+        finish(ctx, args.no_wait, &name, op).await?;
+    }
+    if let Some(minutes) = idle_minutes {
+        ctx.client.update_idle_shutdown(&ctx.ws, &name, minutes).await?;
+    }
+    if let Some(services) = &services {
+        ctx.client.update_custom_services(&ctx.ws, &name, services).await?;
+    }
+    line(&format!("'{name}' updated"))
+}
+
+async fn finish(ctx: &Ctx, no_wait: bool, name: &str, op: amlc_azure::Operation) -> Outcome {
+    if no_wait {
+        return Ok(());
+    }
+    let (bar, wait) = spinner(ctx, &format!("update {name}"));
+    let result = amlc_azure::actions::wait_ready(&ctx.client, &ctx.ws, name, false, &op, &wait).await;
+    bar.finish_and_clear();
+    result.map(|_| ()).map_err(Failure::from)
+}
+
+/// Equality that ignores case where ARM normalises it (sizes, enum values).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x.eq_ignore_ascii_case(y),
+        _ => a == b,
+    }
+}

@@ -1,0 +1,70 @@
+//! Printing results as aligned tables or JSON on stdout, through an explicit writer.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::args::OutputFormat;
+use super::Failure;
+
+/// Writes `rows` under `headers`, columns padded to the widest cell.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> Result<(), Failure> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let line = |cells: Vec<String>| -> String {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!("{cell:<width$}  "));
+            }
+        }
+        text.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(headers.iter().map(|h| h.to_string()).collect())).map_err(io)?;
+    for row in rows {
+        writeln!(out, "{}", line(row.clone())).map_err(io)?;
+    }
+    Ok(())
+}
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::new(format!("cannot print JSON: {e}")))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(io)
+}
+
+pub fn line(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(io)
+}
+
+/// Prints either a table or the JSON value.
+pub fn either<T: Serialize + ?Sized>(
+    format: OutputFormat,
+    value: &T,
+    headers: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<(), Failure> {
+    match format {
+        OutputFormat::Json => json(value),
+        OutputFormat::Table => table(headers, &rows),
+    }
+}
+
+fn io(e: std::io::Error) -> Failure {
+    Failure::new(format!("cannot write output: {e}"))
+}
+
+pub fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}

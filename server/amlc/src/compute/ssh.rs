@@ -1,0 +1,251 @@
+//! `amlc compute ssh NAME`: work out user, host and port (an instance's connectivity endpoints and SSH settings, a
+//! cluster node from listNodes), refuse clearly when SSH cannot work, then run the system `ssh`, print the command,
+//! or write a Host entry to the ssh config.
+
+use std::path::{Path, PathBuf};
+
+use amlc_azure::ComputeResource;
+
+use super::args::SshArgs;
+use super::ops::{fetch, name as name_of};
+use super::output::line;
+use super::{Ctx, Failure, Outcome};
+
+/// Where to connect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub user: String,
+    pub host: String,
+    pub port: u16,
+}
+
+/// `~/x` → `$HOME/x`.
+pub fn expand_home(path: &str) -> String {
+    match (path.strip_prefix("~/"), std::env::var("HOME")) {
+        (Some(rest), Ok(home)) => format!("{}/{rest}", home.trim_end_matches('/')),
+        _ => path.to_string(),
+    }
+}
+
+fn instance_target(c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
+    let name = &c.name;
+    let state = c.state().unwrap_or("Unknown");
+    let ssh = c.instance_ssh().unwrap_or_default();
+    if !ssh.ssh_public_access.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("Enabled")) {
+        return Err(Failure::new(format!("SSH is disabled on '{name}': it was created without public SSH access"))
+            .hint(
+            "SSH access can only be chosen at creation: recreate the instance with `ssh_public_access_enabled: true` \
+             and `ssh_settings.ssh_key_value`, or use the terminal in the studio or VS Code",
+        ));
+    }
+    match state {
+        "Running" | "JobRunning" => {}
+        "Stopped" => {
+            return Err(Failure::new(format!("'{name}' is Stopped"))
+                .hint(format!("start it first: `amlc compute start {name}`, then connect again")))
+        }
+        other => {
+            return Err(Failure::new(format!("'{name}' is {other}; SSH needs it Running"))
+                .hint(format!("wait and check with `amlc compute show {name}`")))
+        }
+    }
+    let endpoints = c.connectivity().unwrap_or_default();
+    let host = if args.private { endpoints.private_ip_address.clone() } else { endpoints.public_ip_address.clone() };
+    let Some(host) = host.filter(|h| !h.is_empty()) else {
+        let private = endpoints.private_ip_address.unwrap_or_else(|| "-".into());
+        return Err(Failure::new(format!(
+            "'{name}' has no public IP address (created with enable_node_public_ip: false)"
+        ))
+        .hint(format!("from inside its virtual network, connect to the private address {private} with --private")));
+    };
+    Ok(Target {
+        user: args.user.clone().or(ssh.admin_user_name).unwrap_or_else(|| "azureuser".into()),
+        host,
+        port: ssh.ssh_port.unwrap_or(22),
+    })
+}
+
+async fn cluster_target(ctx: &Ctx, c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
+    let name = &c.name;
+    if c.remote_login_access().is_some_and(|a| a.eq_ignore_ascii_case("Disabled")) {
+        return Err(Failure::new(format!(
+            "SSH is disabled on the nodes of '{name}' (ssh_public_access_enabled: false)"
+        ))
+        .hint("it can only be chosen at creation; recreate the cluster to enable it"));
+    }
+    let Some(user) = args.user.clone().or(c.cluster_admin_user().map(str::to_string)) else {
+        return Err(Failure::new(format!(
+            "'{name}' was created without ssh_settings, so its nodes have no login user"
+        ))
+        .hint("recreate it with ssh_settings.admin_username and a key or password"));
+    };
+    let nodes = ctx.client.list_nodes(&ctx.ws, name).await?;
+    if nodes.is_empty() {
+        return Err(Failure::new(format!("'{name}' has no nodes right now")).hint(format!(
+            "nodes exist while jobs run or with min_instances > 0 (`amlc compute update {name} --min-instances 1`)"
+        )));
+    }
+    let node = match &args.node {
+        Some(id) => nodes.iter().find(|n| &n.node_id == id).ok_or_else(|| {
+            Failure::new(format!("'{name}' has no node '{id}'"))
+                .hint(format!("see them with `amlc compute list-nodes {name}`"))
+        })?,
+        None => nodes
+            .iter()
+            .find(|n| if args.private { n.private_ip_address.is_some() } else { n.public_ip_address.is_some() })
+            .unwrap_or(&nodes[0]),
+    };
+    let host = if args.private { node.private_ip_address.clone() } else { node.public_ip_address.clone() };
+    let Some(host) = host.filter(|h| !h.is_empty()) else {
+        return Err(Failure::new(format!("node {} of '{name}' has no public IP address", node.node_id)).hint(format!(
+            "from inside its virtual network, connect to {} with --private",
+            node.private_ip_address.clone().unwrap_or_else(|| "its private address".into())
+        )));
+    };
+    // listNodes reports the NAT port of a public address; a private address is reached on 22.
+    let port = if args.private { 22 } else { node.port.unwrap_or(22) };
+    Ok(Target { user, host, port })
+}
+
+/// The ssh arguments (without the program name).
+pub fn ssh_argv(target: &Target, args: &SshArgs) -> Vec<String> {
+    let mut argv = vec!["-p".to_string(), target.port.to_string()];
+    if let Some(identity) = &args.identity {
+        argv.push("-i".into());
+        argv.push(identity.display().to_string());
+    }
+    for option in &args.ssh_options {
+        argv.push("-o".into());
+        argv.push(option.clone());
+    }
+    argv.push(format!("{}@{}", target.user, target.host));
+    if !args.command.is_empty() {
+        argv.push("--".into());
+        argv.extend(args.command.iter().cloned());
+    }
+    argv
+}
+
+/// Quotes a word for a POSIX shell when needed.
+fn shell_quote(word: &str) -> String {
+    if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=@:,+%".contains(c)) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// The config text with the `Host amlc-NAME` block replaced (or added).
+pub fn with_host_entry(existing: &str, alias: &str, target: &Target, identity: Option<&Path>) -> String {
+    let mut kept = Vec::new();
+    let mut skipping = false;
+    for line in existing.lines() {
+        let trimmed = line.trim();
+        if let Some(hosts) = trimmed.strip_prefix("Host ").or_else(|| trimmed.strip_prefix("Host\t")) {
+            skipping = hosts.split_whitespace().any(|h| h == alias);
+        } else if trimmed.starts_with("Match ") {
+            skipping = false;
+        }
+        if !skipping {
+            kept.push(line.to_string());
+        }
+    }
+    while kept.last().is_some_and(|l| l.trim().is_empty()) {
+        kept.pop();
+    }
+    let mut out = kept.join("\n");
+    if !out.is_empty() {
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "Host {alias}\n    HostName {}\n    User {}\n    Port {}\n",
+        target.host, target.user, target.port
+    ));
+    if let Some(identity) = identity {
+        out.push_str(&format!("    IdentityFile {}\n", identity.display()));
+    }
+    out
+}
+
+pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
+    let name = name_of(&args.name)?;
+    let compute = fetch(ctx, name).await?;
+    let target = if compute.is_instance() {
+        // A personal instance admits only its assigned user; say so instead of letting ssh fail on the key.
+        if let (Some(owner), Some(me)) = (compute.assigned_user_object_id(), ctx.client.token_claim("oid").await) {
+            if !owner.eq_ignore_ascii_case(&me) {
+                return Err(Failure::new(format!(
+                    "'{name}' is a personal instance assigned to another user (object id {owner}); you are {me}"
+                ))
+                .hint("ask its owner, or create your own instance"));
+            }
+        }
+        instance_target(&compute, args)?
+    } else if compute.is_cluster() {
+        cluster_target(ctx, &compute, args).await?
+    } else {
+        return Err(Failure::new(format!(
+            "'{name}' is a {}; amlc connects to compute instances and cluster nodes only",
+            compute.compute_type()
+        )));
+    };
+    if args.write_config {
+        let path = PathBuf::from(expand_home(&args.ssh_config));
+        let existing = std::fs::read_to_string(&path).unwrap_or_default();
+        let alias = format!("amlc-{name}");
+        let text = with_host_entry(&existing, &alias, &target, args.identity.as_deref());
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::new(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
+        return line(&format!("wrote Host {alias} to {}; connect with `ssh {alias}`", path.display()));
+    }
+    let argv = ssh_argv(&target, args);
+    if args.print {
+        let words: Vec<String> =
+            std::iter::once("ssh".to_string()).chain(argv.iter().map(|w| shell_quote(w))).collect();
+        return line(&words.join(" "));
+    }
+    let program = std::env::var("AMLC_SSH").unwrap_or_else(|_| "ssh".into());
+    let status = std::process::Command::new(&program).args(&argv).status().map_err(|e| {
+        Failure::new(format!("cannot run {program}: {e}"))
+            .hint("install an OpenSSH client, or use --print to see the command")
+    })?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(Failure {
+            message: format!("ssh exited with status {code}"),
+            hint: None,
+            code: code.clamp(1, 255) as u8,
+        }),
+        None => Err(Failure::new("ssh was terminated by a signal")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Target {
+        Target { user: "azureuser".into(), host: "10.0.0.1".into(), port: 50000 }
+    }
+
+    #[test]
+    fn host_entry_is_added_then_replaced() {
+        let start = "Host other\n    HostName a\n";
+        let once = with_host_entry(start, "amlc-ci", &target(), None);
+        assert!(once.starts_with("Host other\n    HostName a\n\nHost amlc-ci\n    HostName 10.0.0.1\n"));
+        let moved = Target { host: "10.0.0.2".into(), ..target() };
+        let twice = with_host_entry(&once, "amlc-ci", &moved, Some(Path::new("/k")));
+        assert_eq!(twice.matches("Host amlc-ci").count(), 1);
+        assert!(twice.contains("HostName 10.0.0.2") && !twice.contains("HostName 10.0.0.1"));
+        assert!(twice.contains("IdentityFile /k") && twice.contains("Host other"));
+    }
+
+    #[test]
+    fn quoting_for_print() {
+        assert_eq!(shell_quote("azureuser@1.2.3.4"), "azureuser@1.2.3.4");
+        assert_eq!(shell_quote("echo it's"), r"'echo it'\''s'");
+    }
+}

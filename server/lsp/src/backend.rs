@@ -1,0 +1,189 @@
+//! `impl LanguageServer`: one-line delegations to the handlers, plus the lifecycle (initialize,
+//! settings, workspace folders). Document notifications mutate the store before any `.await`.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::*;
+use tower_lsp::{Client, LanguageServer};
+
+use amlc_spec::{Analysis, PositionEncoding};
+
+use crate::documents::Snapshot;
+use crate::handlers::features;
+use crate::state::ServerState;
+use crate::{convert, handlers};
+
+pub struct Backend {
+    pub client: Client,
+    pub state: Arc<ServerState>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend { client, state: Arc::new(ServerState::default()) }
+    }
+
+    /// Reads `specGlobs` from an `amlc` settings object (initializationOptions, or the `amlc`
+    /// section of didChangeConfiguration).
+    fn apply_settings(&self, settings: &Value) {
+        let Some(globs) = settings.get("specGlobs").and_then(Value::as_array) else {
+            return;
+        };
+        let globs: Vec<String> = globs.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+        tracing::info!(count = globs.len(), "spec globs set");
+        self.state.update_detector(|detector| detector.spec_globs = globs);
+    }
+
+    /// The snapshot of a served spec and its analysis, computed on the blocking pool, then `work`
+    /// on them there too. Documents amlc does not serve answer `None`.
+    async fn with_spec<T, F>(&self, request: &'static str, uri: &Url, work: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Snapshot, &Analysis, PositionEncoding) -> T + Send + 'static,
+    {
+        let Some(snapshot) = self.state.documents.snapshot(uri) else { return Ok(None) };
+        if !snapshot.is_spec {
+            return Ok(None);
+        }
+        let state = self.state.clone();
+        handlers::run_blocking(request, move || {
+            let analysis = state.analysis(&snapshot);
+            work(&snapshot, &analysis, state.encoding())
+        })
+        .await
+        .map(Some)
+    }
+
+    /// After a settings or folder change, re-decides which documents are specs and re-checks them all.
+    fn redetect_all(&self) {
+        let state = self.state.clone();
+        for snapshot in self.state.documents.redetect(|uri, language, text| state.is_spec(uri, language, text)) {
+            handlers::diagnostics::schedule(&self.client, &self.state, snapshot);
+        }
+    }
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params.capabilities.general.as_ref().and_then(|general| general.position_encodings.as_deref());
+        let encoding = convert::negotiate_encoding(offered);
+        self.state.set_encoding(encoding);
+        let mut folders: Vec<Url> =
+            params.workspace_folders.unwrap_or_default().into_iter().map(|folder| folder.uri).collect();
+        #[allow(deprecated)] // rootUri is deprecated but older clients send only it.
+        if folders.is_empty() {
+            folders.extend(params.root_uri);
+        }
+        self.state.update_detector(|detector| detector.workspace_folders = folders);
+        if let Some(options) = &params.initialization_options {
+            self.apply_settings(options);
+        }
+        tracing::info!(?encoding, client = ?params.client_info.map(|info| info.name), "initialize");
+        Ok(InitializeResult {
+            capabilities: handlers::capabilities(encoding),
+            server_info: Some(ServerInfo { name: "amlc".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        tracing::debug!("initialized");
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        tracing::info!("shutdown");
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        let is_spec = self.state.is_spec(&document.uri, &document.language_id, &document.text);
+        self.state.documents.open(document.uri.clone(), document.text, document.version, document.language_id, is_spec);
+        if let Some(snapshot) = self.state.documents.snapshot(&document.uri) {
+            handlers::diagnostics::schedule(&self.client, &self.state, snapshot);
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Applied synchronously, in arrival order, before any await (STYLE.md §5).
+        let uri = params.text_document.uri;
+        let state = self.state.clone();
+        let result = self.state.documents.change(
+            &uri,
+            params.text_document.version,
+            params.content_changes,
+            self.state.encoding(),
+            |uri, language, text| state.is_spec(uri, language, text),
+        );
+        match result {
+            Ok(snapshot) => handlers::diagnostics::schedule(&self.client, &self.state, snapshot),
+            Err(error) => tracing::warn!(%uri, ?error, "change for a document that is not open"),
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.state.documents.close(&uri);
+        self.state.forget(&uri);
+        handlers::diagnostics::clear(&self.client, &self.state, uri).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if let Some(amlc) = params.settings.get("amlc") {
+            self.apply_settings(amlc);
+            self.redetect_all();
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        self.state.update_detector(|detector| {
+            detector.workspace_folders.retain(|uri| !params.event.removed.iter().any(|removed| &removed.uri == uri));
+            detector.workspace_folders.extend(params.event.added.into_iter().map(|folder| folder.uri));
+        });
+        self.redetect_all();
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        self.with_spec("completion", &position.text_document.uri, move |snapshot, analysis, encoding| {
+            features::completion(snapshot, analysis, position.position, encoding)
+        })
+        .await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let found = self
+            .with_spec("hover", &position.text_document.uri, move |snapshot, analysis, encoding| {
+                features::hover(snapshot, analysis, position.position, encoding)
+            })
+            .await?;
+        Ok(found.flatten())
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let range = params.range;
+        self.with_spec("codeAction", &params.text_document.uri, move |snapshot, analysis, encoding| {
+            features::code_actions(snapshot, analysis, range, encoding)
+        })
+        .await
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        self.with_spec("documentSymbol", &params.text_document.uri, features::document_symbols).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.with_spec("foldingRange", &params.text_document.uri, features::folding_ranges).await
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        let positions = params.positions;
+        self.with_spec("selectionRange", &params.text_document.uri, move |snapshot, analysis, encoding| {
+            features::selection_ranges(snapshot, analysis, &positions, encoding)
+        })
+        .await
+    }
+}

@@ -1,0 +1,63 @@
+//! Diagnostics: after every open or change, a background task analyses the snapshot and publishes
+//! the result with its version. A result whose version is no longer current is dropped, both before
+//! the work starts (a newer edit already arrived) and just before sending.
+
+use std::sync::Arc;
+
+use tower_lsp::lsp_types::Url;
+use tower_lsp::Client;
+
+use crate::convert::Converter;
+use crate::documents::Snapshot;
+use crate::state::{lock, ServerState};
+
+pub fn schedule(client: &Client, state: &Arc<ServerState>, snapshot: Snapshot) {
+    let client = client.clone();
+    let state = state.clone();
+    tokio::spawn(async move {
+        let uri = snapshot.uri.clone();
+        let version = snapshot.version;
+        if state.documents.version(&uri) != Some(version) {
+            return; // A newer edit has arrived; its own task will publish.
+        }
+        if !snapshot.is_spec {
+            clear(&client, &state, uri).await;
+            return;
+        }
+        let work_state = state.clone();
+        let encoding = state.encoding();
+        let result = tokio::task::spawn_blocking(move || {
+            let analysis = work_state.analysis(&snapshot);
+            let converter = Converter { text: &snapshot.text, index: &snapshot.line_index, encoding };
+            analysis.diagnostics.iter().map(|diagnostic| converter.diagnostic(diagnostic)).collect::<Vec<_>>()
+        })
+        .await;
+        let diagnostics = match result {
+            Ok(diagnostics) => diagnostics,
+            Err(error) => {
+                tracing::error!(%uri, version, panicked = error.is_panic(), "analysis failed; no diagnostics published");
+                return;
+            }
+        };
+        let _publishing = state.publish_lock.lock().await;
+        if state.documents.version(&uri) != Some(version) {
+            tracing::trace!(%uri, version, "dropping diagnostics of a stale version");
+            return;
+        }
+        if diagnostics.is_empty() {
+            lock(&state.published).remove(&uri);
+        } else {
+            lock(&state.published).insert(uri.clone());
+        }
+        client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+    });
+}
+
+/// Sends an empty list for a document that had diagnostics and is closed or no longer a spec.
+pub async fn clear(client: &Client, state: &ServerState, uri: Url) {
+    let _publishing = state.publish_lock.lock().await;
+    if lock(&state.published).remove(&uri) {
+        let version = state.documents.version(&uri);
+        client.publish_diagnostics(uri, Vec::new(), version).await;
+    }
+}

@@ -1,0 +1,161 @@
+//! The request handlers for completion, hover, code actions, symbols, folding and selection:
+//! each takes a snapshot and the analysis of its version, calls the matching `amlc_spec::ide`
+//! engine, and converts byte ranges at the edge. They run on the blocking pool (see `guard.rs`).
+
+use amlc_spec::ide;
+use amlc_spec::{Analysis, PositionEncoding};
+use tower_lsp::lsp_types::*;
+
+use crate::convert::Converter;
+use crate::documents::Snapshot;
+
+fn converter<'a>(snapshot: &'a Snapshot, encoding: PositionEncoding) -> Converter<'a> {
+    Converter { text: &snapshot.text, index: &snapshot.line_index, encoding }
+}
+
+pub fn completion(
+    snapshot: &Snapshot,
+    analysis: &Analysis,
+    position: Position,
+    encoding: PositionEncoding,
+) -> CompletionResponse {
+    let convert = converter(snapshot, encoding);
+    let offset = convert.offset(position);
+    let items = ide::complete(&snapshot.text, analysis, offset)
+        .into_iter()
+        .map(|item| CompletionItem {
+            label: item.label,
+            kind: Some(match item.kind {
+                ide::CompletionKind::Property => CompletionItemKind::PROPERTY,
+                ide::CompletionKind::EnumValue => CompletionItemKind::ENUM_MEMBER,
+                ide::CompletionKind::Value => CompletionItemKind::VALUE,
+            }),
+            detail: item.detail,
+            documentation: item
+                .documentation
+                .map(|value| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value })),
+            sort_text: Some(item.sort_text),
+            filter_text: None,
+            insert_text_format: Some(if item.snippet {
+                InsertTextFormat::SNIPPET
+            } else {
+                InsertTextFormat::PLAIN_TEXT
+            }),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: convert.range(item.replace),
+                new_text: item.insert_text,
+            })),
+            tags: item.deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
+            ..CompletionItem::default()
+        })
+        .collect();
+    CompletionResponse::List(CompletionList { is_incomplete: false, items })
+}
+
+pub fn hover(
+    snapshot: &Snapshot,
+    analysis: &Analysis,
+    position: Position,
+    encoding: PositionEncoding,
+) -> Option<Hover> {
+    let convert = converter(snapshot, encoding);
+    let found = ide::hover(&snapshot.text, analysis, convert.offset(position))?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: found.markdown }),
+        range: Some(convert.range(found.range)),
+    })
+}
+
+pub fn code_actions(
+    snapshot: &Snapshot,
+    analysis: &Analysis,
+    range: Range,
+    encoding: PositionEncoding,
+) -> Vec<CodeActionOrCommand> {
+    let convert = converter(snapshot, encoding);
+    ide::code_actions(&snapshot.text, analysis, convert.text_range(range))
+        .into_iter()
+        .map(|action| {
+            let diagnostic = analysis.diagnostics.get(action.diagnostic).map(|d| convert.diagnostic(d));
+            let edits = action.edits.iter().map(|edit| convert.text_edit(edit)).collect();
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: action.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: diagnostic.map(|d| vec![d]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some([(snapshot.uri.clone(), edits)].into_iter().collect()),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: action.preferred.then_some(true),
+                ..CodeAction::default()
+            })
+        })
+        .collect()
+}
+
+pub fn document_symbols(
+    snapshot: &Snapshot,
+    analysis: &Analysis,
+    encoding: PositionEncoding,
+) -> DocumentSymbolResponse {
+    let convert = converter(snapshot, encoding);
+    DocumentSymbolResponse::Nested(ide::symbols(analysis).into_iter().map(|s| symbol(&convert, s)).collect())
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written out.
+fn symbol(convert: &Converter<'_>, symbol: ide::Symbol) -> DocumentSymbol {
+    let children: Vec<DocumentSymbol> = symbol.children.into_iter().map(|child| self::symbol(convert, child)).collect();
+    DocumentSymbol {
+        name: if symbol.name.is_empty() { "\"\"".to_string() } else { symbol.name },
+        detail: symbol.detail,
+        kind: match symbol.kind {
+            ide::SymbolKind::Object => SymbolKind::OBJECT,
+            ide::SymbolKind::Array => SymbolKind::ARRAY,
+            ide::SymbolKind::Field => SymbolKind::FIELD,
+        },
+        tags: None,
+        deprecated: None,
+        range: convert.range(symbol.range),
+        selection_range: convert.range(symbol.selection),
+        children: (!children.is_empty()).then_some(children),
+    }
+}
+
+pub fn folding_ranges(snapshot: &Snapshot, analysis: &Analysis, encoding: PositionEncoding) -> Vec<FoldingRange> {
+    let convert = converter(snapshot, encoding);
+    ide::folding_ranges(&snapshot.text, analysis)
+        .into_iter()
+        .filter_map(|fold| {
+            let start = snapshot.line_col(fold.start, encoding).line;
+            let end = convert.range(amlc_spec::TextRange::new(fold.start, fold.end)).end.line;
+            (end > start).then_some(FoldingRange {
+                start_line: start,
+                end_line: end,
+                kind: Some(FoldingRangeKind::Region),
+                ..FoldingRange::default()
+            })
+        })
+        .collect()
+}
+
+pub fn selection_ranges(
+    snapshot: &Snapshot,
+    analysis: &Analysis,
+    positions: &[Position],
+    encoding: PositionEncoding,
+) -> Vec<SelectionRange> {
+    let convert = converter(snapshot, encoding);
+    let offsets: Vec<u32> = positions.iter().map(|p| convert.offset(*p)).collect();
+    ide::selection_ranges(analysis, &offsets)
+        .into_iter()
+        .zip(positions)
+        .map(|(chain, position)| {
+            // Outermost first, so each range's parent is already built.
+            let mut selection: Option<SelectionRange> = None;
+            for range in chain.into_iter().rev() {
+                selection = Some(SelectionRange { range: convert.range(range), parent: selection.map(Box::new) });
+            }
+            selection.unwrap_or(SelectionRange { range: Range { start: *position, end: *position }, parent: None })
+        })
+        .collect()
+}

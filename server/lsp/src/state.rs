@@ -1,0 +1,86 @@
+//! The server's shared state: documents, the negotiated encoding, the settings that decide which
+//! documents are specs, and the latest analysis of each spec. One `Arc<ServerState>` is shared by
+//! the handlers and the background tasks they spawn.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use amlc_spec::{Analysis, PositionEncoding};
+use tower_lsp::lsp_types::Url;
+
+use crate::detect::Detector;
+use crate::documents::{DocumentStore, Snapshot};
+
+#[derive(Default)]
+pub struct ServerState {
+    pub documents: DocumentStore,
+    utf8: AtomicBool,
+    detector: RwLock<Detector>,
+    /// The analysis of the latest version of each spec that has one, shared by every request.
+    analyses: Mutex<HashMap<Url, (i32, Arc<Analysis>)>>,
+    /// Documents whose last publish was not empty, so that a document that stops being a spec
+    /// (or closes) gets its diagnostics cleared exactly once.
+    pub published: Mutex<HashSet<Url>>,
+    /// Held while checking a result's version and sending it, so an older result can never be sent
+    /// after a newer one.
+    pub publish_lock: tokio::sync::Mutex<()>,
+}
+
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The data behind these locks is replaced whole, so a panic elsewhere leaves it consistent.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl ServerState {
+    pub fn encoding(&self) -> PositionEncoding {
+        if self.utf8.load(Ordering::Relaxed) {
+            PositionEncoding::Utf8
+        } else {
+            PositionEncoding::Utf16
+        }
+    }
+
+    pub fn set_encoding(&self, encoding: PositionEncoding) {
+        self.utf8.store(encoding == PositionEncoding::Utf8, Ordering::Relaxed);
+    }
+
+    pub fn detector(&self) -> Detector {
+        self.detector.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    pub fn update_detector(&self, update: impl FnOnce(&mut Detector)) {
+        update(&mut self.detector.write().unwrap_or_else(|poisoned| poisoned.into_inner()));
+    }
+
+    pub fn is_spec(&self, uri: &Url, language_id: &str, text: &str) -> bool {
+        self.detector.read().unwrap_or_else(|poisoned| poisoned.into_inner()).is_spec(uri, language_id, text)
+    }
+
+    pub fn cached_analysis(&self, snapshot: &Snapshot) -> Option<Arc<Analysis>> {
+        let analyses = lock(&self.analyses);
+        let (version, analysis) = analyses.get(&snapshot.uri)?;
+        (*version == snapshot.version).then(|| analysis.clone())
+    }
+
+    pub fn store_analysis(&self, uri: &Url, version: i32, analysis: Arc<Analysis>) {
+        if self.documents.version(uri) == Some(version) {
+            lock(&self.analyses).insert(uri.clone(), (version, analysis));
+        }
+    }
+
+    pub fn forget(&self, uri: &Url) {
+        lock(&self.analyses).remove(uri);
+    }
+
+    /// The analysis of a snapshot: the cached one when it is for this version, otherwise computed
+    /// now (on the calling thread, which is a blocking-pool thread in the request paths).
+    pub fn analysis(&self, snapshot: &Snapshot) -> Arc<Analysis> {
+        if let Some(analysis) = self.cached_analysis(snapshot) {
+            return analysis;
+        }
+        let analysis = Arc::new(amlc_spec::analyze(&snapshot.text));
+        self.store_analysis(&snapshot.uri, snapshot.version, analysis.clone());
+        analysis
+    }
+}

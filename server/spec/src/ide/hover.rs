@@ -1,0 +1,199 @@
+//! Hover: a key's meaning, type, default, allowed values and whether it can change after creation;
+//! for a VM size its cores, memory and GPUs; for durations the human reading (`120` → 2 minutes).
+
+use serde_json::Value;
+
+use crate::schema::{self, PropertyInfo};
+use crate::syntax::{NodeKind, PathSegment};
+use crate::yaml11::Resolved;
+use crate::{sizes, Analysis, TextRange};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hover {
+    /// Markdown.
+    pub markdown: String,
+    pub range: TextRange,
+}
+
+pub fn hover(_text: &str, analysis: &Analysis, offset: u32) -> Option<Hover> {
+    let document = analysis.document.as_ref()?;
+    let location = document.path_at(offset)?;
+    let range = location.node.range;
+    if location.path.is_empty() {
+        return None;
+    }
+    let compute_type = analysis.compute_type;
+    let property = compute_type.and_then(|t| schema::property(t, &location.path));
+    let mut sections = Vec::new();
+    if let Some(p) = &property {
+        sections.push(describe(p));
+    } else if let Some(PathSegment::Key(key)) = location.path.last() {
+        if location.path.len() == 1 && key == "type" && compute_type.is_none() {
+            sections.push("**type**: the compute type (`amlcompute`, `computeinstance`, `kubernetes`, `virtualmachine`, `synapsespark`)".to_string());
+        } else {
+            return None;
+        }
+    }
+    if !location.on_key {
+        if let NodeKind::Scalar(scalar) = &location.node.kind {
+            if property.as_ref().is_some_and(|p| p.vm_size) {
+                sections.push(size_reading(&scalar.text));
+            }
+            if let Some(reading) = duration_reading(location.path.last(), &scalar.resolved, &scalar.text) {
+                sections.push(reading);
+            }
+        }
+    }
+    if sections.is_empty() {
+        return None;
+    }
+    Some(Hover { markdown: sections.join("\n\n---\n\n"), range })
+}
+
+fn describe(p: &PropertyInfo) -> String {
+    let mut lines = Vec::new();
+    let kind = if p.types.is_empty() { String::new() } else { format!(" `{}`", p.types.join(" | ")) };
+    lines.push(format!("**{}**{kind}{}", p.name, if p.required { " (required)" } else { "" }));
+    if let Some(description) = &p.description {
+        lines.push(description.clone());
+    }
+    let mut facts = Vec::new();
+    if let Some(default) = &p.default {
+        facts.push(format!("Default: `{}`", plain(default)));
+    }
+    if !p.enum_values.is_empty() {
+        let values: Vec<String> = p.enum_values.iter().map(|v| format!("`{v}`")).collect();
+        facts.push(format!("Allowed: {}", values.join(", ")));
+    }
+    if p.read_only {
+        facts.push("Read-only: reported by the service and dropped on create.".into());
+    } else if p.create_only {
+        facts.push("Set at creation: changing it later needs a new compute.".into());
+    } else if p.updatable {
+        facts.push("Can be changed after creation.".into());
+    }
+    if p.deprecated {
+        facts.push("Deprecated.".into());
+    }
+    if p.ignored {
+        facts.push("Ignored for this compute type.".into());
+    }
+    if !facts.is_empty() {
+        lines.push(facts.join("  \n"));
+    }
+    lines.join("\n\n")
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn size_reading(name: &str) -> String {
+    match sizes::find(name) {
+        Some(size) => {
+            let mut text = format!("**{}**: {} vCPUs, {} GiB memory", size.name, size.vcpus, size.memory_gib);
+            if size.gpus > 0 {
+                text.push_str(&format!(", {} × {} GPU", size.gpus, size.gpu_model));
+            }
+            text
+        }
+        None => format!("`{name}` is not in amlc's built-in size table; availability depends on the region."),
+    }
+}
+
+/// The human reading of a duration value, by the key's unit.
+fn duration_reading(key: Option<&PathSegment>, resolved: &Resolved, text: &str) -> Option<String> {
+    let Some(PathSegment::Key(key)) = key else { return None };
+    let seconds = match (key.as_str(), resolved) {
+        ("idle_time_before_scale_down", Resolved::Int(n)) => *n as f64,
+        ("idle_time_before_shutdown_minutes", Resolved::Int(n)) => *n as f64 * 60.0,
+        ("idle_time_before_shutdown", _) => iso_duration_seconds(text)?,
+        _ => return None,
+    };
+    Some(format!("= {}", human_duration(seconds)))
+}
+
+/// Seconds in an ISO-8601 duration such as `PT1H30M` (days, hours, minutes, seconds).
+pub fn iso_duration_seconds(text: &str) -> Option<f64> {
+    let rest = text.trim().strip_prefix(['P', 'p'])?;
+    let mut total = 0.0;
+    let mut number = String::new();
+    let mut in_time = false;
+    for c in rest.chars() {
+        match c.to_ascii_uppercase() {
+            'T' => in_time = true,
+            '0'..='9' | '.' => number.push(c),
+            unit => {
+                let n: f64 = number.parse().ok()?;
+                number.clear();
+                total += n * match (unit, in_time) {
+                    ('D', false) => 86400.0,
+                    ('W', false) => 604800.0,
+                    ('H', true) => 3600.0,
+                    ('M', true) => 60.0,
+                    ('S', true) => 1.0,
+                    _ => return None,
+                };
+            }
+        }
+    }
+    number.is_empty().then_some(total)
+}
+
+/// `7260` → `2 hours 1 minute`.
+pub fn human_duration(seconds: f64) -> String {
+    let total = seconds.round() as u64;
+    if total == 0 {
+        return "0 seconds".into();
+    }
+    let parts =
+        [(total / 86400, "day"), (total % 86400 / 3600, "hour"), (total % 3600 / 60, "minute"), (total % 60, "second")];
+    parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hover_at(fixture: &str) -> Option<String> {
+        let offset = fixture.find('|').expect("cursor") as u32;
+        let text = fixture.replacen('|', "", 1);
+        hover(&text, &crate::analyze(&text), offset).map(|h| h.markdown)
+    }
+
+    #[test]
+    fn keys_sizes_and_durations() {
+        let tier = hover_at("type: amlcompute\nti|er: dedicated\n").expect("tier hover");
+        assert!(
+            tier.contains("**tier**")
+                && tier.contains("`dedicated`, `low_priority`")
+                && tier.contains("Set at creation"),
+            "{tier}"
+        );
+        let size = hover_at("type: amlcompute\nsize: Standard_DS3|_v2\n").expect("size hover");
+        assert!(size.contains("4 vCPUs, 14 GiB memory"), "{size}");
+        let idle = hover_at("type: amlcompute\nidle_time_before_scale_down: 12|0\n").expect("idle hover");
+        assert!(idle.contains("= 2 minutes"), "{idle}");
+        let minutes =
+            hover_at("type: computeinstance\nidle_time_before_shutdown_minutes: 9|0\n").expect("minutes hover");
+        assert!(minutes.contains("= 1 hour 30 minutes"), "{minutes}");
+        assert_eq!(hover_at("type: amlcompute\nnot_a_key|: 1\n"), None);
+    }
+
+    #[test]
+    fn iso_durations() {
+        assert_eq!(iso_duration_seconds("PT30M"), Some(1800.0));
+        assert_eq!(iso_duration_seconds("P1DT2H"), Some(93600.0));
+        assert_eq!(iso_duration_seconds("30M"), None);
+        assert_eq!(iso_duration_seconds("PT"), Some(0.0));
+        assert_eq!(human_duration(7260.0), "2 hours 1 minute");
+    }
+}

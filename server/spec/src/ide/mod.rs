@@ -1,0 +1,14 @@
+//! Editor engines: completion, hover, quick fixes, symbols, folding and selection ranges.
+//! Pure functions of the text and its [`Analysis`](crate::Analysis), with byte offsets in and out
+//! and no LSP types, so the language server and any other front end share them.
+
+pub mod actions;
+pub mod completion;
+mod context;
+pub mod hover;
+pub mod outline;
+
+pub use actions::{code_actions, CodeAction};
+pub use completion::{complete, CompletionItem, CompletionKind};
+pub use hover::{hover, Hover};
+pub use outline::{folding_ranges, selection_ranges, symbols, FoldingRange, Symbol, SymbolKind};

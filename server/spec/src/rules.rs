@@ -1,0 +1,923 @@
+//! Rules the CLI does not check but the service does, or that protect the user (facts §1–§6,
+//! §13), and Azure ML's cost and safety guidance. They read the normalized value (what the
+//! CLI would send) and point at ranges from the tree.
+
+use crate::check::{remove_entry_fix, slice, value_range};
+use crate::syntax::{Document, Node, NodeKind, PathSegment};
+use crate::{codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
+use serde_json::Value;
+
+struct Ctx<'a> {
+    text: &'a str,
+    doc: &'a Document,
+    ctype: ComputeType,
+    norm: &'a Value,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+fn key(k: &str) -> PathSegment {
+    PathSegment::Key(k.to_string())
+}
+
+fn path_of(keys: &[&str]) -> Vec<PathSegment> {
+    keys.iter().map(|k| key(k)).collect()
+}
+
+impl<'a> Ctx<'a> {
+    /// The normalized value at a path; borrowed from the value, not from `self`, so rules can
+    /// push diagnostics while they hold it.
+    fn get(&self, path: &[PathSegment]) -> Option<&'a Value> {
+        let mut v: &'a Value = self.norm;
+        for seg in path {
+            v = match seg {
+                PathSegment::Key(k) => v.get(k.as_str())?,
+                PathSegment::Index(i) => v.get(*i)?,
+            };
+        }
+        Some(v)
+    }
+
+    fn range(&self, path: &[PathSegment]) -> TextRange {
+        value_range(self.doc, path)
+    }
+
+    fn key_range(&self, path: &[PathSegment]) -> TextRange {
+        self.doc.entry_at(path).map_or_else(|| self.range(path), |e| e.key.range)
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+}
+
+/// Runs every rule for the type.
+pub(crate) fn run(text: &str, doc: &Document, ctype: ComputeType, norm: &Value, diags: &mut Vec<Diagnostic>) {
+    let mut cx = Ctx { text, doc, ctype, norm, diags };
+    placeholders(&mut cx);
+    name_shape(&mut cx);
+    resource_ids(&mut cx);
+    identity(&mut cx);
+    network(&mut cx);
+    ssh(&mut cx);
+    match ctype {
+        ComputeType::AmlCompute => cluster(&mut cx),
+        ComputeType::ComputeInstance => {
+            instance_idle(&mut cx);
+            schedules(&mut cx);
+            custom_apps(&mut cx);
+        }
+        _ => {}
+    }
+    size_hints(&mut cx);
+}
+
+/// Finds `<SOMETHING>` (or an unclosed `<SOMETHING`) in every string value except free text.
+fn placeholders(cx: &mut Ctx) {
+    fn visit(node: &Node, path: &mut Vec<String>, out: &mut Vec<(TextRange, String, String)>, text: &str) {
+        match &node.kind {
+            NodeKind::Mapping(entries) => {
+                for e in entries {
+                    let k = e.key_text().unwrap_or("").to_string();
+                    if k == "description" && path.is_empty() {
+                        continue;
+                    }
+                    path.push(k);
+                    visit(&e.value, path, out, text);
+                    path.pop();
+                }
+            }
+            NodeKind::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    visit(item, path, out, text);
+                    path.pop();
+                }
+            }
+            NodeKind::Scalar(s) => {
+                if let Some((at, len)) = find_placeholder(&s.text) {
+                    let token = &s.text[at..at + len];
+                    // Point at the placeholder itself when the source spells the value verbatim.
+                    let raw = slice(text, node.range);
+                    let range = match raw.find(token) {
+                        Some(i) => TextRange::new(node.range.start + i as u32, node.range.start + (i + len) as u32),
+                        None => node.range,
+                    };
+                    out.push((range, token.to_string(), path.join(".")));
+                }
+            }
+            NodeKind::Alias(_) => {}
+        }
+    }
+    let mut found = Vec::new();
+    visit(&cx.doc.root, &mut Vec::new(), &mut found, cx.text);
+    for (range, token, path) in found {
+        cx.push(Diagnostic::new(
+            codes::PLACEHOLDER,
+            format!("`{path}` still holds the template placeholder `{token}`; replace it with the real value"),
+            range,
+        ));
+    }
+}
+
+/// Start and length of the first `<NAME>` or unclosed `<NAME` placeholder.
+fn find_placeholder(s: &str) -> Option<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'<' {
+            let mut j = i + 1;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'-' || b[j] == b' ') {
+                j += 1;
+            }
+            let word = &s[i + 1..j];
+            let has_letter = word.bytes().any(|c| c.is_ascii_alphabetic());
+            if has_letter && !word.starts_with(' ') {
+                if b.get(j) == Some(&b'>') {
+                    return Some((i, j + 1 - i));
+                }
+                // Unclosed: `<SUBSCRIPTION_ID/...`; only for upper-case identifiers.
+                let trimmed = word.trim_end();
+                if trimmed.len() >= 3
+                    && trimmed.bytes().all(|c| c.is_ascii_uppercase() || c == b'_' || c.is_ascii_digit())
+                {
+                    return Some((i, 1 + trimmed.len()));
+                }
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn name_shape(cx: &mut Ctx) {
+    let path = path_of(&["name"]);
+    let Some(Value::String(name)) = cx.get(&path) else { return };
+    if find_placeholder(name).is_some() {
+        return;
+    }
+    let (min, max) = if cx.ctype == ComputeType::ComputeInstance { (3, 24) } else { (2, 24) };
+    let len = name.chars().count();
+    let problem = if len < min || len > max {
+        Some(format!("is {len} characters long; a {} name needs {min}–{max}", cx.ctype))
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("must start with a letter".to_string())
+    } else if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
+        Some(format!("contains `{bad}`; only letters, digits and `-` are allowed"))
+    } else if name.contains('-')
+        && !name.rsplit('-').next().is_some_and(|tail| tail.chars().any(|c| c.is_ascii_alphabetic()))
+    {
+        Some("ends in `-` or `-<digits>`; a letter must follow the last `-`".to_string())
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let range = cx.range(&path);
+        let mut d = Diagnostic::new(
+            codes::NAME_SHAPE,
+            format!("the compute name `{name}` {problem} (the service refuses it)"),
+            range,
+        );
+        let fixed: String = name.chars().map(|c| if c == '_' || c == '.' { '-' } else { c }).collect();
+        if fixed != *name && len >= min && len <= max && fixed.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            d = d.with_fix(Fix::replace(format!("Rename to `{fixed}`"), range, fixed, false));
+        }
+        cx.push(d);
+    }
+}
+
+/// Checks `/subscriptions/<s>/resourceGroups/<rg>/providers/<ns>/<type>/<name>[/<child>/<name>]`.
+fn arm_id_matches(id: &str, provider: &str, types: &[&str]) -> bool {
+    let parts: Vec<&str> = id.trim().trim_end_matches('/').split('/').collect();
+    if parts.len() != 7 + 2 * types.len() || !parts[0].is_empty() {
+        return false;
+    }
+    let fixed_ok = parts[1].eq_ignore_ascii_case("subscriptions")
+        && parts[3].eq_ignore_ascii_case("resourceGroups")
+        && parts[5].eq_ignore_ascii_case("providers")
+        && parts[6].eq_ignore_ascii_case(provider);
+    let types_ok = types.iter().enumerate().all(|(i, t)| parts[7 + 2 * i].eq_ignore_ascii_case(t));
+    let names_ok = [2usize, 4]
+        .iter()
+        .chain((0..types.len()).map(|i| 8 + 2 * i).collect::<Vec<_>>().iter())
+        .all(|&i| !parts[i].trim().is_empty());
+    fixed_ok && types_ok && names_ok
+}
+
+fn resource_ids(cx: &mut Ctx) {
+    let path = path_of(&["resource_id"]);
+    let Some(Value::String(id)) = cx.get(&path) else { return };
+    let id = id.clone();
+    let (ok, example) = match cx.ctype {
+        ComputeType::VirtualMachine => (
+            arm_id_matches(&id, "Microsoft.Compute", &["virtualMachines"]),
+            "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<vm>",
+        ),
+        ComputeType::Kubernetes => (
+            arm_id_matches(&id, "Microsoft.Kubernetes", &["connectedClusters"])
+                || arm_id_matches(&id, "Microsoft.ContainerService", &["managedClusters"]),
+            "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Kubernetes/connectedClusters/<name> (Arc) or .../Microsoft.ContainerService/managedClusters/<name> (AKS)",
+        ),
+        ComputeType::SynapseSpark => (
+            arm_id_matches(&id, "Microsoft.Synapse", &["workspaces", "bigDataPools"]),
+            "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Synapse/workspaces/<ws>/bigDataPools/<pool>",
+        ),
+        _ => return,
+    };
+    if !ok {
+        let range = cx.range(&path);
+        cx.push(Diagnostic::new(
+            codes::RESOURCE_ID,
+            format!("`resource_id` is not the ARM id of a {} target; it must look like {example}", cx.ctype),
+            range,
+        ));
+    }
+}
+
+fn identity(cx: &mut Ctx) {
+    let Some(Value::Object(identity)) = cx.get(&path_of(&["identity"])) else { return };
+    let kind = identity.get("type").and_then(Value::as_str).unwrap_or("");
+    let ids: &[Value] =
+        identity.get("user_assigned_identities").and_then(Value::as_array).map_or(&[], |v| v.as_slice());
+    for (i, item) in ids.iter().enumerate() {
+        let mut path = path_of(&["identity", "user_assigned_identities"]);
+        path.push(PathSegment::Index(i));
+        path.push(key("resource_id"));
+        if let Some(id) = item.get("resource_id").and_then(Value::as_str) {
+            if !arm_id_matches(id, "Microsoft.ManagedIdentity", &["userAssignedIdentities"]) {
+                let range = cx.range(&path);
+                cx.push(Diagnostic::new(
+                    codes::RESOURCE_ID,
+                    "not the ARM id of a user-assigned identity; it must look like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>".to_string(),
+                    range,
+                ));
+            }
+        }
+    }
+    if kind.contains("user_assigned") && ids.is_empty() {
+        let range = cx.range(&path_of(&["identity", "type"]));
+        cx.push(Diagnostic::new(
+            codes::USER_ASSIGNED_WITHOUT_IDS,
+            "`identity.type` includes user_assigned but `user_assigned_identities` lists none; add the identities' resource ids",
+            range,
+        ));
+    }
+}
+
+fn network(cx: &mut Ctx) {
+    let Some(Value::Object(net)) = cx.get(&path_of(&["network_settings"])) else { return };
+    let vnet = net.get("vnet_name").and_then(Value::as_str).map(str::to_string);
+    let subnet = net.get("subnet").and_then(Value::as_str).map(str::to_string);
+    match (vnet, subnet) {
+        (Some(_), None) => {
+            let range = cx.key_range(&path_of(&["network_settings", "vnet_name"]));
+            cx.push(Diagnostic::new(
+                codes::VNET_WITHOUT_SUBNET,
+                "`vnet_name` without `subnet`: the CLI fails with \"Subnet is required when vnet name is specified\"; add `subnet`",
+                range,
+            ));
+        }
+        (None, Some(subnet)) if !subnet.trim_start().starts_with('/') => {
+            let range = cx.range(&path_of(&["network_settings", "subnet"]));
+            cx.push(Diagnostic::new(
+                codes::SUBNET_WITHOUT_VNET,
+                format!("the bare subnet name `{subnet}` needs `vnet_name`; without it the CLI sends `.../virtualNetworks/None/subnets/{subnet}`. Add `vnet_name` or give the full subnet resource id"),
+                range,
+            ));
+        }
+        (vnet, Some(subnet)) if subnet.trim_start().starts_with('/') => {
+            if !arm_id_matches(&subnet, "Microsoft.Network", &["virtualNetworks", "subnets"]) {
+                let range = cx.range(&path_of(&["network_settings", "subnet"]));
+                cx.push(Diagnostic::new(
+                    codes::RESOURCE_ID,
+                    "`subnet` is not a subnet resource id; it must look like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>",
+                    range,
+                ));
+            }
+            if vnet.is_some() {
+                let path = path_of(&["network_settings", "vnet_name"]);
+                let range = cx.key_range(&path);
+                let mut d = Diagnostic::new(
+                    codes::VNET_NAME_IGNORED,
+                    "`subnet` is a full resource id, so the CLI ignores `vnet_name`; remove it",
+                    range,
+                )
+                .with_tag(crate::DiagnosticTag::Unnecessary);
+                if let Some(entry) = cx.doc.entry_at(&path) {
+                    if let Some(fix) = remove_entry_fix(cx.text, entry, "Remove `vnet_name`") {
+                        d = d.with_fix(fix);
+                    }
+                }
+                cx.push(d);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An OpenSSH public key: `<algorithm> <base64 blob whose first field repeats the algorithm> [comment]`.
+pub fn is_openssh_public_key(s: &str) -> bool {
+    let mut parts = s.split_whitespace();
+    let (Some(alg), Some(blob)) = (parts.next(), parts.next()) else { return false };
+    const ALGS: &[&str] = &[
+        "ssh-rsa",
+        "ssh-ed25519",
+        "ssh-dss",
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+        "sk-ssh-ed25519@openssh.com",
+        "sk-ecdsa-sha2-nistp256@openssh.com",
+    ];
+    if !ALGS.contains(&alg) {
+        return false;
+    }
+    let Some(bytes) = base64_decode(blob) else { return false };
+    if bytes.len() < 4 + alg.len() {
+        return false;
+    }
+    let n = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+    // The blob starts with the algorithm name again; that is what makes it a key and not
+    // arbitrary text. Key lengths are left to the service.
+    n == alg.len() && &bytes[4..4 + n] == alg.as_bytes()
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn ssh(cx: &mut Ctx) {
+    let ssh_path = path_of(&["ssh_settings"]);
+    let has_ssh = matches!(cx.get(&ssh_path), Some(Value::Object(_)));
+    // Public key format (instances and clusters).
+    let key_path = path_of(&["ssh_settings", "ssh_key_value"]);
+    if let Some(Value::String(k)) = cx.get(&key_path) {
+        let k = k.clone();
+        if find_placeholder(&k).is_none() && !is_openssh_public_key(&k) {
+            let why = if k.contains("PRIVATE KEY") {
+                "this is a private key; paste the public key (the `.pub` file) instead"
+            } else if !k.contains(' ') && (k.contains('/') || k.contains('\\') || k.ends_with(".pub")) {
+                "this looks like a file path; paste the key's text (the contents of the `.pub` file)"
+            } else {
+                "expected `ssh-rsa AAAA... comment` (or ssh-ed25519, ecdsa-sha2-...)"
+            };
+            let range = cx.range(&key_path);
+            cx.push(Diagnostic::new(
+                codes::SSH_PUBLIC_KEY,
+                format!("`ssh_key_value` is not an OpenSSH public key: {why}"),
+                range,
+            ));
+        }
+    }
+    // VM ssh_port.
+    let port_path = path_of(&["ssh_settings", "ssh_port"]);
+    if cx.ctype == ComputeType::VirtualMachine {
+        if let Some(Value::Number(n)) = cx.get(&port_path) {
+            if n.as_i64().is_none_or(|p| !(1..=65535).contains(&p)) {
+                let range = cx.range(&port_path);
+                cx.push(Diagnostic::new(
+                    codes::SSH_PORT,
+                    format!("`ssh_port` {n} is not a TCP port; use 1–65535 (usually 22)"),
+                    range,
+                ));
+            }
+        }
+        if !has_ssh {
+            let range = cx.doc.root.entry("type").map_or(cx.doc.root.range, |e| e.key.range);
+            cx.push(Diagnostic::new(
+                codes::VM_SSH_REQUIRED,
+                "attaching a virtualmachine needs `ssh_settings` (admin_username and a password or ssh_private_key_file); the CLI fails without it",
+                range,
+            ));
+        }
+    }
+    // Plain-text password.
+    let pw_path = path_of(&["ssh_settings", "admin_password"]);
+    if let Some(Value::String(_)) = cx.get(&pw_path) {
+        let range = cx.range(&pw_path);
+        let alt = if cx.ctype == ComputeType::VirtualMachine { "ssh_private_key_file" } else { "ssh_key_value" };
+        cx.push(Diagnostic::new(
+            codes::PLAINTEXT_PASSWORD,
+            format!("`admin_password` is stored in this file in plain text and sent to Azure; prefer an SSH key (`{alt}`) and keep passwords out of version control"),
+            range,
+        ));
+    }
+    // Instance: a key without public access enabled is unused.
+    if cx.ctype == ComputeType::ComputeInstance && cx.get(&key_path).is_some() {
+        let enabled = cx.get(&path_of(&["ssh_public_access_enabled"]));
+        if enabled != Some(&Value::Bool(true)) {
+            let range = cx.key_range(&ssh_path);
+            let state = if enabled.is_some() { "is false" } else { "is not set" };
+            let mut d = Diagnostic::new(
+                codes::SSH_SETTINGS_WITHOUT_ACCESS,
+                format!("`ssh_settings` has a key but `ssh_public_access_enabled` {state}, so SSH stays disabled and the key is unused; set `ssh_public_access_enabled: true` if you want SSH"),
+                range,
+            );
+            if enabled.is_none() {
+                let at = line_start(cx.text, range.start);
+                if slice(cx.text, TextRange::new(at, range.start)).is_empty() {
+                    d = d.with_fix(Fix::replace(
+                        "Add `ssh_public_access_enabled: true`",
+                        TextRange::empty(at),
+                        "ssh_public_access_enabled: true\n",
+                        false,
+                    ));
+                }
+            }
+            cx.push(d);
+        }
+    }
+}
+
+fn line_start(text: &str, offset: u32) -> u32 {
+    text.get(..offset as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i as u32 + 1)
+}
+
+fn as_i64(v: Option<&Value>) -> Option<i64> {
+    v.and_then(Value::as_i64)
+}
+
+fn cluster(cx: &mut Ctx) {
+    let min_p = path_of(&["min_instances"]);
+    let max_p = path_of(&["max_instances"]);
+    let idle_p = path_of(&["idle_time_before_scale_down"]);
+    let min = as_i64(cx.get(&min_p));
+    let max = as_i64(cx.get(&max_p));
+    for (p, v, what) in [
+        (&min_p, min, "min_instances"),
+        (&max_p, max, "max_instances"),
+        (&idle_p, as_i64(cx.get(&idle_p)), "idle_time_before_scale_down"),
+    ] {
+        if let Some(v) = v {
+            if v < 0 {
+                let range = cx.range(p);
+                cx.push(Diagnostic::new(
+                    codes::NEGATIVE_VALUE,
+                    format!("`{what}` is {v}; it cannot be negative"),
+                    range,
+                ));
+            }
+        }
+    }
+    let effective_max = max.unwrap_or(4);
+    if let Some(min) = min {
+        if min > effective_max && effective_max >= 0 && min >= 0 {
+            let min_range = cx.range(&min_p);
+            let mut d = Diagnostic::new(
+                codes::MIN_GREATER_THAN_MAX,
+                if max.is_some() {
+                    format!("`min_instances` ({min}) is greater than `max_instances` ({effective_max}); the service refuses this, so swap or fix them")
+                } else {
+                    format!("`min_instances` ({min}) is greater than the default `max_instances` (4); set `max_instances` to at least {min}")
+                },
+                min_range,
+            );
+            if max.is_some() {
+                let max_range = cx.range(&max_p);
+                d = d.with_fix(Fix {
+                    title: "Swap min_instances and max_instances".into(),
+                    edits: vec![
+                        crate::TextEdit { range: min_range, new_text: slice(cx.text, max_range).to_string() },
+                        crate::TextEdit { range: max_range, new_text: slice(cx.text, min_range).to_string() },
+                    ],
+                    preferred: true,
+                });
+            }
+            cx.push(d);
+        } else if min > 0 {
+            let range = cx.range(&min_p);
+            cx.push(Diagnostic::new(
+                codes::MIN_INSTANCES_BILLING,
+                format!("`min_instances: {min}` keeps {min} node{} running and billed even when no job runs; use 0 unless you need instant starts", if min == 1 { "" } else { "s" }),
+                range,
+            ));
+        }
+    }
+    if cx.get(&path_of(&["tier"])).and_then(Value::as_str) == Some("low_priority") {
+        let range = cx.range(&path_of(&["tier"]));
+        cx.push(Diagnostic::new(
+            codes::LOW_PRIORITY,
+            "low-priority nodes cost less but Azure can pre-empt them at any time; jobs must tolerate being restarted",
+            range,
+        ));
+    }
+    // SSH open by default: credentials set, access not decided, no VNet.
+    let has_ssh = matches!(cx.get(&path_of(&["ssh_settings"])), Some(Value::Object(_)));
+    let access_set = cx.get(&path_of(&["ssh_public_access_enabled"])).is_some();
+    let in_vnet = cx.get(&path_of(&["network_settings", "subnet"])).is_some();
+    if has_ssh && !access_set && !in_vnet {
+        let range = cx.key_range(&path_of(&["ssh_settings"]));
+        let mut d = Diagnostic::new(
+            codes::CLUSTER_SSH_OPEN,
+            "`ssh_public_access_enabled` is not set and the cluster is not in a VNet, so the service opens the nodes' SSH port to the internet; set `ssh_public_access_enabled: false` unless you need public SSH",
+            range,
+        );
+        let at = line_start(cx.text, range.start);
+        if at == range.start {
+            d = d.with_fix(Fix::replace(
+                "Add `ssh_public_access_enabled: false`",
+                TextRange::empty(at),
+                "ssh_public_access_enabled: false\n",
+                true,
+            ));
+        }
+        cx.push(d);
+    }
+}
+
+/// Parses an ISO-8601 duration (`PT30M`, `P1DT2H`) into minutes.
+fn iso_duration_minutes(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let rest = s.strip_prefix('P').or_else(|| s.strip_prefix('p'))?;
+    let mut minutes = 0.0;
+    let mut in_time = false;
+    let mut num = String::new();
+    let mut any = false;
+    for c in rest.chars() {
+        match c {
+            'T' | 't' if num.is_empty() && !in_time => in_time = true,
+            '0'..='9' | '.' | ',' => num.push(if c == ',' { '.' } else { c }),
+            _ => {
+                let n: f64 = num.parse().ok()?;
+                num.clear();
+                any = true;
+                minutes += n * match (c.to_ascii_uppercase(), in_time) {
+                    ('W', false) => 7.0 * 1440.0,
+                    ('D', false) => 1440.0,
+                    ('H', true) => 60.0,
+                    ('M', true) => 1.0,
+                    ('S', true) => 1.0 / 60.0,
+                    _ => return None,
+                };
+            }
+        }
+    }
+    (any && num.is_empty()).then_some(minutes)
+}
+
+fn instance_idle(cx: &mut Ctx) {
+    let min_p = path_of(&["idle_time_before_shutdown_minutes"]);
+    let iso_p = path_of(&["idle_time_before_shutdown"]);
+    let minutes = as_i64(cx.get(&min_p));
+    if let Some(m) = minutes {
+        if m != 0 && !(15..=4320).contains(&m) {
+            let range = cx.range(&min_p);
+            cx.push(Diagnostic::new(
+                codes::IDLE_TIME,
+                format!("`idle_time_before_shutdown_minutes` is {m}; the service accepts 15 to 4320 minutes (3 days)"),
+                range,
+            ));
+        }
+    }
+    if let Some(Value::String(iso)) = cx.get(&iso_p) {
+        let iso = iso.clone();
+        let key_range = cx.key_range(&iso_p);
+        let value_range = cx.range(&iso_p);
+        match iso_duration_minutes(&iso) {
+            None => cx.push(Diagnostic::new(
+                codes::IDLE_TIME,
+                format!("`idle_time_before_shutdown` must be an ISO-8601 duration such as PT30M, not `{iso}`; better, use `idle_time_before_shutdown_minutes: 30`"),
+                value_range,
+            )),
+            Some(m) if !(15.0..=4320.0).contains(&m) => cx.push(Diagnostic::new(
+                codes::IDLE_TIME,
+                format!("`idle_time_before_shutdown` is {m} minutes; the service accepts 15 minutes to 3 days"),
+                value_range,
+            )),
+            Some(m) => {
+                let mut d = Diagnostic::new(
+                    codes::DEPRECATED_KEY,
+                    if minutes.is_some() {
+                        "`idle_time_before_shutdown` is deprecated and ignored because `idle_time_before_shutdown_minutes` is set; remove it".to_string()
+                    } else {
+                        format!("`idle_time_before_shutdown` is deprecated; write `idle_time_before_shutdown_minutes: {}`", m.round())
+                    },
+                    key_range,
+                )
+                .with_tag(crate::DiagnosticTag::Deprecated);
+                if minutes.is_none() && m.fract() == 0.0 {
+                    d = d.with_fix(Fix::replace(
+                        "Use idle_time_before_shutdown_minutes",
+                        TextRange::new(key_range.start, value_range.end),
+                        format!("idle_time_before_shutdown_minutes: {}", m as i64),
+                        true,
+                    ));
+                }
+                cx.push(d);
+            }
+        }
+    }
+    // Cost: neither idle shutdown nor a stop schedule.
+    let has_idle = minutes.is_some_and(|m| m > 0) || cx.get(&iso_p).is_some();
+    let has_stop = cx
+        .get(&path_of(&["schedules", "compute_start_stop"]))
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|s| s.get("action").and_then(Value::as_str) == Some("stop")));
+    if !has_idle && !has_stop {
+        let range = cx.doc.root.entry("type").map_or(cx.doc.root.range, |e| e.key.range);
+        cx.push(Diagnostic::new(
+            codes::NO_IDLE_SHUTDOWN,
+            "this instance has no `idle_time_before_shutdown_minutes` and no stop schedule, so it bills until someone stops it; consider `idle_time_before_shutdown_minutes: 60`",
+            range,
+        ));
+    }
+}
+
+/// Checks one cron field against its range; accepts `*`, `?`, lists, ranges, steps and names.
+fn cron_field_ok(field: &str, lo: u32, hi: u32, names: &[&str]) -> bool {
+    let value = |s: &str| -> Option<u32> {
+        if let Ok(n) = s.parse::<u32>() {
+            return (lo..=hi).contains(&n).then_some(n);
+        }
+        names.iter().position(|n| n.eq_ignore_ascii_case(s)).map(|i| i as u32 + lo)
+    };
+    field.split(',').all(|part| {
+        let (range, step) = match part.split_once('/') {
+            Some((r, s)) => (r, Some(s)),
+            None => (part, None),
+        };
+        if let Some(step) = step {
+            if step.parse::<u32>().map_or(true, |s| s == 0) {
+                return false;
+            }
+        }
+        if range == "*" || range == "?" {
+            return true;
+        }
+        match range.split_once('-') {
+            Some((a, b)) => matches!((value(a), value(b)), (Some(x), Some(y)) if x <= y),
+            None => value(range).is_some(),
+        }
+    })
+}
+
+/// Why a cron expression is invalid, or `None` when it is fine.
+pub fn cron_problem(expr: &str) -> Option<String> {
+    let fields: Vec<&str> = expr.split_whitespace().collect();
+    if fields.len() != 5 {
+        return Some(format!(
+            "has {} field{}; NCronTab needs 5: minute hour day-of-month month day-of-week (e.g. `0 18 * * *`)",
+            fields.len(),
+            if fields.len() == 1 { "" } else { "s" }
+        ));
+    }
+    const MONTHS: &[&str] = &["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    const DAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+    let specs: [(&str, u32, u32, &[&str]); 5] = [
+        ("minute", 0, 59, &[]),
+        ("hour", 0, 23, &[]),
+        ("day of month", 1, 31, &[]),
+        ("month", 1, 12, MONTHS),
+        ("day of week", 0, 7, DAYS),
+    ];
+    for (field, (what, lo, hi, names)) in fields.iter().zip(specs) {
+        if !cron_field_ok(field, lo, hi, names) {
+            return Some(format!(
+                "its {what} field `{field}` is not valid (allowed {lo}–{hi}, `*`, lists, ranges and steps)"
+            ));
+        }
+    }
+    None
+}
+
+fn schedules(cx: &mut Ctx) {
+    let base = path_of(&["schedules", "compute_start_stop"]);
+    let Some(Value::Array(items)) = cx.get(&base) else { return };
+    for (i, item) in items.iter().enumerate() {
+        let mut tp = base.clone();
+        tp.push(PathSegment::Index(i));
+        tp.push(key("trigger"));
+        let Some(trigger) = item.get("trigger") else { continue };
+        let ttype = trigger.get("type").and_then(Value::as_str).unwrap_or("");
+        if ttype == "cron" {
+            if let Some(expr) = trigger.get("expression").and_then(Value::as_str) {
+                if let Some(problem) = cron_problem(expr) {
+                    let mut p = tp.clone();
+                    p.push(key("expression"));
+                    let range = cx.range(&p);
+                    cx.push(Diagnostic::new(codes::CRON, format!("the cron expression `{expr}` {problem}"), range));
+                }
+            }
+        }
+        if let Some(tz) = trigger.get("time_zone").and_then(Value::as_str) {
+            if !timezones::is_windows_time_zone(tz) {
+                let mut p = tp.clone();
+                p.push(key("time_zone"));
+                let range = cx.range(&p);
+                let hint = if tz.contains('/') {
+                    " (that looks like an IANA name; e.g. America/Los_Angeles is `Pacific Standard Time`, Europe/Berlin is `W. Europe Standard Time`)"
+                } else {
+                    ""
+                };
+                cx.push(Diagnostic::new(
+                    codes::TIME_ZONE,
+                    format!("`{tz}` is not a Windows time-zone name; schedules take names such as `UTC` or `Pacific Standard Time`{hint}"),
+                    range,
+                ));
+            }
+        }
+        if let Some(start) = trigger.get("start_time").and_then(Value::as_str) {
+            if !is_schedule_start_time(start) {
+                let mut p = tp.clone();
+                p.push(key("start_time"));
+                let range = cx.range(&p);
+                cx.push(Diagnostic::new(
+                    codes::SCHEDULE_VALUE,
+                    format!("`start_time` `{start}` must be written as yyyy-MM-ddTHH:mm:ss without a zone (set the zone with `time_zone`)"),
+                    range,
+                ));
+            }
+        }
+        for (field, hi) in [("hours", 23), ("minutes", 59)] {
+            if let Some(Value::Array(vals)) = trigger.get("schedule").and_then(|s| s.get(field)) {
+                for (j, v) in vals.iter().enumerate() {
+                    if let Some(n) = v.as_i64() {
+                        if !(0..=hi).contains(&n) {
+                            let mut p = tp.clone();
+                            p.extend([key("schedule"), key(field), PathSegment::Index(j)]);
+                            let range = cx.range(&p);
+                            cx.push(Diagnostic::new(
+                                codes::SCHEDULE_VALUE,
+                                format!("{field} must be 0–{hi}, not {n}"),
+                                range,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_schedule_start_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let d = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    let date = d(0..4) && b.get(4) == Some(&b'-') && d(5..7) && b.get(7) == Some(&b'-') && d(8..10);
+    if !date {
+        return false;
+    }
+    if b.len() == 10 {
+        return true;
+    }
+    matches!(b.get(10), Some(b'T' | b' '))
+        && d(11..13)
+        && b.get(13) == Some(&b':')
+        && d(14..16)
+        && (b.len() == 16 || (b.get(16) == Some(&b':') && d(17..19) && b.len() == 19))
+}
+
+fn custom_apps(cx: &mut Ctx) {
+    let base = path_of(&["custom_applications"]);
+    let Some(Value::Array(apps)) = cx.get(&base) else { return };
+    let mut names: Vec<(String, usize)> = Vec::new();
+    let mut published: Vec<(i64, usize)> = Vec::new();
+    for (i, app) in apps.iter().enumerate() {
+        let mut ap = base.clone();
+        ap.push(PathSegment::Index(i));
+        if let Some(name) = app.get("name").and_then(Value::as_str) {
+            if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+                let mut p = ap.clone();
+                p.push(key("name"));
+                let range = cx.range(&p);
+                cx.push(Diagnostic::new(
+                    codes::CUSTOM_APP_DUPLICATE,
+                    format!(
+                        "custom application name `{name}` is already used by application {first}; names must be unique"
+                    ),
+                    range,
+                ));
+            }
+            names.push((name.to_string(), i));
+        }
+        let Some(Value::Array(endpoints)) = app.get("endpoints") else { continue };
+        for (j, ep) in endpoints.iter().enumerate() {
+            for field in ["target", "published"] {
+                let Some(port) = ep.get(field).and_then(Value::as_i64) else { continue };
+                let mut p = ap.clone();
+                p.extend([key("endpoints"), PathSegment::Index(j), key(field)]);
+                let range = cx.range(&p);
+                if !(port > 1025 && port < 65535) {
+                    cx.push(Diagnostic::new(
+                        codes::CUSTOM_APP_PORT,
+                        format!("{field} port {port} is out of range; custom application ports must be between 1026 and 65534"),
+                        range,
+                    ));
+                }
+                if field == "published" {
+                    if let Some((_, first)) = published.iter().find(|(q, _)| *q == port) {
+                        cx.push(Diagnostic::new(
+                            codes::CUSTOM_APP_DUPLICATE,
+                            format!("published port {port} is already used by application {first}; each published port must be unique"),
+                            range,
+                        ));
+                    }
+                    published.push((port, i));
+                }
+            }
+        }
+    }
+}
+
+fn size_hints(cx: &mut Ctx) {
+    if !matches!(cx.ctype, ComputeType::ComputeInstance | ComputeType::AmlCompute) {
+        return;
+    }
+    let p = path_of(&["size"]);
+    let Some(Value::String(size)) = cx.get(&p) else { return };
+    if sizes::is_gpu(size) {
+        let detail = match sizes::find(size) {
+            Some(s) => format!(" ({} × {})", s.gpus, s.gpu_model),
+            None => String::new(),
+        };
+        let size = size.clone();
+        let range = cx.range(&p);
+        cx.push(Diagnostic::new(
+            codes::GPU_COST,
+            format!("`{size}` is a GPU size{detail}; GPU sizes cost several times a CPU size, so keep it only if the work needs a GPU"),
+            range,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cron() {
+        assert_eq!(cron_problem("0 18 * * *"), None);
+        assert_eq!(cron_problem("*/15 8-18 * JAN-MAR MON-FRI"), None);
+        assert_eq!(cron_problem("0 18 * * 1-5"), None);
+        assert!(cron_problem("61 25 * * *").is_some());
+        assert!(cron_problem("0 18 * *").is_some());
+        assert!(cron_problem("0 18 * * * *").is_some());
+    }
+
+    #[test]
+    fn iso_durations() {
+        assert_eq!(iso_duration_minutes("PT45M"), Some(45.0));
+        assert_eq!(iso_duration_minutes("P1DT2H"), Some(1560.0));
+        assert_eq!(iso_duration_minutes("30 minutes"), None);
+        assert_eq!(iso_duration_minutes("PT"), None);
+    }
+
+    #[test]
+    fn ssh_keys() {
+        let good = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDWm/4TTHMZdzZVJcob2aFRWDmIyJLxk028AKh7K03RDgR8bz/Knd9DgB2V3sipjY9wYJ1U9YbsUoAt24+CWZFpnoB79J6vaoqwUb7c6nGkaNrWoGZKI+v26GOX8O2MUjjOyBuPEinJtQ432J4affHfeRI+1iDQXuwFUKhNbRVpxh2h9otXF+J1UvSUaPYggS7Iivyha/x8HJzFcNnIPrAZkPiT/Nb/Qk7FyoFTEw64cIl1ByvmF3ewSOeVXKDpb2d4vrSDTVmXFKRrWduhM3sHO5dckREKc+tSQ0M+SpfBqaBgRTAie4jFVSIiSHCvL2BRQXBMRiyPgNlpiJWTPLp/ admin@host";
+        assert!(is_openssh_public_key(good));
+        assert!(!is_openssh_public_key("not-a-real-key"));
+        assert!(is_openssh_public_key("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC3 oracle@example"));
+        assert!(!is_openssh_public_key("ssh-rsa c3NoLWVkMjU1MTk="));
+        assert!(!is_openssh_public_key("ssh-ed25519 AAAAC3NzaC1yc2EAAAADAQAB"));
+    }
+
+    #[test]
+    fn arm_ids() {
+        assert!(arm_id_matches(
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
+            "Microsoft.Compute",
+            &["virtualMachines"]
+        ));
+        assert!(arm_id_matches(
+            "/subscriptions/s/resourcegroups/rg/providers/microsoft.synapse/workspaces/w/bigDataPools/p",
+            "Microsoft.Synapse",
+            &["workspaces", "bigDataPools"]
+        ));
+        assert!(!arm_id_matches(
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/w",
+            "Microsoft.Synapse",
+            &["workspaces", "bigDataPools"]
+        ));
+        assert!(!arm_id_matches("identity_resource_id", "Microsoft.ManagedIdentity", &["userAssignedIdentities"]));
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(find_placeholder("/subscriptions/<SUBSCRIPTION_ID>/x"), Some((15, 17)));
+        assert_eq!(find_placeholder("/subscriptions/<SUBSCRIPTION_ID/x"), Some((15, 16)));
+        assert_eq!(find_placeholder("a < b"), None);
+        assert_eq!(find_placeholder("plain"), None);
+    }
+}
