@@ -97,7 +97,7 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
     let spec = read_spec(&args.file, Some(mode))?;
     let location = super::ops::workspace_location(ctx).await?;
     let request = build_body(ctx, &spec, &args.file, &location, args.name.as_deref())?;
-    wrong_command(mode, request.is_attach(), &request.compute_type, &args.file)?;
+    wrong_command(mode, request.is_attach(), request.compute_type, &args.file)?;
     for warning in &request.warnings {
         eprintln!("warning: {warning}");
     }
