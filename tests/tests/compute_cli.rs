@@ -54,7 +54,11 @@ fn amlc_in(base: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(bin);
     // Global options go first: anything after a `--` in `args` belongs to the remote command.
     command.arg("compute").args(["--poll-interval", "0.05", "--timeout", "60"]).args(args);
-    command.env("AMLC_ARM_ENDPOINT", base).env_remove("AMLC_LOG");
+    // Run outside the checkout so no .azureml/config.json of the developer's is found by walking up.
+    command.env("AMLC_ARM_ENDPOINT", base).env_remove("AMLC_LOG").current_dir(std::env::temp_dir());
+    for var in ["AMLC_WORKSPACE", "AMLC_RESOURCE_GROUP", "AMLC_SUBSCRIPTION", "AMLC_COMPUTE_API_VERSION"] {
+        command.env_remove(var);
+    }
     for (k, v) in env {
         command.env(k, v);
     }
