@@ -142,50 +142,82 @@ pub fn summary(compute: &ComputeResource) -> Value {
 }
 
 /// The compute actions `amlc.compute.start|stop|restart|delete|detach` name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     Start,
     Stop,
     Restart,
     Delete,
     Detach,
+    SetIdleShutdown { minutes: u32 },
+    UpdateScale(amlc_azure::models::ScaleSettings),
 }
 
 impl Action {
-    pub fn from_command(command: &str) -> Option<Action> {
-        Some(match command.strip_prefix("amlc.compute.")? {
+    /// The action a command names, with its arguments checked; `Err` says what is wrong in plain words.
+    pub fn from_command(command: &str, argument: &Value) -> Result<Action, String> {
+        let number = |key: &str| argument.get(key).and_then(Value::as_i64);
+        Ok(match command.strip_prefix("amlc.compute.").unwrap_or("") {
             "start" => Action::Start,
             "stop" => Action::Stop,
             "restart" => Action::Restart,
             "delete" => Action::Delete,
             "detach" => Action::Detach,
-            _ => return None,
+            "setIdleShutdown" => match number("minutes") {
+                Some(m @ 15..=4320) => Action::SetIdleShutdown { minutes: m as u32 },
+                _ => return Err("`minutes` must be a whole number from 15 to 4320 (3 days)".into()),
+            },
+            "updateScale" => {
+                let (Some(min), Some(max)) = (number("minInstances"), number("maxInstances")) else {
+                    return Err("`minInstances` and `maxInstances` are required".into());
+                };
+                if min < 0 || max < 1 || min > max {
+                    return Err(format!(
+                        "need 0 <= minInstances <= maxInstances and maxInstances >= 1, got {min} and {max}"
+                    ));
+                }
+                let idle = number("idleSecondsBeforeScaleDown").map(amlc_azure::body::iso_duration);
+                Action::UpdateScale(amlc_azure::models::ScaleSettings {
+                    max_node_count: max,
+                    min_node_count: Some(min),
+                    node_idle_time_before_scale_down: idle,
+                })
+            }
+            _ => return Err(format!("unknown command {command}")),
         })
     }
 
-    pub fn verb(self) -> &'static str {
+    pub fn verb(&self) -> &'static str {
         match self {
             Action::Start => "Starting",
             Action::Stop => "Stopping",
             Action::Restart => "Restarting",
             Action::Delete => "Deleting",
             Action::Detach => "Detaching",
+            Action::SetIdleShutdown { .. } => "Setting idle shutdown of",
+            Action::UpdateScale(_) => "Scaling",
         }
     }
 }
 
-/// Sends the action; returns once ARM has accepted it, with the operation to wait on.
-pub async fn begin(session: &Session, action: Action, name: &str) -> Result<amlc_azure::Operation, Failure> {
+/// Sends the action; returns once ARM has accepted it, with the operation to wait on (`None` when the
+/// action completes in its one request).
+pub async fn begin(session: &Session, action: &Action, name: &str) -> Result<Option<amlc_azure::Operation>, Failure> {
     let ws = &session.workspace;
     let client = &session.client;
     let operation = match action {
+        Action::SetIdleShutdown { minutes } => {
+            client.update_idle_shutdown(ws, name, *minutes).await?;
+            return Ok(None);
+        }
+        Action::UpdateScale(scale) => client.begin_update_scale(ws, name, scale).await?,
         Action::Start => client.begin_start(ws, name).await?,
         Action::Stop => client.begin_stop(ws, name).await?,
         Action::Restart => client.begin_restart(ws, name).await?,
         Action::Delete => client.begin_delete(ws, name, amlc_azure::UnderlyingResourceAction::Delete).await?,
         Action::Detach => client.begin_delete(ws, name, amlc_azure::UnderlyingResourceAction::Detach).await?,
     };
-    Ok(operation)
+    Ok(Some(operation))
 }
 
 /// How the server waits for an operation it started.

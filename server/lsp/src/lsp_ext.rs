@@ -35,8 +35,15 @@ impl Notification for ComputesChanged {
 }
 
 /// The `workspace/executeCommand` commands the server implements.
-pub const COMMANDS: [&str; 5] =
-    ["amlc.compute.start", "amlc.compute.stop", "amlc.compute.restart", "amlc.compute.delete", "amlc.compute.detach"];
+pub const COMMANDS: [&str; 7] = [
+    "amlc.compute.start",
+    "amlc.compute.stop",
+    "amlc.compute.restart",
+    "amlc.compute.delete",
+    "amlc.compute.detach",
+    "amlc.compute.setIdleShutdown",
+    "amlc.compute.updateScale",
+];
 
 /// `amlc/documentState`: the server's view of an open document (its text, version and whether amlc
 /// serves it). For support and for tests that check incremental sync end to end.
@@ -114,14 +121,12 @@ impl Backend {
         }
     }
 
-    /// `amlc.compute.start|stop|restart|delete|detach {name}`: returns once ARM accepted the operation;
+    /// `amlc.compute.*` (see [`COMMANDS`]): returns once ARM accepted the operation;
     /// `$/progress` follows it to the end, then `amlc/computesChanged` tells the tree to refresh.
     pub(crate) async fn execute_compute_command(&self, command: &str, arguments: Vec<Value>) -> Result<Option<Value>> {
-        let Some(action) = Action::from_command(command) else {
-            return Err(jsonrpc::Error::invalid_params(format!("unknown command {command}")));
-        };
-        let Some(name) = arguments.first().and_then(|a| a.get("name")).and_then(Value::as_str).map(str::to_owned)
-        else {
+        let argument = arguments.first().cloned().unwrap_or(Value::Null);
+        let action = Action::from_command(command, &argument).map_err(jsonrpc::Error::invalid_params)?;
+        let Some(name) = argument.get("name").and_then(Value::as_str).map(str::to_owned) else {
             return Err(jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")));
         };
         let session = self.session().await.map_err(|f| plain_error(&f.message))?;
@@ -141,7 +146,7 @@ impl Backend {
             };
             send_progress(&self.client, &token, WorkDoneProgress::Begin(begin)).await;
         }
-        let operation = match azure::begin(&session, action, &name).await {
+        let operation = match azure::begin(&session, &action, &name).await {
             Ok(operation) => operation,
             Err(failure) => {
                 if progress {
@@ -153,6 +158,14 @@ impl Backend {
         };
         let client = self.client.clone();
         let waiting_name = name.clone();
+        let Some(operation) = operation else {
+            if progress {
+                let end = WorkDoneProgressEnd { message: Some(format!("{title}: done")) };
+                send_progress(&client, &token, WorkDoneProgress::End(end)).await;
+            }
+            client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![name.clone()] }).await;
+            return Ok(Some(json!({"name": name})));
+        };
         tokio::spawn(async move {
             // Progress callbacks are synchronous; a channel keeps their reports in order.
             let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();

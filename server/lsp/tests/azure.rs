@@ -57,6 +57,12 @@ async fn list_computes_then_stop_an_instance_with_progress_and_a_change_notice()
     assert_eq!(end["params"]["value"]["message"], "Stopping ci-running: done");
     let list = client.request("amlc/listComputes", json!({})).await;
     assert_eq!(compute(&list, "ci-running")["state"], "Stopped");
+
+    let idle = json!({"command": "amlc.compute.setIdleShutdown", "arguments": [{"name": "ci-stopped", "minutes": 30}]});
+    assert_eq!(client.request("workspace/executeCommand", idle).await, json!({"name": "ci-stopped"}));
+    assert_eq!(client.wait_for("amlc/computesChanged").await["params"], json!({"names": ["ci-stopped"]}));
+    let bad = json!({"command": "amlc.compute.setIdleShutdown", "arguments": [{"name": "ci-stopped", "minutes": 5}]});
+    assert_eq!(client.request_raw("workspace/executeCommand", bad).await["error"]["code"], -32602);
     emulator.shutdown().await;
 }
 
