@@ -196,6 +196,10 @@ impl LanguageServer for Backend {
         .await
     }
 
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.with_spec("codeLens", &params.text_document.uri, features::code_lenses).await
+    }
+
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         self.execute_compute_command(&params.command, params.arguments).await
     }
