@@ -52,6 +52,18 @@ async function setPaneExpanded(title, expanded) {
   if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
 }
 
+/** A file under compute/ in the folder pane, with the pane and the folder expanded. */
+async function specFile(name) {
+  await setPaneExpanded(FOLDERS, true);
+  const folderView = page.locator('.explorer-folders-view');
+  const folder = folderView.getByRole('treeitem', { name: 'compute' });
+  await folder.waitFor();
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+  const file = folderView.getByRole('treeitem', { name });
+  await file.waitFor();
+  return file;
+}
+
 describe('amlc extension in code-server against amlc emulator', () => {
   before(async () => {
     emulator = await startEmulator();
@@ -110,11 +122,7 @@ describe('amlc extension in code-server against amlc emulator', () => {
   it('creates a compute from a spec and the new item appears', async (t) => {
     if (!treeShown) return t.skip('the tree never showed the computes (see the first failure)');
     await setPaneExpanded(VIEW, false);
-    await setPaneExpanded(FOLDERS, true);
-    const folderView = page.locator('.explorer-folders-view');
-    await folderView.getByRole('treeitem', { name: 'compute' }).click();
-    const spec = folderView.getByRole('treeitem', { name: 'e2e-new-cluster.yml' });
-    await contextMenu(spec, 'Create/Update Compute from This Spec');
+    await contextMenu(await specFile('e2e-new-cluster.yml'), 'Create/Update Compute from This Spec');
     await setPaneExpanded(VIEW, true);
     await computeItem('e2e-new-cluster').waitFor({ timeout: 90000 });
     await page.locator('.notification-toast', { hasText: 'e2e-new-cluster' }).first().waitFor().catch(() => {});
@@ -125,9 +133,7 @@ describe('amlc extension in code-server against amlc emulator', () => {
     const text = fs.readFileSync(path.join(WS, 'compute', 'broken.yml'), 'utf8');
     const line = text.split('\n').findIndex((l) => l.startsWith('max_instances:')) + 1;
     assert.ok(line > 0);
-    const folderView = page.locator('.explorer-folders-view');
-    await setPaneExpanded(FOLDERS, true);
-    await folderView.getByRole('treeitem', { name: 'broken.yml' }).click();
+    await (await specFile('broken.yml')).click();
     await page.locator('.monaco-editor .view-lines', { hasText: 'max_instances: lots' }).waitFor();
     await page.keyboard.press('Control+Shift+M');
     const fileRow = page.locator('.markers-panel .monaco-tl-row', { hasText: 'broken.yml' });
