@@ -12,7 +12,8 @@ use amlc_emulator::{EmulatorConfig, FaultConfig, WorkspaceSeed};
 #[derive(clap::Args)]
 pub struct EmulatorArgs {
     /// Address to listen on (port 0 picks a free port). Keep it on loopback: the emulator accepts any token.
-    #[arg(long, default_value = "127.0.0.1:0")]
+    /// The default is where `amlc compute` looks for an emulator when no workspace is configured.
+    #[arg(long, default_value = "127.0.0.1:8765")]
     listen: SocketAddr,
     /// A workspace to serve, as SUBSCRIPTION/RESOURCE_GROUP/WORKSPACE[/LOCATION]; repeatable.
     /// Default: 00000000-0000-0000-0000-000000000000/rg/ws/eastus.

@@ -15,8 +15,9 @@ use crate::render::{cluster_nodes, compute_json, RenderContext};
 use crate::service::{no_route, only, Emulator, Req};
 use crate::store::{Compute, LastOperation, Pending, State};
 
-/// A tag that makes the emulator fail on purpose, for client tests: `create-fails` (provisioning fails)
-/// or `disk-full` (stop is refused as on a full OS disk).
+/// A tag that makes the emulator fail on purpose, for client tests: `create-fails` (provisioning fails),
+/// `unusable` (an instance ends its creation Unusable; restart recovers it) or `disk-full` (stop is refused as on
+/// a full OS disk).
 pub const FAULT_TAG: &str = "amlc-emulator-fault";
 
 fn ctx(emu: &Emulator) -> RenderContext<'_> {
@@ -58,9 +59,8 @@ pub fn resource(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmR
         Method::PUT => put(emu, ws, r, name),
         Method::PATCH => patch(emu, ws, r, name),
         Method::DELETE => delete(emu, ws, r, name),
-        _ => {
-            only(r, &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE]).map(|_| empty_response(StatusCode::OK))
-        }
+        // Every other method is refused; `only` always fails here.
+        _ => only(r, &[]).map(|_| empty_response(StatusCode::METHOD_NOT_ALLOWED)),
     }
 }
 
@@ -305,6 +305,8 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
     }
 
     let fails = existing.is_none() && fault_tag(&tags).as_deref() == Some("create-fails");
+    // An instance that provisions but ends up Unusable, the state the service asks to recover from by restarting.
+    let unusable = existing.is_none() && fault_tag(&tags).as_deref() == Some("unusable");
     let failure = fails.then(|| {
         json!({"code": "ComputeProvisioningFailed", "message": format!("Provisioning of compute '{name}' failed (emulated fault requested by the '{FAULT_TAG}' tag).")})
     });
@@ -344,6 +346,7 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
             until_ms: now + duration,
             provisioning_state: Some(if fails { "Failed" } else { "Succeeded" }.to_string()),
             state: match (existing.is_none() && is_instance, fails) {
+                (true, false) if unusable => Some("Unusable".to_string()),
                 (true, false) => Some("Running".to_string()),
                 (true, true) => Some("CreateFailed".to_string()),
                 _ => None,

@@ -444,3 +444,19 @@ async fn workspace_quotas_can_be_lowered_and_are_enforced() {
     assert_eq!(r.code(), "QuotaExceeded", "8 vCPUs of DSv2 are all used in this workspace");
     h.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_unusable_instance_recovers_by_restart() {
+    let h = start(fast_config()).await;
+    let mut body = instance_body("Standard_DS3_v2");
+    body["tags"] = json!({ (amlc_emulator::FAULT_TAG): "unusable" });
+    let got = h.create("sick", body).await;
+    assert_eq!(got["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(got["properties"]["properties"]["state"], "Unusable");
+    let start = h.act("sick", "start").await;
+    assert_eq!(start["error"]["code"], "StartComputeInstanceOnlyAllowedInStoppedState");
+    let restart = h.act("sick", "restart").await;
+    assert_eq!(restart["status"], "Succeeded");
+    assert_eq!(h.state_of("sick").await, "Running");
+    h.emu.shutdown().await;
+}

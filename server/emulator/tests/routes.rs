@@ -54,6 +54,17 @@ async fn missing_things_get_the_arm_error_of_their_level() {
     }
     let r = h.send("POST", &h.ws_path(), None).await;
     assert_eq!((r.status, r.code()), (405, "MethodNotAllowed"));
+    let echoed = h
+        .http
+        .get(h.url(&h.ws_path()))
+        .bearer_auth("t")
+        .header("x-ms-client-request-id", "my-request-7")
+        .send()
+        .await
+        .expect("reply");
+    let header = |name: &str| echoed.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!(header("x-ms-client-request-id").as_deref(), Some("my-request-7"));
+    assert!(header("x-ms-request-id").is_some() && header("x-ms-correlation-request-id").is_some());
     h.emu.shutdown().await;
 }
 

@@ -28,6 +28,13 @@ impl Backend {
     /// Reads `specGlobs` from an `amlc` settings object (initializationOptions, or the `amlc`
     /// section of didChangeConfiguration).
     fn apply_settings(&self, settings: &Value) {
+        if settings.get("workspace").is_some() || settings.get("armEndpoint").is_some() {
+            self.state.set_azure_settings(crate::azure::AzureSettings::from_json(settings));
+            // The next Azure request connects with the new settings.
+            if let Ok(mut session) = self.state.azure_session.try_lock() {
+                *session = None;
+            }
+        }
         let Some(globs) = settings.get("specGlobs").and_then(Value::as_array) else {
             return;
         };
@@ -78,6 +85,8 @@ impl LanguageServer for Backend {
             folders.extend(params.root_uri);
         }
         self.state.update_detector(|detector| detector.workspace_folders = folders);
+        let progress = params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+        self.state.set_work_done_progress(progress);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options);
         }
@@ -185,5 +194,13 @@ impl LanguageServer for Backend {
             features::selection_ranges(snapshot, analysis, &positions, encoding)
         })
         .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.with_spec("codeLens", &params.text_document.uri, features::code_lenses).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        self.execute_compute_command(&params.command, params.arguments).await
     }
 }

@@ -2,12 +2,48 @@
 //! handlers. Documented in docs/lsp-extensions.md; the VS Code extension mirrors it in
 //! extension/src/lsp_ext.ts. Change all three together.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use tower_lsp::jsonrpc::{self, Result};
-use tower_lsp::lsp_types::{TextDocumentIdentifier, Url};
+use tower_lsp::lsp_types::notification::{Notification, Progress};
+use tower_lsp::lsp_types::request::WorkDoneProgressCreate;
+use tower_lsp::lsp_types::{
+    NumberOrString, ProgressParams, ProgressParamsValue, TextDocumentIdentifier, Url, WorkDoneProgress,
+    WorkDoneProgressBegin, WorkDoneProgressCreateParams, WorkDoneProgressEnd, WorkDoneProgressReport,
+};
 use tower_lsp::{LspService, LspServiceBuilder};
 
+use crate::azure::{self, Action};
 use crate::backend::Backend;
+
+/// `amlc/listComputes`: the workspace's computes for the extension's tree.
+pub const LIST_COMPUTES: &str = "amlc/listComputes";
+
+/// `amlc/computesChanged` (server → client): an action ended; re-fetch with `amlc/listComputes`.
+pub enum ComputesChanged {}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct ComputesChangedParams {
+    pub names: Vec<String>,
+}
+
+impl Notification for ComputesChanged {
+    type Params = ComputesChangedParams;
+    const METHOD: &'static str = "amlc/computesChanged";
+}
+
+/// The `workspace/executeCommand` commands the server implements.
+pub const COMMANDS: [&str; 7] = [
+    "amlc.compute.start",
+    "amlc.compute.stop",
+    "amlc.compute.restart",
+    "amlc.compute.delete",
+    "amlc.compute.detach",
+    "amlc.compute.setIdleShutdown",
+    "amlc.compute.updateScale",
+];
 
 /// `amlc/documentState`: the server's view of an open document (its text, version and whether amlc
 /// serves it). For support and for tests that check incremental sync end to end.
@@ -46,9 +82,147 @@ impl Backend {
     }
 }
 
+impl Backend {
+    async fn session(&self) -> std::result::Result<Arc<azure::Session>, azure::Failure> {
+        let mut cached = self.state.azure_session.lock().await;
+        if let Some(session) = cached.as_ref() {
+            return Ok(session.clone());
+        }
+        let settings = self.state.azure_settings();
+        let folders = self.state.detector().workspace_folders;
+        let session = Arc::new(azure::connect(&settings, &folders)?);
+        *cached = Some(session.clone());
+        Ok(session)
+    }
+
+    async fn list_computes(&self, _params: Value) -> Result<Value> {
+        let session = match self.session().await {
+            Ok(session) => session,
+            Err(failure) => {
+                return Ok(
+                    json!({"workspace": null, "computes": [], "error": {"code": failure.code, "message": failure.message}}),
+                )
+            }
+        };
+        let ws = &session.workspace;
+        let location = session.client.get_workspace(ws).await.ok().map(|w| w.location);
+        let workspace = json!({
+            "subscriptionId": ws.subscription_id, "resourceGroup": ws.resource_group, "workspaceName": ws.workspace_name,
+            "location": location, "source": session.source, "armEndpoint": session.endpoint,
+        });
+        match session.client.list_computes(ws).await {
+            Ok(computes) => {
+                let computes: Vec<Value> = computes.iter().map(azure::summary).collect();
+                Ok(json!({"workspace": workspace, "computes": computes, "error": null}))
+            }
+            Err(error) => Ok(
+                json!({"workspace": workspace, "computes": [], "error": {"code": "azure", "message": error.to_string()}}),
+            ),
+        }
+    }
+
+    /// `amlc.compute.*` (see [`COMMANDS`]): returns once ARM accepted the operation;
+    /// `$/progress` follows it to the end, then `amlc/computesChanged` tells the tree to refresh.
+    pub(crate) async fn execute_compute_command(&self, command: &str, arguments: Vec<Value>) -> Result<Option<Value>> {
+        let argument = arguments.first().cloned().unwrap_or(Value::Null);
+        let action = Action::from_command(command, &argument).map_err(jsonrpc::Error::invalid_params)?;
+        let Some(name) = argument.get("name").and_then(Value::as_str).map(str::to_owned) else {
+            return Err(jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")));
+        };
+        let session = self.session().await.map_err(|f| plain_error(&f.message))?;
+        let token = NumberOrString::String(format!("amlc/{}/{name}/{}", command, self.state.next_token()));
+        let progress = self.state.work_done_progress()
+            && self
+                .client
+                .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: token.clone() })
+                .await
+                .is_ok();
+        let title = format!("{} {name}", action.verb());
+        if progress {
+            let begin = WorkDoneProgressBegin {
+                title: title.clone(),
+                cancellable: Some(false),
+                ..WorkDoneProgressBegin::default()
+            };
+            send_progress(&self.client, &token, WorkDoneProgress::Begin(begin)).await;
+        }
+        let operation = match azure::begin(&session, &action, &name).await {
+            Ok(operation) => operation,
+            Err(failure) => {
+                if progress {
+                    let end = WorkDoneProgressEnd { message: Some(failure.message.clone()) };
+                    send_progress(&self.client, &token, WorkDoneProgress::End(end)).await;
+                }
+                return Err(plain_error(&failure.message));
+            }
+        };
+        let client = self.client.clone();
+        let waiting_name = name.clone();
+        let Some(operation) = operation else {
+            if progress {
+                let end = WorkDoneProgressEnd { message: Some(format!("{title}: done")) };
+                send_progress(&client, &token, WorkDoneProgress::End(end)).await;
+            }
+            client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![name.clone()] }).await;
+            return Ok(Some(json!({"name": name})));
+        };
+        tokio::spawn(async move {
+            // Progress callbacks are synchronous; a channel keeps their reports in order.
+            let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
+            let report: amlc_azure::ProgressFn = Arc::new(move |p: &amlc_azure::Progress| {
+                let _ = sender.send(p.status.clone());
+            });
+            let forward_client = client.clone();
+            let forward_token = token.clone();
+            let forwarder = tokio::spawn(async move {
+                while let Some(status) = receiver.recv().await {
+                    if progress {
+                        let report =
+                            WorkDoneProgressReport { message: Some(status), ..WorkDoneProgressReport::default() };
+                        send_progress(&forward_client, &forward_token, WorkDoneProgress::Report(report)).await;
+                    }
+                }
+            });
+            let result = session.client.wait(&operation, &azure::wait_options(report)).await;
+            let _ = forwarder.await;
+            let message = match &result {
+                Ok(()) => format!("{title}: done"),
+                Err(error) => format!("{title} failed: {error}"),
+            };
+            tracing::info!("{message}");
+            if progress {
+                send_progress(
+                    &client,
+                    &token,
+                    WorkDoneProgress::End(WorkDoneProgressEnd { message: Some(message.clone()) }),
+                )
+                .await;
+            }
+            if result.is_err() {
+                client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message).await;
+            }
+            client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![waiting_name] }).await;
+        });
+        Ok(Some(json!({"name": name})))
+    }
+}
+
+fn plain_error(message: &str) -> jsonrpc::Error {
+    jsonrpc::Error { code: jsonrpc::ErrorCode::ServerError(-32000), message: message.to_string().into(), data: None }
+}
+
+async fn send_progress(client: &tower_lsp::Client, token: &NumberOrString, value: WorkDoneProgress) {
+    client
+        .send_notification::<Progress>(ProgressParams {
+            token: token.clone(),
+            value: ProgressParamsValue::WorkDone(value),
+        })
+        .await;
+}
+
 /// Registers the custom methods on the service being built.
 pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
-    builder.custom_method(DOCUMENT_STATE, Backend::document_state)
+    builder.custom_method(DOCUMENT_STATE, Backend::document_state).custom_method(LIST_COMPUTES, Backend::list_computes)
 }
 
 /// The service with every standard and custom method.

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use amlc_spec::{Analysis, PositionEncoding};
 use tower_lsp::lsp_types::Url;
 
+use crate::azure::{AzureSettings, Session};
 use crate::detect::Detector;
 use crate::documents::{DocumentStore, Snapshot};
 
@@ -25,6 +26,12 @@ pub struct ServerState {
     /// Held while checking a result's version and sending it, so an older result can never be sent
     /// after a newer one.
     pub publish_lock: tokio::sync::Mutex<()>,
+    azure_settings: RwLock<AzureSettings>,
+    /// The connected workspace, made on first use and dropped when the settings change.
+    pub azure_session: tokio::sync::Mutex<Option<Arc<Session>>>,
+    /// Whether the client accepts `window/workDoneProgress/create`.
+    work_done_progress: AtomicBool,
+    tokens: std::sync::atomic::AtomicU64,
 }
 
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -43,6 +50,27 @@ impl ServerState {
 
     pub fn set_encoding(&self, encoding: PositionEncoding) {
         self.utf8.store(encoding == PositionEncoding::Utf8, Ordering::Relaxed);
+    }
+
+    pub fn azure_settings(&self) -> AzureSettings {
+        self.azure_settings.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    pub fn set_azure_settings(&self, settings: AzureSettings) {
+        *self.azure_settings.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
+    }
+
+    pub fn work_done_progress(&self) -> bool {
+        self.work_done_progress.load(Ordering::Relaxed)
+    }
+
+    pub fn set_work_done_progress(&self, supported: bool) {
+        self.work_done_progress.store(supported, Ordering::Relaxed);
+    }
+
+    /// A fresh number for progress tokens.
+    pub fn next_token(&self) -> u64 {
+        self.tokens.fetch_add(1, Ordering::Relaxed)
     }
 
     pub fn detector(&self) -> Detector {

@@ -163,3 +163,33 @@ async fn other_yaml_gets_no_features() {
     assert_eq!(client.request("textDocument/completion", params).await, Value::Null);
     assert_eq!(client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}})).await, Value::Null);
 }
+
+#[tokio::test]
+async fn code_lenses_are_wired_to_real_commands() {
+    let mut client =
+        opened("type: computeinstance\nname: ci-1\nsize: Standard_DS3_v2\nidle_time_before_shutdown_minutes: 30\n")
+            .await;
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": URI}})).await;
+    let zero = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    assert_eq!(
+        lenses,
+        json!([
+            {"range": zero, "command": {"title": "▶ Start", "command": "amlc.compute.start", "arguments": [{"name": "ci-1"}]}},
+            {"range": zero, "command": {"title": "■ Stop", "command": "amlc.compute.stop", "arguments": [{"name": "ci-1"}]}}
+        ])
+    );
+    let mut client = TestClient::default().await;
+    client
+        .open(
+            URI,
+            "type: amlcompute\nname: gpu\nmin_instances: 1\nmax_instances: 8\nidle_time_before_scale_down: 300\n",
+        )
+        .await;
+    client.diagnostics(URI, 1).await;
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": URI}})).await;
+    assert_eq!(lenses[0]["command"]["command"], "amlc.compute.updateScale");
+    assert_eq!(
+        lenses[0]["command"]["arguments"][0],
+        json!({"name": "gpu", "minInstances": 1, "maxInstances": 8, "idleSecondsBeforeScaleDown": 300})
+    );
+}

@@ -47,7 +47,10 @@ pub fn analyze(text: &str) -> Analysis {
     for note in &parsed.notes {
         diags.push(Diagnostic::new(codes::YAML11_VS_12, note.message.clone(), note.range));
     }
-    if let Some(doc) = parsed.document {
+    if parsed.partial {
+        // Keep the tree for editor features; judge nothing until the YAML is fixed.
+        analysis.document = parsed.document;
+    } else if let Some(doc) = parsed.document {
         match crate::value::to_json(&doc) {
             Ok(value) => analysis.value = Some(value),
             Err(_) => diags.push(Diagnostic::new(
@@ -64,7 +67,6 @@ pub fn analyze(text: &str) -> Analysis {
     }
     crate::suppress::apply(text, &mut diags);
     clamp_ranges(text, &mut diags);
-    add_suppress_fixes(text, &mut diags);
     diags.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
     diags.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
     analysis.diagnostics = diags;
@@ -92,21 +94,5 @@ fn clamp_ranges(text: &str, diags: &mut [Diagnostic]) {
                 fix(&mut e.range);
             }
         }
-    }
-}
-
-/// Offers "suppress on this line" for every rule diagnostic (not for YAML syntax problems,
-/// which suppressing would not make loadable).
-fn add_suppress_fixes(text: &str, diags: &mut [Diagnostic]) {
-    for d in diags {
-        if d.code <= codes::UNLOADABLE_VALUE {
-            continue;
-        }
-        let start = d.range.start as usize;
-        let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-        let indent: String = text[line_start..].chars().take_while(|c| *c == ' ').collect();
-        let title = format!("Suppress {} on this line", d.code);
-        let comment = format!("{indent}# amlc-disable-next-line {}\n", d.code);
-        d.fixes.push(crate::Fix::replace(title, TextRange::empty(line_start as u32), comment, false));
     }
 }

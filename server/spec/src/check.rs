@@ -19,6 +19,7 @@ pub(crate) fn check(
     let allowed = ComputeType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
     let schema_hint =
         doc.root.get("$schema").and_then(|n| doc.deref(n).as_str()).and_then(ComputeType::from_schema_url);
+    let hinted_type = schema_hint.or_else(|| crate::compute_type::modeline_type(text));
     let Some(type_entry) = doc.root.entry("type") else {
         let range = doc.root.as_mapping().and_then(|m| m.first()).map_or(doc.root.range, |e| e.key.range);
         let mut d = Diagnostic::new(
@@ -26,7 +27,7 @@ pub(crate) fn check(
             format!("`type` is missing; add `type:` with one of {allowed}"),
             range,
         );
-        if let Some(t) = schema_hint {
+        if let Some(t) = hinted_type {
             let at = line_start(text, range.start);
             d = d.with_fix(Fix::replace(
                 format!("Add `type: {t}`"),

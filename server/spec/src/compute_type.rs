@@ -84,6 +84,16 @@ impl std::fmt::Display for ComputeType {
     }
 }
 
+/// The compute type named by a `# yaml-language-server: $schema=<url>` modeline, if any.
+pub fn modeline_type(text: &str) -> Option<ComputeType> {
+    text.lines().take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || !l.starts_with(' ')).find_map(
+        |line| {
+            let rest = line.trim_start().strip_prefix('#')?.trim_start().strip_prefix("yaml-language-server:")?;
+            ComputeType::from_schema_url(rest.trim_start().strip_prefix("$schema=")?)
+        },
+    )
+}
+
 /// Whether a YAML text looks like a compute spec: a compute `$schema`, a
 /// `# yaml-language-server: $schema=` modeline naming a compute schema, or a top-level `type:`
 /// with a compute type. Cheap: reads lines, does not parse.

@@ -373,6 +373,9 @@ pub struct Parsed {
     pub document: Option<Document>,
     pub errors: Vec<SyntaxError>,
     pub notes: Vec<Yaml12Note>,
+    /// The document stops at a syntax error: it holds what was read before the error (for
+    /// completion and hover while the user types), but no rule should judge it.
+    pub partial: bool,
 }
 
 /// Maps saphyr's character indices to byte offsets.
@@ -465,6 +468,7 @@ pub fn parse(text: &str) -> Parsed {
     let mut anchors: Vec<(usize, Node)> = Vec::new();
     let mut documents = 0usize;
     let mut stopped = false;
+    let mut recoverable = false;
 
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
@@ -472,6 +476,7 @@ pub fn parse(text: &str) -> Parsed {
             Err(err) => {
                 out.errors.push(scan_error(text, &map, &err));
                 stopped = true;
+                recoverable = true;
                 break;
             }
         };
@@ -607,6 +612,50 @@ pub fn parse(text: &str) -> Parsed {
     }
 
     if stopped {
+        if recoverable {
+            // Close what is still open so editors get the tree up to the error.
+            while let Some(frame) = stack.pop() {
+                let node = match frame {
+                    Frame::Mapping { mut node, pending_key: Some(key), .. } => {
+                        let at = key.range.end;
+                        let null = Node {
+                            kind: NodeKind::Scalar(Scalar {
+                                text: String::new(),
+                                style: ScalarStyle::Plain,
+                                resolved: Resolved::Null,
+                                tag: None,
+                            }),
+                            range: TextRange::empty(at),
+                            anchor: 0,
+                            flow: false,
+                        };
+                        if let NodeKind::Mapping(entries) = &mut node.kind {
+                            if entries.is_empty() && !node.flow {
+                                node.range.start = key.range.start;
+                            }
+                            entries.push(Entry { key, value: null });
+                        }
+                        node
+                    }
+                    Frame::Mapping { node, .. } | Frame::Sequence { node } => node,
+                };
+                let mut node = node;
+                let last_end = match &node.kind {
+                    NodeKind::Mapping(entries) => entries.last().map(|e| e.range().end),
+                    NodeKind::Sequence(items) => items.last().map(|n| n.range.end),
+                    _ => None,
+                };
+                if let Some(e) = last_end {
+                    node.range.end = e.max(node.range.start);
+                }
+                let mut ignored = Vec::new();
+                attach(node, &mut stack, &mut root, &mut anchors, &mut ignored, text);
+            }
+            if let Some(root) = root {
+                out.document = Some(Document { root, anchors });
+                out.partial = true;
+            }
+        }
         return out;
     }
     match root {
@@ -878,6 +927,16 @@ mod tests {
                 .unwrap_or_else(|| panic!("{text:?}: {:?}", parsed.errors));
             assert_eq!(slice(text, err.range), *at, "{text:?}");
         }
+    }
+
+    #[test]
+    fn partial_tree_up_to_an_error() {
+        let text = "type: amlcompute\nname: c\nssh_settings:\n  admin_username: a\n b: [\n";
+        let parsed = parse(text);
+        assert!(!parsed.errors.is_empty());
+        assert!(parsed.partial);
+        let doc = parsed.document.expect("partial document");
+        assert_eq!(doc.root.get("name").and_then(|n| n.as_str()), Some("c"));
     }
 
     #[test]

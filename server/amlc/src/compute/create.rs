@@ -29,10 +29,14 @@ pub struct Finding {
 
 /// Reads a spec file with the spec engine: errors it finds stop here (the CLI would reject the file too), warnings
 /// are shown, and the body is built from the value after the CLI's own load step (`normalized`).
-fn read_spec(path: &Path) -> Result<Value, Failure> {
+/// With a `mode`, a spec for the other command is refused first: "use attach" is the one thing to fix then.
+fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     let analysis = amlc_spec::analyze(&text);
+    if let (Some(mode), Some(kind)) = (mode, analysis.compute_type) {
+        wrong_command(mode, kind.is_attached(), kind.as_str(), path)?;
+    }
     let index = amlc_spec::LineIndex::new(&text);
     let mut errors = 0;
     for d in &analysis.diagnostics {
@@ -57,6 +61,17 @@ fn read_spec(path: &Path) -> Result<Value, Failure> {
         .ok_or_else(|| Failure::usage(format!("{}: not a compute spec that can be loaded", path.display())))
 }
 
+/// Create and attach are different commands, as in `az ml compute`: say which one a spec needs.
+fn wrong_command(mode: Mode, attached: bool, compute_type: &str, file: &Path) -> Result<(), Failure> {
+    match (mode, attached) {
+        (Mode::Create, true) => Err(Failure::usage(format!("a {compute_type} compute is attached, not created"))
+            .hint(format!("use `amlc compute attach -f {}`", file.display()))),
+        (Mode::Attach, false) => Err(Failure::usage(format!("a {compute_type} compute is created, not attached"))
+            .hint(format!("use `amlc compute create -f {}`", file.display()))),
+        _ => Ok(()),
+    }
+}
+
 fn build_body(
     ctx: &Ctx,
     spec: &Value,
@@ -79,20 +94,10 @@ fn build_body(
 }
 
 pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
-    let spec = read_spec(&args.file)?;
+    let spec = read_spec(&args.file, Some(mode))?;
     let location = super::ops::workspace_location(ctx).await?;
     let request = build_body(ctx, &spec, &args.file, &location, args.name.as_deref())?;
-    match (mode, request.is_attach()) {
-        (Mode::Create, true) => {
-            return Err(Failure::usage(format!("a {} compute is attached, not created", request.compute_type))
-                .hint(format!("use `amlc compute attach -f {}`", args.file.display())))
-        }
-        (Mode::Attach, false) => {
-            return Err(Failure::usage(format!("a {} compute is created, not attached", request.compute_type))
-                .hint(format!("use `amlc compute create -f {}`", args.file.display())))
-        }
-        _ => {}
-    }
+    wrong_command(mode, request.is_attach(), request.compute_type, &args.file)?;
     for warning in &request.warnings {
         eprintln!("warning: {warning}");
     }
@@ -312,7 +317,7 @@ fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     let (name, desired) = match &args.file {
         Some(file) => {
-            let spec = read_spec(file)?;
+            let spec = read_spec(file, None)?;
             let location = super::ops::workspace_location(ctx).await?;
             let request = build_body(ctx, &spec, file, &location, args.name.get())?;
             (request.name.clone(), Some(request))

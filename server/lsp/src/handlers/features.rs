@@ -159,3 +159,37 @@ pub fn selection_ranges(
         })
         .collect()
 }
+
+/// Code lenses on a spec's first line, each wired to a command the server implements: Start and Stop
+/// for an instance, "Apply scale" for a cluster. Create/Update/Attach come with `amlc.compute.create`.
+pub fn code_lenses(snapshot: &Snapshot, analysis: &Analysis, encoding: PositionEncoding) -> Vec<CodeLens> {
+    let Some(document) = &analysis.document else { return Vec::new() };
+    let Some(name) = document.root.get("name").and_then(|n| n.as_str()).filter(|n| !n.is_empty()) else {
+        return Vec::new();
+    };
+    let convert = converter(snapshot, encoding);
+    let range = convert.range(amlc_spec::TextRange::empty(document.root.range.start));
+    let lens = |title: String, command: &str, argument: serde_json::Value| CodeLens {
+        range,
+        command: Some(Command { title, command: command.to_string(), arguments: Some(vec![argument]) }),
+        data: None,
+    };
+    match analysis.compute_type {
+        Some(amlc_spec::ComputeType::ComputeInstance) => vec![
+            lens("▶ Start".into(), "amlc.compute.start", serde_json::json!({"name": name})),
+            lens("■ Stop".into(), "amlc.compute.stop", serde_json::json!({"name": name})),
+        ],
+        Some(amlc_spec::ComputeType::AmlCompute) if !analysis.has_errors() => {
+            let number =
+                |key: &str| document.root.get(key).and_then(|n| n.as_scalar()).and_then(|s| s.text.parse::<i64>().ok());
+            let min = number("min_instances").unwrap_or(0);
+            let max = number("max_instances").unwrap_or(4);
+            let mut argument = serde_json::json!({"name": name, "minInstances": min, "maxInstances": max});
+            if let Some(idle) = number("idle_time_before_scale_down") {
+                argument["idleSecondsBeforeScaleDown"] = idle.into();
+            }
+            vec![lens(format!("Apply scale ({min}–{max} nodes)"), "amlc.compute.updateScale", argument)]
+        }
+        _ => Vec::new(),
+    }
+}

@@ -6,17 +6,20 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use tokio::sync::mpsc::UnboundedReceiver;
 use tower::{Service, ServiceExt};
-use tower_lsp::jsonrpc::Request;
-use tower_lsp::{ClientSocket, LspService};
+use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp::LspService;
 
 use amlc_lsp::Backend;
 
 pub struct TestClient {
     service: LspService<Backend>,
-    socket: ClientSocket,
+    /// Everything the server sent; its requests (progress tokens) are answered with `null` at once,
+    /// as a client would, by a background task.
+    messages: UnboundedReceiver<Value>,
     next_id: i64,
     /// Notifications read while waiting for another one, kept in order.
     backlog: Vec<Value>,
@@ -28,7 +31,20 @@ impl TestClient {
     /// A server initialised with the given client capabilities and initialization options.
     pub async fn start(capabilities: Value, options: Value) -> TestClient {
         let (service, socket) = amlc_lsp::service();
-        let mut client = TestClient { service, socket, next_id: 1, backlog: Vec::new() };
+        let (mut requests, mut responses) = socket.split();
+        let (sender, messages) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Some(message) = requests.next().await {
+                if let Some(id) = message.id().cloned() {
+                    let _ = responses.send(Response::from_ok(id, Value::Null)).await;
+                }
+                let Ok(message) = serde_json::to_value(message) else { continue };
+                if sender.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = TestClient { service, messages, next_id: 1, backlog: Vec::new() };
         let mut params = json!({
             "processId": null,
             "rootUri": "file:///work/project",
@@ -80,11 +96,10 @@ impl TestClient {
             return self.backlog.remove(i);
         }
         loop {
-            let message = tokio::time::timeout(TIMEOUT, self.socket.next())
+            let message = tokio::time::timeout(TIMEOUT, self.messages.recv())
                 .await
                 .unwrap_or_else(|_| panic!("no {method} within {TIMEOUT:?}"))
                 .expect("server socket open");
-            let message = serde_json::to_value(message).expect("message JSON");
             if message["method"] == method {
                 return message;
             }
@@ -112,8 +127,7 @@ impl TestClient {
         if let Some(first) = self.backlog.first() {
             return Some(first.clone());
         }
-        let message = tokio::time::timeout(wait, self.socket.next()).await.ok()??;
-        Some(serde_json::to_value(message).expect("message JSON"))
+        tokio::time::timeout(wait, self.messages.recv()).await.ok()?
     }
 
     pub async fn open(&mut self, uri: &str, text: &str) {

@@ -1,0 +1,230 @@
+//! The server's link to Azure: which workspace it acts on (settings, `.azureml/config.json` in a
+//! workspace folder, or the local emulator), the ARM client, the compute summaries the tree shows,
+//! and the compute actions behind `workspace/executeCommand`. Protocol types stay in `lsp_ext.rs`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use amlc_azure::credential::{ChainedSource, CredentialKind, StaticToken, TokenSource};
+use amlc_azure::{client::is_loopback, ArmClient, ClientOptions, ComputeResource, WorkspaceRef};
+use serde_json::{json, Value};
+use tower_lsp::lsp_types::Url;
+
+/// The `amlc` settings that concern Azure (initializationOptions / didChangeConfiguration).
+#[derive(Clone, Debug, Default)]
+pub struct AzureSettings {
+    pub workspace: Option<WorkspaceRef>,
+    pub arm_endpoint: Option<String>,
+}
+
+impl AzureSettings {
+    pub fn from_json(settings: &Value) -> AzureSettings {
+        let workspace = settings.get("workspace").and_then(|w| {
+            Some(WorkspaceRef::new(
+                w.get("subscriptionId")?.as_str()?,
+                w.get("resourceGroup")?.as_str()?,
+                w.get("workspaceName")?.as_str()?,
+            ))
+        });
+        let arm_endpoint = settings.get("armEndpoint").and_then(Value::as_str).map(str::to_owned);
+        AzureSettings { workspace, arm_endpoint }
+    }
+}
+
+/// A connected workspace: the client and where the workspace reference came from.
+pub struct Session {
+    pub client: ArmClient,
+    pub workspace: WorkspaceRef,
+    pub source: &'static str,
+    pub endpoint: String,
+}
+
+/// A failure in plain words, with what to do (the `error` of `amlc/listComputes`).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<amlc_azure::AzureError> for Failure {
+    fn from(error: amlc_azure::AzureError) -> Failure {
+        Failure { code: "azure", message: error.to_string() }
+    }
+}
+
+pub fn connect(settings: &AzureSettings, folders: &[Url]) -> Result<Session, Failure> {
+    let endpoint = settings.arm_endpoint.clone().unwrap_or_else(|| amlc_azure::client::DEFAULT_ENDPOINT.to_string());
+    let options = ClientOptions::with_endpoint(&endpoint)?;
+    let emulator = options.endpoint.scheme() == "http" && is_loopback(&options.endpoint);
+    let (workspace, source) = match &settings.workspace {
+        Some(workspace) => (workspace.clone(), "settings"),
+        None => match discover(folders)? {
+            Some(workspace) => (workspace, "config"),
+            None if emulator => (WorkspaceRef::new("00000000-0000-0000-0000-000000000000", "rg", "ws"), "emulator"),
+            None => return Err(Failure {
+                code: "noWorkspace",
+                message:
+                    "no Azure ML workspace configured: set amlc.workspace, or put the studio's config.json in .azureml/"
+                        .into(),
+            }),
+        },
+    };
+    // The emulator accepts any bearer token; a real endpoint gets the credential chain.
+    let tokens: Arc<dyn TokenSource> = if emulator {
+        Arc::new(StaticToken::new("amlc-emulator"))
+    } else {
+        Arc::new(ChainedSource::from_order(&CredentialKind::DEFAULT_ORDER, None))
+    };
+    let client = ArmClient::new(options, tokens)?;
+    Ok(Session { client, workspace, source, endpoint })
+}
+
+fn discover(folders: &[Url]) -> Result<Option<WorkspaceRef>, Failure> {
+    for folder in folders {
+        let Ok(path) = folder.to_file_path() else { continue };
+        let path: PathBuf = path;
+        if let Some(found) = amlc_azure::discover(&path)? {
+            return Ok(Some(found.workspace));
+        }
+    }
+    Ok(None)
+}
+
+/// The tree group and the actions the server allows for one compute.
+fn group_and_actions(compute: &ComputeResource) -> (&'static str, bool, Vec<&'static str>) {
+    let kind = compute.compute_type();
+    if compute.is_instance() {
+        let actions = match compute.state().unwrap_or("") {
+            "Running" => vec!["stop", "restart", "delete", "ssh", "setIdleShutdown"],
+            "Stopped" => vec!["start", "delete", "setIdleShutdown"],
+            _ => vec!["delete"],
+        };
+        return ("instances", false, actions);
+    }
+    if compute.is_cluster() {
+        return ("clusters", false, vec!["delete", "updateScale"]);
+    }
+    match kind {
+        "Kubernetes" => ("kubernetes", false, vec!["detach"]),
+        "VirtualMachine" | "SynapseSpark" => ("attached", false, vec!["detach"]),
+        // AKS, HDInsight, Databricks, DataLakeAnalytics, DataFactory: listed, no actions.
+        _ => ("attached", true, Vec::new()),
+    }
+}
+
+/// One `ComputeSummary` of docs/lsp-extensions.md.
+pub fn summary(compute: &ComputeResource) -> Value {
+    let (group, read_only, actions) = group_and_actions(compute);
+    let nodes = compute.scale_settings().map(|scale| {
+        json!({
+            "current": compute.current_node_count().unwrap_or(0),
+            "min": scale.min_node_count.unwrap_or(0),
+            "max": scale.max_node_count,
+        })
+    });
+    json!({
+        "name": compute.name,
+        "id": compute.id,
+        "computeType": compute.compute_type(),
+        "group": group,
+        "readOnly": read_only,
+        "provisioningState": compute.provisioning_state(),
+        "state": compute.state(),
+        "size": compute.vm_size(),
+        "location": compute.region(),
+        "nodes": nodes,
+        "sshEnabled": compute.is_instance() && compute.instance_ssh().is_some(),
+        "applications": [],
+        "actions": actions,
+        "description": compute.properties.description,
+    })
+}
+
+/// The compute actions `amlc.compute.start|stop|restart|delete|detach` name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Start,
+    Stop,
+    Restart,
+    Delete,
+    Detach,
+    SetIdleShutdown { minutes: u32 },
+    UpdateScale(amlc_azure::models::ScaleSettings),
+}
+
+impl Action {
+    /// The action a command names, with its arguments checked; `Err` says what is wrong in plain words.
+    pub fn from_command(command: &str, argument: &Value) -> Result<Action, String> {
+        let number = |key: &str| argument.get(key).and_then(Value::as_i64);
+        Ok(match command.strip_prefix("amlc.compute.").unwrap_or("") {
+            "start" => Action::Start,
+            "stop" => Action::Stop,
+            "restart" => Action::Restart,
+            "delete" => Action::Delete,
+            "detach" => Action::Detach,
+            "setIdleShutdown" => match number("minutes") {
+                Some(m @ 15..=4320) => Action::SetIdleShutdown { minutes: m as u32 },
+                _ => return Err("`minutes` must be a whole number from 15 to 4320 (3 days)".into()),
+            },
+            "updateScale" => {
+                let (Some(min), Some(max)) = (number("minInstances"), number("maxInstances")) else {
+                    return Err("`minInstances` and `maxInstances` are required".into());
+                };
+                if min < 0 || max < 1 || min > max {
+                    return Err(format!(
+                        "need 0 <= minInstances <= maxInstances and maxInstances >= 1, got {min} and {max}"
+                    ));
+                }
+                let idle = number("idleSecondsBeforeScaleDown").map(amlc_azure::body::iso_duration);
+                Action::UpdateScale(amlc_azure::models::ScaleSettings {
+                    max_node_count: max,
+                    min_node_count: Some(min),
+                    node_idle_time_before_scale_down: idle,
+                })
+            }
+            _ => return Err(format!("unknown command {command}")),
+        })
+    }
+
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Action::Start => "Starting",
+            Action::Stop => "Stopping",
+            Action::Restart => "Restarting",
+            Action::Delete => "Deleting",
+            Action::Detach => "Detaching",
+            Action::SetIdleShutdown { .. } => "Setting idle shutdown of",
+            Action::UpdateScale(_) => "Scaling",
+        }
+    }
+}
+
+/// Sends the action; returns once ARM has accepted it, with the operation to wait on (`None` when the
+/// action completes in its one request).
+pub async fn begin(session: &Session, action: &Action, name: &str) -> Result<Option<amlc_azure::Operation>, Failure> {
+    let ws = &session.workspace;
+    let client = &session.client;
+    let operation = match action {
+        Action::SetIdleShutdown { minutes } => {
+            client.update_idle_shutdown(ws, name, *minutes).await?;
+            return Ok(None);
+        }
+        Action::UpdateScale(scale) => client.begin_update_scale(ws, name, scale).await?,
+        Action::Start => client.begin_start(ws, name).await?,
+        Action::Stop => client.begin_stop(ws, name).await?,
+        Action::Restart => client.begin_restart(ws, name).await?,
+        Action::Delete => client.begin_delete(ws, name, amlc_azure::UnderlyingResourceAction::Delete).await?,
+        Action::Detach => client.begin_delete(ws, name, amlc_azure::UnderlyingResourceAction::Detach).await?,
+    };
+    Ok(Some(operation))
+}
+
+/// How the server waits for an operation it started.
+pub fn wait_options(progress: amlc_azure::ProgressFn) -> amlc_azure::WaitOptions {
+    amlc_azure::WaitOptions {
+        poll_interval: Duration::from_millis(500),
+        progress: Some(progress),
+        ..amlc_azure::WaitOptions::default()
+    }
+}

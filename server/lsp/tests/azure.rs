@@ -1,0 +1,91 @@
+//! The Azure side over the protocol, against the emulator on loopback: `amlc/listComputes`, a compute
+//! action through `workspace/executeCommand` with `$/progress`, and `amlc/computesChanged` at its end.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::TestClient;
+
+async fn emulator() -> amlc_emulator::RunningEmulator {
+    let config = amlc_emulator::EmulatorConfig {
+        seed_computes: true,
+        op_duration: Duration::from_millis(300),
+        log_requests: false,
+        ..amlc_emulator::EmulatorConfig::default()
+    };
+    amlc_emulator::start(config, "127.0.0.1:0".parse().expect("loopback address")).await.expect("emulator starts")
+}
+
+fn compute<'a>(list: &'a Value, name: &str) -> &'a Value {
+    list["computes"].as_array().and_then(|c| c.iter().find(|c| c["name"] == name)).unwrap_or(&Value::Null)
+}
+
+#[tokio::test]
+async fn list_computes_then_stop_an_instance_with_progress_and_a_change_notice() {
+    let emulator = emulator().await;
+    let options = json!({"armEndpoint": emulator.base_url()});
+    let mut client = TestClient::start(json!({"window": {"workDoneProgress": true}}), options).await;
+    let list = client.request("amlc/listComputes", json!({})).await;
+    assert_eq!(list["error"], Value::Null);
+    assert_eq!(list["workspace"]["source"], "emulator");
+    assert_eq!(list["workspace"]["workspaceName"], "ws");
+    let running = compute(&list, "ci-running");
+    assert_eq!(running["group"], "instances");
+    assert_eq!(running["state"], "Running");
+    assert_eq!(running["actions"], json!(["stop", "restart", "delete", "ssh", "setIdleShutdown"]));
+    assert_eq!(compute(&list, "ci-stopped")["actions"], json!(["start", "delete", "setIdleShutdown"]));
+
+    let result = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.stop", "arguments": [{"name": "ci-running"}]}),
+        )
+        .await;
+    assert_eq!(result, json!({"name": "ci-running"}));
+    let changed = client.wait_for("amlc/computesChanged").await;
+    assert_eq!(changed["params"], json!({"names": ["ci-running"]}));
+    // The progress began with a title and ended; the client created the token first.
+    let begin = client.wait_for("$/progress").await;
+    assert_eq!(begin["params"]["value"]["kind"], "begin");
+    assert_eq!(begin["params"]["value"]["title"], "Stopping ci-running");
+    let mut end = client.wait_for("$/progress").await;
+    while end["params"]["value"]["kind"] != "end" {
+        end = client.wait_for("$/progress").await;
+    }
+    assert_eq!(end["params"]["value"]["message"], "Stopping ci-running: done");
+    let list = client.request("amlc/listComputes", json!({})).await;
+    assert_eq!(compute(&list, "ci-running")["state"], "Stopped");
+
+    let idle = json!({"command": "amlc.compute.setIdleShutdown", "arguments": [{"name": "ci-stopped", "minutes": 30}]});
+    assert_eq!(client.request("workspace/executeCommand", idle).await, json!({"name": "ci-stopped"}));
+    assert_eq!(client.wait_for("amlc/computesChanged").await["params"], json!({"names": ["ci-stopped"]}));
+    let bad = json!({"command": "amlc.compute.setIdleShutdown", "arguments": [{"name": "ci-stopped", "minutes": 5}]});
+    assert_eq!(client.request_raw("workspace/executeCommand", bad).await["error"]["code"], -32602);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn errors_are_plain_words() {
+    let emulator = emulator().await;
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let response = client
+        .request_raw(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.start", "arguments": [{"name": "no-such-compute"}]}),
+        )
+        .await;
+    let message = response["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("no-such-compute"), "{response}");
+    let response =
+        client.request_raw("workspace/executeCommand", json!({"command": "amlc.compute.stop", "arguments": []})).await;
+    assert_eq!(response["error"]["code"], -32602);
+    emulator.shutdown().await;
+
+    // No workspace and no emulator: the list says what to do instead of failing.
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": "https://management.azure.com"})).await;
+    let list = client.request("amlc/listComputes", json!({})).await;
+    assert_eq!(list["error"]["code"], "noWorkspace");
+    assert_eq!(list["computes"], json!([]));
+}
