@@ -73,27 +73,35 @@ pub(crate) fn run(text: &str, doc: &Document, ctype: ComputeType, norm: &Value, 
 
 /// Finds `<SOMETHING>` (or an unclosed `<SOMETHING`) in every string value except free text.
 fn placeholders(cx: &mut Ctx) {
-    fn visit(node: &Node, path: &mut Vec<String>, out: &mut Vec<(TextRange, String, String)>, text: &str) {
+    /// One step of the path, borrowed from the tree so the walk allocates nothing.
+    enum Seg<'t> {
+        Key(&'t str),
+        Index(usize),
+    }
+    fn visit<'t>(node: &'t Node, path: &mut Vec<Seg<'t>>, out: &mut Vec<(TextRange, String, String)>, text: &str) {
         match &node.kind {
             NodeKind::Mapping(entries) => {
                 for e in entries {
-                    let k = e.key_text().unwrap_or("").to_string();
+                    let k = e.key_text().unwrap_or("");
                     if k == "description" && path.is_empty() {
                         continue;
                     }
-                    path.push(k);
+                    path.push(Seg::Key(k));
                     visit(&e.value, path, out, text);
                     path.pop();
                 }
             }
             NodeKind::Sequence(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    path.push(i.to_string());
+                    path.push(Seg::Index(i));
                     visit(item, path, out, text);
                     path.pop();
                 }
             }
             NodeKind::Scalar(s) => {
+                if !s.text.contains('<') {
+                    return;
+                }
                 if let Some((at, len)) = find_placeholder(&s.text) {
                     let token = &s.text[at..at + len];
                     // Point at the placeholder itself when the source spells the value verbatim.
@@ -102,7 +110,14 @@ fn placeholders(cx: &mut Ctx) {
                         Some(i) => TextRange::new(node.range.start + i as u32, node.range.start + (i + len) as u32),
                         None => node.range,
                     };
-                    out.push((range, token.to_string(), path.join(".")));
+                    let dotted: Vec<String> = path
+                        .iter()
+                        .map(|s| match s {
+                            Seg::Key(k) => (*k).to_string(),
+                            Seg::Index(i) => i.to_string(),
+                        })
+                        .collect();
+                    out.push((range, token.to_string(), dotted.join(".")));
                 }
             }
             NodeKind::Alias(_) => {}
