@@ -15,3 +15,23 @@ if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 fi
+
+# Debian packages the end-to-end tests drive for real: OpenSSH (the `amlc compute ssh` test runs sshd on loopback).
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+# What only the tests need (`scripts/test.sh` passes --tests; the demo does not wait for it).
+if [ "${1:-}" = "--tests" ]; then
+  if command -v dpkg >/dev/null 2>&1; then
+    apt_install openssh-server openssh-client
+  fi
+  # The official Azure ML SDK, which the emulator's SDK test uses as a real client (cached outside the clone).
+  bash scripts/setup-sdk-venv.sh
+fi

@@ -3,7 +3,7 @@
 # protocol, end-to-end over stdio and HTTP). CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -22,6 +22,8 @@ let page;
 let workspace;
 let seeded = [];
 let step = 0;
+/** Set once the tree shows the computes; the tree steps after it skip (rather than time out) without it. */
+let treeShown = false;
 
 async function shot(name) {
   step += 1;
@@ -36,7 +38,14 @@ const computeItem = (name, rest = '') =>
 async function contextMenu(target, label) {
   await target.click({ button: 'right' });
   const entry = page.locator('.context-view .action-item .action-label', { hasText: new RegExp(`^${label}$`) });
-  await entry.first().waitFor();
+  try {
+    await entry.first().waitFor();
+  } catch (e) {
+    await shot(`menu-without-${label.replace(/[^A-Za-z]+/g, '-').toLowerCase()}`);
+    // Close the menu, or it swallows the next step's clicks.
+    await page.keyboard.press('Escape');
+    throw e;
+  }
   await shot(`menu-${label.replace(/[^A-Za-z]+/g, '-').toLowerCase()}`);
   await entry.first().click();
 }
@@ -48,6 +57,18 @@ async function setPaneExpanded(title, expanded) {
   const header = title === FOLDERS ? foldersHeader() : page.locator('.pane-header', { hasText: title }).first();
   await header.waitFor();
   if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
+}
+
+/** A file under compute/ in the folder pane, with the pane and the folder expanded. */
+async function specFile(name) {
+  await setPaneExpanded(FOLDERS, true);
+  const folderView = page.locator('.explorer-folders-view');
+  const folder = folderView.getByRole('treeitem', { name: 'compute' });
+  await folder.waitFor();
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+  const file = folderView.getByRole('treeitem', { name });
+  await file.waitFor();
+  return file;
 }
 
 describe('amlc extension in code-server against amlc emulator', () => {
@@ -93,9 +114,11 @@ describe('amlc extension in code-server against amlc emulator', () => {
       await computeItem(c.name).waitFor({ timeout: 30000 });
     }
     await shot('tree');
+    treeShown = true;
   });
 
-  it('stops a running instance from the context menu and shows it Stopped', async () => {
+  it('stops a running instance from the context menu and shows it Stopped', async (t) => {
+    if (!treeShown) return t.skip('the tree never showed the computes (see the first failure)');
     const running = seeded.find((c) => c.computeType === 'ComputeInstance' && c.state === 'Running');
     assert.ok(running, 'the seeded emulator has no running compute instance');
     await contextMenu(computeItem(running.name, 'Running'), 'Stop');
@@ -103,13 +126,10 @@ describe('amlc extension in code-server against amlc emulator', () => {
     await shot('stopped');
   });
 
-  it('creates a compute from a spec and the new item appears', async () => {
+  it('creates a compute from a spec and the new item appears', async (t) => {
+    if (!treeShown) return t.skip('the tree never showed the computes (see the first failure)');
     await setPaneExpanded(VIEW, false);
-    await setPaneExpanded(FOLDERS, true);
-    const folderView = page.locator('.explorer-folders-view');
-    await folderView.getByRole('treeitem', { name: 'compute' }).click();
-    const spec = folderView.getByRole('treeitem', { name: 'e2e-new-cluster.yml' });
-    await contextMenu(spec, 'Create/Update Compute from This Spec');
+    await contextMenu(await specFile('e2e-new-cluster.yml'), 'Create/Update Compute from This Spec');
     await setPaneExpanded(VIEW, true);
     await computeItem('e2e-new-cluster').waitFor({ timeout: 90000 });
     await page.locator('.notification-toast', { hasText: 'e2e-new-cluster' }).first().waitFor().catch(() => {});
@@ -120,9 +140,7 @@ describe('amlc extension in code-server against amlc emulator', () => {
     const text = fs.readFileSync(path.join(WS, 'compute', 'broken.yml'), 'utf8');
     const line = text.split('\n').findIndex((l) => l.startsWith('max_instances:')) + 1;
     assert.ok(line > 0);
-    const folderView = page.locator('.explorer-folders-view');
-    await setPaneExpanded(FOLDERS, true);
-    await folderView.getByRole('treeitem', { name: 'broken.yml' }).click();
+    await (await specFile('broken.yml')).click();
     await page.locator('.monaco-editor .view-lines', { hasText: 'max_instances: lots' }).waitFor();
     await page.keyboard.press('Control+Shift+M');
     const fileRow = page.locator('.markers-panel .monaco-tl-row', { hasText: 'broken.yml' });

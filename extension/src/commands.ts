@@ -288,6 +288,8 @@ export function registerCommands(
     if (!workspaceName) return;
     const ref: WorkspaceRef = { subscriptionId: subscriptionId.trim(), resourceGroup: resourceGroup.trim(), workspaceName: workspaceName.trim() };
     await cfg.update('workspace', ref, target());
+    // The setting reaches the server through didChangeConfiguration; the command also returns the resolved workspace.
+    if (!server.supports(ServerCommand.selectWorkspace)) return;
     const armEndpoint = cfg.get<string>('armEndpoint');
     const ws = await run<WorkspaceInfo>(ServerCommand.selectWorkspace, { ...ref, ...(armEndpoint ? { armEndpoint } : {}) });
     if (ws) vscode.window.setStatusBarMessage(`$(azure) Workspace ${ws.workspaceName}`, 5000);

@@ -30,6 +30,15 @@ export const ServerCommand = {
   selectWorkspace: 'amlc.workspace.select',
 } as const;
 
+/**
+ * The context key that says the running server implements a command (`amlc.has.stop`, `amlc.has.create`, …):
+ * menus show only what the server advertised in `executeCommandProvider.commands`, never a dead entry.
+ */
+export function capabilityKey(serverCommand: string): string {
+  const last = serverCommand.split('.').pop() ?? serverCommand;
+  return serverCommand === ServerCommand.selectWorkspace ? 'amlc.has.selectWorkspace' : `amlc.has.${last}`;
+}
+
 export type AuthMode = 'auto' | 'vscode' | 'azureCli' | 'environment' | 'managedIdentity' | 'none';
 
 export interface WorkspaceRef {

@@ -11,7 +11,6 @@ import {
   LanguageClient,
   ResponseError,
   State,
-  TransportKind,
   type ClientCapabilities,
   type LanguageClientOptions,
   type ServerOptions,
@@ -26,6 +25,8 @@ import {
   GET_TOKEN,
   type DocumentStateResult,
   LIST_COMPUTES,
+  ServerCommand,
+  capabilityKey,
   type AuthMode,
   type ComputesChangedParams,
   type GetTokenParams,
@@ -146,8 +147,8 @@ export class ServerManager implements vscode.Disposable {
     this.checkVersion(bin);
     const serverOptions: ServerOptions = {
       command: bin.path,
+      // No `transport`: TransportKind.stdio would append `--stdio`, which `amlc lsp` does not take; stdio is the default.
       args: ['lsp'],
-      transport: TransportKind.stdio,
       options: { env: { ...process.env } },
     };
     const clientOptions: LanguageClientOptions = {
@@ -162,6 +163,8 @@ export class ServerManager implements vscode.Disposable {
     const client = new LanguageClient('amlc', 'amlc language server', serverOptions, clientOptions);
     client.registerFeature(new GetTokenCapability());
     client.onDidChangeState((e) => {
+      // Also after a crash-restart: the new process may advertise other commands.
+      void this.publishCapabilities();
       this.stateChanged.fire(e.newState === State.Running);
     });
     this.client = client;
@@ -208,6 +211,19 @@ export class ServerManager implements vscode.Disposable {
     } catch (e) {
       // The message may mention the account, never the token.
       return new ResponseError(1, `VS Code sign-in failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** The server commands this server advertised (`executeCommandProvider.commands`). */
+  supports(command: string): boolean {
+    const cmds = this.client?.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
+    return this.running && cmds.includes(command);
+  }
+
+  /** Sets one `amlc.has.*` context key per contract command, so menus follow what the server implements. */
+  private async publishCapabilities(): Promise<void> {
+    for (const command of Object.values(ServerCommand)) {
+      await vscode.commands.executeCommand('setContext', capabilityKey(command), this.supports(command));
     }
   }
 
@@ -264,6 +280,7 @@ export class ServerManager implements vscode.Disposable {
       }
     }
     this.stateChanged.fire(false);
+    await this.publishCapabilities();
   }
 
   dispose(): void {

@@ -93,6 +93,11 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       this.server.output.appendLine(`[extension] amlc/listComputes failed: ${msg}`);
       // Keep the previous tree so one failed refresh does not blank the view.
       if (this.view) this.view.message = `Could not list compute: ${msg}`;
+      if (!this.last) {
+        this.status.text = '$(warning) Azure ML';
+        this.status.tooltip = `Could not list compute: ${msg}`;
+        this.status.show();
+      }
       this.schedule();
       return;
     }

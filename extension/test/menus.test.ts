@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 
-import type { ComputeSummary, ListComputesResult } from '../src/lsp_ext';
+import { ServerCommand, capabilityKey, type ComputeSummary, type ListComputesResult } from '../src/lsp_ext';
 import { buildTree, computeContextValue, findCompute } from '../src/model';
 import { readJson } from './paths';
 import { evaluateWhen } from './when';
@@ -23,9 +23,14 @@ interface Manifest {
 const manifest = readJson<Manifest>('package.json');
 const titles = new Map(manifest.contributes.commands.map((c) => [c.command, c.title]));
 
-function menuFor(viewItem: string): string[] {
+/** Context keys for a server that implements the given contract commands (default: all of them). */
+function serverKeys(commands: string[] = Object.values(ServerCommand)): Record<string, boolean> {
+  return Object.fromEntries(Object.values(ServerCommand).map((c) => [capabilityKey(c), commands.includes(c)]));
+}
+
+function menuFor(viewItem: string, has = serverKeys()): string[] {
   return manifest.contributes.menus['view/item/context']
-    .filter((m) => m.group !== 'inline' && evaluateWhen(m.when, { view: 'amlc.computes', viewItem }))
+    .filter((m) => m.group !== 'inline' && evaluateWhen(m.when, { view: 'amlc.computes', viewItem, ...has }))
     .map((m) => titles.get(m.command) ?? m.command);
 }
 
@@ -75,6 +80,28 @@ test('application entries need a running instance and a known endpoint name', ()
   assert.ok(!menuFor(computeContextValue({ ...base, applications: [{ displayName: 'JupyterLab', endpointUri: '' }] })).includes('Open JupyterLab'));
 });
 
+test('entries for commands the server does not implement stay hidden', () => {
+  const running = findCompute(model, 'ci-running');
+  assert.ok(running);
+  const partial = serverKeys([ServerCommand.start, ServerCommand.stop, ServerCommand.restart, ServerCommand.delete]);
+  assert.deepEqual(menuFor(running.contextValue, partial), [
+    'Stop', 'Restart', 'Open JupyterLab', 'Open Jupyter', 'Open RStudio', 'Open VS Code (Web)', 'Open Application…', 'Delete…',
+  ]);
+  assert.deepEqual(menuFor(running.contextValue, serverKeys([])).filter((t) => !t.startsWith('Open ')), []);
+  const explorer = manifest.contributes.menus['explorer/context'];
+  const shown = (has: Record<string, boolean>) =>
+    explorer.filter((m) => evaluateWhen(m.when, { resourceExtname: '.yml', ...has })).map((m) => m.command);
+  assert.deepEqual(shown(serverKeys([ServerCommand.create])), ['amlc.spec.create']);
+  assert.deepEqual(shown(serverKeys([])), []);
+});
+
+test('capability keys are distinct per contract command', () => {
+  const keys = Object.values(ServerCommand).map(capabilityKey);
+  assert.equal(new Set(keys).size, keys.length);
+  assert.equal(capabilityKey(ServerCommand.copyCommand), 'amlc.has.copyCommand');
+  assert.equal(capabilityKey(ServerCommand.selectWorkspace), 'amlc.has.selectWorkspace');
+});
+
 test('non-compute nodes get no compute actions', () => {
   assert.deepEqual(menuFor('amlc.workspace'), []);
   assert.deepEqual(menuFor('amlc.group group:instances'), []);
@@ -93,12 +120,14 @@ test('every command in a menu is declared, and item commands stay out of the pal
 
 test('the spec commands show on YAML files in the explorer and the editor title', () => {
   const explorer = manifest.contributes.menus['explorer/context'];
-  const visible = (ext: string) => explorer.filter((m) => evaluateWhen(m.when, { resourceExtname: ext })).map((m) => m.command);
+  const visible = (ext: string) =>
+    explorer.filter((m) => evaluateWhen(m.when, { resourceExtname: ext, ...serverKeys() })).map((m) => m.command);
   assert.deepEqual(visible('.yml'), ['amlc.spec.create', 'amlc.spec.attach']);
   assert.deepEqual(visible('.YAML'), ['amlc.spec.create', 'amlc.spec.attach']);
   assert.deepEqual(visible('.json'), []);
   const title = manifest.contributes.menus['editor/title'];
-  const onTitle = (ctx: Record<string, string | boolean>) => title.filter((m) => evaluateWhen(m.when, ctx)).length;
+  const onTitle = (ctx: Record<string, string | boolean>) =>
+    title.filter((m) => evaluateWhen(m.when, { ...serverKeys(), ...ctx })).length;
   assert.equal(onTitle({ resourceLangId: 'yaml', 'amlc.serverRunning': true, 'amlc.editorIsSpec': true }), 2);
   // A YAML file the server says is not a compute spec (a pipeline, a GitHub workflow) gets no spec actions.
   assert.equal(onTitle({ resourceLangId: 'yaml', 'amlc.serverRunning': true, 'amlc.editorIsSpec': false }), 0);

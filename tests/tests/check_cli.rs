@@ -22,7 +22,6 @@ fn errors_in(file: &Value) -> usize {
 }
 
 #[test]
-#[ignore = "enabled when the spec rules land on main"]
 fn examples_good_specs_have_no_errors_and_bad_ones_do() {
     let root = workspace_root();
     let output = check(&["--format", "json", "examples"], &root);

@@ -54,7 +54,11 @@ fn amlc_in(base: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(bin);
     // Global options go first: anything after a `--` in `args` belongs to the remote command.
     command.arg("compute").args(["--poll-interval", "0.05", "--timeout", "60"]).args(args);
-    command.env("AMLC_ARM_ENDPOINT", base).env_remove("AMLC_LOG");
+    // Run outside the checkout so no .azureml/config.json of the developer's is found by walking up.
+    command.env("AMLC_ARM_ENDPOINT", base).env_remove("AMLC_LOG").current_dir(std::env::temp_dir());
+    for var in ["AMLC_WORKSPACE", "AMLC_RESOURCE_GROUP", "AMLC_SUBSCRIPTION", "AMLC_COMPUTE_API_VERSION"] {
+        command.env_remove(var);
+    }
     for (k, v) in env {
         command.env(k, v);
     }
@@ -106,7 +110,7 @@ fn instance_lifecycle() {
         dir.path(),
         "ci",
         serde_json::json!({"name": "ci-e2e", "type": "computeinstance", "size": "Standard_DS3_v2",
-            "ssh_public_access_enabled": true, "ssh_settings": {"ssh_key_value": "ssh-ed25519 AAAAC3Nza test"}}),
+            "ssh_public_access_enabled": true, "ssh_settings": {"ssh_key_value": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE4vQo1bI+h/L8pNo/Ju4WECi3ozFLxos6wG3jnermm3 test"}}),
     );
     assert!(ok(emu.amlc(&["create", "-f", &spec])).contains("'ci-e2e' is ready (Running)"));
     assert_eq!(state_of(&emu, "ci-e2e"), "Running");
@@ -146,10 +150,10 @@ fn preflight_refuses_what_would_fail_and_dry_run_shows_the_body() {
     let missing = write_spec(
         dir.path(),
         "nosize",
-        serde_json::json!({"name": "x", "type": "amlcompute", "size": "Standard_Nope"}),
+        serde_json::json!({"name": "no-such-size", "type": "amlcompute", "size": "Standard_Nope"}),
     );
     fails(emu.amlc(&["create", "-f", &missing]), 1, "is not offered in eastus");
-    assert!(!computes(&emu).iter().any(|c| c["name"] == "gpu" || c["name"] == "x"), "nothing was created");
+    assert!(!computes(&emu).iter().any(|c| c["name"] == "gpu" || c["name"] == "no-such-size"), "nothing was created");
 
     // A second attachment of the same resource is refused, naming the holder; delete never removes an attached one.
     let k8s = computes(&emu).into_iter().find(|c| c["name"] == "k8s-attached").expect("seeded k8s");
@@ -176,6 +180,28 @@ fn update_changes_scale_and_refuses_create_only_fields() {
         serde_json::json!({"name": "cpu-cluster", "type": "amlcompute", "size": "Standard_NC6", "min_instances": 1, "max_instances": 6}),
     );
     fails(emu.amlc(&["update", "-f", &resized]), 1, "can only be set at creation: properties.properties.vmSize");
+
+    // An instance: idle shutdown changes through its own action; the size cannot change.
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
+    let size = shown["properties"]["properties"]["vmSize"].as_str().unwrap_or("Standard_DS3_v2").to_string();
+    let idle = write_spec(
+        dir.path(),
+        "ci",
+        serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": size,
+            "ssh_public_access_enabled": true, "idle_time_before_shutdown_minutes": 45}),
+    );
+    let out = ok(emu.amlc(&["update", "-f", &idle]));
+    assert!(out.contains("~ properties.properties.idleTimeBeforeShutdown") && out.contains("updated"), "{out}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
+    assert_eq!(shown["properties"]["properties"]["idleTimeBeforeShutdown"], "PT45M");
+    let bigger = write_spec(
+        dir.path(),
+        "ci2",
+        serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": "Standard_DS4_v2", "ssh_public_access_enabled": true}),
+    );
+    fails(emu.amlc(&["update", "-f", &bigger]), 1, "can only be set at creation: properties.properties.vmSize");
 }
 
 #[test]
@@ -334,4 +360,53 @@ fn grow_state(text: &str, n: usize) -> Option<String> {
         }
     }
     grow(&mut state, n).then(|| state.to_string())
+}
+
+/// Every instance and cluster sample of azureml-examples passes the pre-flight against the emulator (or, for a
+/// region the emulator does not serve, fails it with a region finding), and the attach samples are sent to attach.
+#[test]
+fn official_samples_through_the_preflight() {
+    let Some(shared) = amlc_tests::shared_dir("official_samples_through_the_preflight") else { return };
+    let emu = Emu::start(fast());
+    let dir = shared.join("reference/samples/yaml/azureml-examples");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("samples").flatten().map(|e| e.path()).collect();
+    entries.sort();
+    let mut checked = 0;
+    for path in entries {
+        let file = path.display().to_string();
+        let spec_text = std::fs::read_to_string(&path).unwrap_or_default();
+        let output = emu.amlc(&["create", "-f", &file, "--dry-run", "-o", "json"]);
+        let (out, err) = text(&output);
+        if err.contains("error(s) in the spec; nothing was sent") {
+            // Samples with errors (template placeholders such as <SUBSCRIPTION_ID>) are stopped before anything is
+            // sent, exactly when `amlc check` reports errors for them.
+            assert_eq!(output.status.code(), Some(2), "{file}: {err}");
+            let check = Command::new(amlc_tests::amlc_bin()).args(["check", &file]).output().expect("check runs");
+            assert_eq!(check.status.code(), Some(1), "{file}: create refused it but check found no error");
+            continue;
+        }
+        if ["synapsespark", "virtualmachine", "kubernetes"].iter().any(|t| spec_text.contains(&format!("type: {t}"))) {
+            assert_eq!(output.status.code(), Some(2), "{file}: {err}");
+            assert!(err.contains("amlc compute attach"), "{file}: {err}");
+        } else {
+            let printed: serde_json::Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("{file}: {e}\n{out}\n{err}"));
+            let failed: Vec<String> = printed["preflight"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter(|f| f["ok"] == false)
+                        .map(|f| f["check"].as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            assert!(failed.is_empty() || failed == ["region"], "{file}: {failed:?}\n{out}");
+            assert_eq!(printed["request"]["method"], "PUT");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} samples reached the pre-flight");
+    // A real YAML sample goes all the way.
+    let basic = dir.join("instance-basic.yml").display().to_string();
+    assert!(ok(emu.amlc(&["create", "-f", &basic])).contains("'basic-example-i' is ready (Running)"));
 }

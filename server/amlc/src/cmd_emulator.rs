@@ -12,7 +12,8 @@ use amlc_emulator::{EmulatorConfig, FaultConfig, WorkspaceSeed};
 #[derive(clap::Args)]
 pub struct EmulatorArgs {
     /// Address to listen on (port 0 picks a free port). Keep it on loopback: the emulator accepts any token.
-    #[arg(long, default_value = "127.0.0.1:0")]
+    /// The default is where `amlc compute` looks for an emulator when no workspace is configured.
+    #[arg(long, default_value = "127.0.0.1:8765")]
     listen: SocketAddr,
     /// A workspace to serve, as SUBSCRIPTION/RESOURCE_GROUP/WORKSPACE[/LOCATION]; repeatable.
     /// Default: 00000000-0000-0000-0000-000000000000/rg/ws/eastus.
@@ -51,6 +52,9 @@ pub struct EmulatorArgs {
     /// The SSH host:port every instance and cluster node reports (e.g. a test's local sshd).
     #[arg(long, value_name = "HOST:PORT", value_parser = amlc_emulator::parse_host_port)]
     ssh_endpoint: Option<(String, u16)>,
+    /// The SSH user instances and seeded cluster nodes report (default azureuser), e.g. the test's own user.
+    #[arg(long, value_name = "USER")]
+    ssh_user: Option<String>,
     /// Do not log requests to stderr.
     #[arg(long)]
     quiet: bool,
@@ -83,6 +87,7 @@ fn config(args: &EmulatorArgs) -> Result<EmulatorConfig, String> {
     config.bulk_computes = args.seed_bulk;
     config.page_size = args.page_size;
     config.ssh_endpoint = args.ssh_endpoint.clone();
+    config.ssh_user = args.ssh_user.clone().filter(|u| !u.is_empty());
     config.log_requests = !args.quiet;
     Ok(config)
 }

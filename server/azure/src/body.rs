@@ -562,19 +562,21 @@ fn synapse(spec: &Spec<'_>) -> Result<Value, BodyError> {
     Ok(Value::Object(props))
 }
 
-/// Keys whose change on an existing compute ARM would refuse or silently ignore: everything except a cluster's
-/// scale settings, description and tags (facts §3 "Updating", §13.6).
+/// Body paths that may change on an existing compute (facts §3 "Updating", §10, §13.6): a cluster's scale settings
+/// (PATCH), description and tags (a full PUT, as the SDK does for clusters), and an instance's idle shutdown and
+/// custom applications (their own action endpoints). Everything else is create-only. A path matches itself and
+/// everything below it.
 pub fn updatable_paths(compute_type: &str) -> &'static [&'static str] {
     match compute_type {
-        "AmlCompute" => &[
-            "properties.properties.scaleSettings.maxNodeCount",
-            "properties.properties.scaleSettings.minNodeCount",
-            "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown",
-            "properties.description",
-            "tags",
-        ],
-        _ => &["properties.description", "tags"],
+        "AmlCompute" => &["properties.properties.scaleSettings", "properties.description", "tags"],
+        "ComputeInstance" => &["properties.properties.idleTimeBeforeShutdown", "properties.properties.customServices"],
+        _ => &[],
     }
+}
+
+/// Whether `path` is at or below one of `allowed`.
+pub fn is_updatable(compute_type: &str, path: &str) -> bool {
+    updatable_paths(compute_type).iter().any(|a| path == *a || path.starts_with(&format!("{a}.")))
 }
 
 #[cfg(test)]

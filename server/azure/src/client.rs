@@ -60,18 +60,14 @@ pub struct ClientOptions {
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
-            endpoint: Url::parse(DEFAULT_ENDPOINT).unwrap_or_else(|_| unreachable_url()),
+            // A constant that always parses; not derived from any input.
+            endpoint: Url::parse(DEFAULT_ENDPOINT).expect("the default endpoint is a valid URL"),
             compute_api_version: DEFAULT_COMPUTE_API_VERSION.to_string(),
             workspace_api_version: DEFAULT_WORKSPACE_API_VERSION.to_string(),
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(60),
         }
     }
-}
-
-// The default endpoint is a constant that always parses; this only satisfies the type without a panic path.
-fn unreachable_url() -> Url {
-    Url::parse("https://management.azure.com").unwrap_or_else(|_| unreachable_url())
 }
 
 impl ClientOptions {
@@ -233,6 +229,11 @@ impl ArmClient {
 
     pub fn options(&self) -> &ClientOptions {
         &self.options
+    }
+
+    /// A claim of the current access token (e.g. `oid`, the signed-in user's object id), if it is a JWT.
+    pub async fn token_claim(&self, claim: &str) -> Option<String> {
+        self.tokens.get_token(ARM_SCOPE).await.ok()?.claim(claim)
     }
 
     pub fn credential_name(&self) -> &str {

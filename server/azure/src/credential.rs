@@ -44,6 +44,43 @@ impl AccessToken {
     }
 }
 
+impl AccessToken {
+    /// A string claim of the token's payload (`oid`, `tid`, `upn`), when the token is a JWT. Only the payload is
+    /// decoded; nothing here verifies it, so use claims for friendlier checks and messages, never for security.
+    pub fn claim(&self, name: &str) -> Option<String> {
+        let payload = self.secret.split('.').nth(1)?;
+        let bytes = base64url_decode(payload)?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        value.get(name)?.as_str().map(str::to_string)
+    }
+}
+
+/// Decodes unpadded base64url (the JWT segment encoding).
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            b'=' => continue,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 impl fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AccessToken").field("secret", &"<redacted>").field("expires_on", &self.expires_on).finish()
@@ -82,6 +119,37 @@ impl TokenSource for StaticToken {
         Box::pin(async move {
             Ok(AccessToken::new(self.token.clone(), OffsetDateTime::now_utc() + Duration::from_secs(3600)))
         })
+    }
+}
+
+/// The future a [`CallbackToken`] callback returns.
+pub type TokenFuture = BoxFuture<'static, Result<AccessToken, AzureError>>;
+
+/// A token source backed by a callback: how the language server plugs in the editor's sign-in (it sends
+/// `amlc/getToken` to the client inside the callback). Put it first in [`ChainedSource::from_order`] via `editor`.
+pub struct CallbackToken {
+    name: String,
+    callback: Box<dyn Fn(String) -> TokenFuture + Send + Sync>,
+}
+
+impl CallbackToken {
+    pub fn new(name: impl Into<String>, callback: impl Fn(String) -> TokenFuture + Send + Sync + 'static) -> Self {
+        CallbackToken { name: name.into(), callback: Box::new(callback) }
+    }
+}
+
+impl fmt::Debug for CallbackToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackToken").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl TokenSource for CallbackToken {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn get_token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AzureError>> {
+        (self.callback)(scope.to_string())
     }
 }
 
@@ -363,10 +431,35 @@ mod tests {
     }
 
     #[test]
+    fn reads_claims_of_a_jwt_and_nothing_of_other_tokens() {
+        // {"alg":"none"} . {"oid":"1234-abcd","tid":"t"} . (no signature)
+        let jwt = "eyJhbGciOiJub25lIn0.eyJvaWQiOiIxMjM0LWFiY2QiLCJ0aWQiOiJ0In0.";
+        let token = AccessToken::new(jwt, OffsetDateTime::now_utc());
+        assert_eq!(token.claim("oid").as_deref(), Some("1234-abcd"));
+        assert_eq!(token.claim("tid").as_deref(), Some("t"));
+        assert_eq!(token.claim("upn"), None);
+        assert_eq!(AccessToken::new("amlc-emulator", OffsetDateTime::now_utc()).claim("oid"), None);
+    }
+
+    #[test]
     fn debug_never_shows_secrets() {
         let token = AccessToken::new("super-secret-value", OffsetDateTime::now_utc());
         assert!(!format!("{token:?}").contains("super-secret-value"));
         assert!(!format!("{:?}", StaticToken::new("super-secret-value")).contains("super-secret-value"));
+    }
+
+    #[tokio::test]
+    async fn editor_callback_goes_first_in_the_default_order() {
+        let editor = Arc::new(CallbackToken::new("editor", |scope: String| -> TokenFuture {
+            Box::pin(async move {
+                assert_eq!(scope, ARM_SCOPE);
+                Ok(AccessToken::new("from-editor", OffsetDateTime::now_utc() + Duration::from_secs(600)))
+            })
+        }));
+        let chain = ChainedSource::from_order(&CredentialKind::DEFAULT_ORDER, Some(editor));
+        let token = chain.get_token(ARM_SCOPE).await.map(|t| t.secret().to_string()).ok();
+        assert_eq!(token.as_deref(), Some("from-editor"));
+        assert_eq!(chain.name(), "editor");
     }
 
     #[test]

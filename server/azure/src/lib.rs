@@ -1,6 +1,7 @@
 //! Azure Resource Manager client for Azure ML compute: one `async fn` per REST operation,
 //! credentials, long-running operations, retries and plain-words errors.
 
+pub mod actions;
 pub mod body;
 pub mod client;
 pub mod credential;
@@ -11,7 +12,9 @@ pub mod models;
 pub use client::{
     ArmClient, Check, ClientOptions, Operation, PollTarget, Progress, ProgressFn, RetryPolicy, WaitOptions,
 };
-pub use credential::{AccessToken, CachedSource, ChainedSource, CredentialKind, StaticToken, TokenSource};
+pub use credential::{
+    AccessToken, CachedSource, CallbackToken, ChainedSource, CredentialKind, StaticToken, TokenSource,
+};
 pub use discovery::{discover, WorkspaceRef};
 pub use error::{ArmError, AzureError, ErrorKind};
 pub use models::{ComputeNode, ComputeResource, UnderlyingResourceAction, Usage, VmSize, Workspace};

@@ -1,6 +1,6 @@
 //! The PUT body built for every sample spec equals the body the official SDK (azure-ai-ml 1.35.2) produced for it
-//! (../shared/reference/samples/rest-bodies). Inputs are the specs as PyYAML loads them (tests/fixtures/specs, made
-//! from samples/yaml/generated-valid with `yaml.safe_load` + `json.dump`).
+//! (../shared/reference/samples/rest-bodies). Inputs are the sample YAML files (samples/yaml/generated-valid) as the
+//! spec engine loads and normalizes them, which is the path `amlc compute create` takes.
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,7 @@ fn shared_dir() -> Option<PathBuf> {
 fn every_sample_body_equals_the_sdk_body() {
     let Some(shared) = shared_dir() else { return };
     let bodies = shared.join("reference/samples/rest-bodies");
-    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/specs");
+    let specs = shared.join("reference/samples/yaml/generated-valid");
     // The SDK run assumed this workspace (see each file's _comment).
     let ws = WorkspaceRef::new("00000000-0000-0000-0000-000000000000", "my-rg", "ws");
     let read = |_: &str| -> Result<String, String> { Err("no file reads in this test".into()) };
@@ -34,9 +34,10 @@ fn every_sample_body_equals_the_sdk_body() {
         let Some(stem) = file.strip_suffix(".rest.json") else { continue };
         let expected: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(entry.path()).expect("read")).expect("json");
-        let spec_text = std::fs::read_to_string(specs.join(format!("{stem}.json")))
-            .unwrap_or_else(|_| panic!("fixture for {stem} missing: regenerate tests/fixtures/specs"));
-        let spec: serde_json::Value = serde_json::from_str(&spec_text).expect("fixture json");
+        let spec_text = std::fs::read_to_string(specs.join(format!("{stem}.yml")))
+            .unwrap_or_else(|_| panic!("sample {stem}.yml missing"));
+        let analysis = amlc_spec::analyze(&spec_text);
+        let spec = analysis.normalized.or(analysis.value).unwrap_or_else(|| panic!("{stem}.yml does not load"));
         let built = build(&spec, &ctx).unwrap_or_else(|e| panic!("{stem}: {e}"));
         assert_eq!(built.body, expected["request"]["body"], "{stem}: body differs from the SDK's");
         let url = expected["request"]["url"].as_str().unwrap_or("");

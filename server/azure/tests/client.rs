@@ -348,3 +348,46 @@ async fn wait_for_compute_waits_for_the_asked_state() {
     assert_eq!(got.and_then(|c| c.state().map(str::to_string)).as_deref(), Some("Running"));
     assert_eq!(gets.load(Ordering::SeqCst), 3);
 }
+
+struct ShortLived {
+    calls: AtomicUsize,
+}
+
+impl TokenSource for ShortLived {
+    fn name(&self) -> &str {
+        "short-lived"
+    }
+    fn get_token<'a>(&'a self, _scope: &'a str) -> BoxFuture<'a, Result<AccessToken, AzureError>> {
+        Box::pin(async move {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            // Each token expires within the refresh margin, so the next request must not reuse it.
+            Ok(AccessToken::new(format!("short-{n}"), time::OffsetDateTime::now_utc() + Duration::from_secs(2)))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_token_expiring_mid_operation_is_replaced_before_it_lapses() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let fake = fake::start(Arc::new(move |r: &Request| {
+        if let Ok(mut v) = s.lock() {
+            v.push(r.header("authorization").unwrap_or("").to_string());
+        }
+        let host = r.header("host").unwrap_or("").to_string();
+        if r.path().ends_with("/stop") {
+            return with_headers(202, &[("Location", &format!("http://{host}/loc/1"))], j!(null));
+        }
+        let polls = s.lock().map(|v| v.len()).unwrap_or(0);
+        with_headers(if polls < 4 { 202 } else { 200 }, &[], j!(null))
+    }))
+    .await;
+    let client =
+        ArmClient::new(options(&fake.base), Arc::new(ShortLived { calls: AtomicUsize::new(0) })).expect("client");
+    let op = client.begin_stop(&ws(), "ci1").await.expect("accepted");
+    client.wait(&op, &fast_wait()).await.expect("done");
+    let seen = seen.lock().map(|v| v.clone()).unwrap_or_default();
+    assert!(seen.len() >= 4);
+    let distinct: std::collections::HashSet<_> = seen.iter().collect();
+    assert_eq!(distinct.len(), seen.len(), "every request carried a fresh token: {seen:?}");
+}

@@ -15,12 +15,13 @@ use crate::render::{cluster_nodes, compute_json, RenderContext};
 use crate::service::{no_route, only, Emulator, Req};
 use crate::store::{Compute, LastOperation, Pending, State};
 
-/// A tag that makes the emulator fail on purpose, for client tests: `create-fails` (provisioning fails)
-/// or `disk-full` (stop is refused as on a full OS disk).
+/// A tag that makes the emulator fail on purpose, for client tests: `create-fails` (provisioning fails),
+/// `unusable` (an instance ends its creation Unusable; restart recovers it) or `disk-full` (stop is refused as on
+/// a full OS disk).
 pub const FAULT_TAG: &str = "amlc-emulator-fault";
 
 fn ctx(emu: &Emulator) -> RenderContext<'_> {
-    RenderContext { ssh_endpoint: emu.config.ssh_endpoint.as_ref(), now: now_ms() }
+    RenderContext { ssh_endpoint: emu.config.ssh_endpoint.as_ref(), ssh_user: emu.config.ssh_user.as_deref() }
 }
 
 fn not_found(ws: &WorkspaceSeed, name: &str) -> ArmError {
@@ -32,7 +33,8 @@ fn not_found(ws: &WorkspaceSeed, name: &str) -> ArmError {
 }
 
 fn op_ms(emu: &Emulator) -> u64 {
-    emu.config.op_duration.as_millis() as u64
+    // Capped at a year so no timestamp arithmetic can overflow, whatever the configuration.
+    emu.config.op_duration.as_millis().min(365 * 86_400_000) as u64
 }
 
 pub fn list(emu: &Emulator, ws: &WorkspaceSeed, r: &Req) -> ArmResult {
@@ -57,9 +59,8 @@ pub fn resource(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmR
         Method::PUT => put(emu, ws, r, name),
         Method::PATCH => patch(emu, ws, r, name),
         Method::DELETE => delete(emu, ws, r, name),
-        _ => {
-            only(r, &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE]).map(|_| empty_response(StatusCode::OK))
-        }
+        // Every other method is refused; `only` always fails here.
+        _ => only(r, &[]).map(|_| empty_response(StatusCode::METHOD_NOT_ALLOWED)),
     }
 }
 
@@ -304,6 +305,8 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
     }
 
     let fails = existing.is_none() && fault_tag(&tags).as_deref() == Some("create-fails");
+    // An instance that provisions but ends up Unusable, the state the service asks to recover from by restarting.
+    let unusable = existing.is_none() && fault_tag(&tags).as_deref() == Some("unusable");
     let failure = fails.then(|| {
         json!({"code": "ComputeProvisioningFailed", "message": format!("Provisioning of compute '{name}' failed (emulated fault requested by the '{FAULT_TAG}' tag).")})
     });
@@ -343,6 +346,7 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
             until_ms: now + duration,
             provisioning_state: Some(if fails { "Failed" } else { "Succeeded" }.to_string()),
             state: match (existing.is_none() && is_instance, fails) {
+                (true, false) if unusable => Some("Unusable".to_string()),
                 (true, false) => Some("Running".to_string()),
                 (true, true) => Some("CreateFailed".to_string()),
                 _ => None,
@@ -502,6 +506,14 @@ pub fn action(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &
             only(r, &[Method::POST])?;
             list_keys(emu, ws, name)
         }
+        "resize" => {
+            only(r, &[Method::POST])?;
+            resize(emu, ws, r, name)
+        }
+        "getallowedvmsizesforresize" => {
+            only(r, &[Method::POST])?;
+            allowed_sizes(emu, ws, name)
+        }
         "updateidleshutdownsetting" | "customservices" | "updatedatamounts" | "enablesso" => {
             only(r, &[Method::POST])?;
             instance_setting(emu, ws, r, name, action)
@@ -581,6 +593,89 @@ fn power(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &str) 
             last_operation_status: Some("Succeeded".to_string()),
             provisioning_errors: None,
             props: None,
+        });
+    }
+    drop(state);
+    let mut resp = empty_response(StatusCode::ACCEPTED);
+    lro::add_headers(emu, r, &mut resp, &op, lro::BOTH);
+    Ok(resp)
+}
+
+/// Sizes a stopped instance may be resized to: those of its region that support instances, its own excepted.
+fn allowed_sizes(emu: &Emulator, ws: &WorkspaceSeed, name: &str) -> ArmResult {
+    let state = emu.lock();
+    let c = state.get(&ws.arm_id(), name).ok_or_else(|| not_found(ws, name))?;
+    if !c.is_instance() {
+        return Err(user_error(format!(
+            "ComputeGetAllowedVmSizesForResize with computeType {} is not supported.",
+            c.compute_type
+        )));
+    }
+    let factor = catalog::region(&c.location).map(|(_, f)| f).unwrap_or(1.0);
+    let current = quota::vm_size(&c.props);
+    let value: Vec<Value> = catalog::sizes_in(&c.location)
+        .into_iter()
+        .filter(|s| !s.name.eq_ignore_ascii_case(current))
+        .map(|s| catalog::size_json(s, factor))
+        .collect();
+    Ok(json_response(StatusCode::OK, &json!({ "value": value })))
+}
+
+/// Resize (preview API): a Stopped instance goes Resizing → Stopped with the new size; any other state fails
+/// through the operation, like start.
+fn resize(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
+    let body = parse_json(&r.body)?;
+    let target =
+        body.get("targetVMSize").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or_else(|| {
+            user_error("The body must be {\"targetVMSize\": \"<size>\"}.").with_target("targetVMSize")
+        })?;
+    let ws_id = ws.arm_id();
+    let mut state = emu.lock();
+    let c = state.get(&ws_id, name).cloned().ok_or_else(|| not_found(ws, name))?;
+    if !c.is_instance() {
+        return Err(user_error(format!("ComputeResize with computeType {} is not supported.", c.compute_type)));
+    }
+    if matches!(c.busy_with(), Some("Create" | "Update" | "Delete")) {
+        return Err(conflict(&c));
+    }
+    let mut props = c.props.clone();
+    if let Some(p) = props.as_object_mut() {
+        p.insert("vmSize".into(), json!(target));
+    }
+    check_size_and_quota(&state, ws, &c.name, &c.compute_type, &c.location, &props)?;
+    let now = now_ms();
+    let current = c.state.clone().unwrap_or_else(|| "Unknown".to_string());
+    if c.pending.is_some() || current != "Stopped" {
+        let error = json!({
+            "code": "ResizeComputeInstanceOnlyAllowedInStoppedState",
+            "message": format!("Resize Azure ML Compute Instance is only allowed when the instance {} is in 'stopped' state; it is '{}'.", c.name, current.to_ascii_lowercase()),
+        });
+        let op = lro::record(&mut state, ws, now, now, Some(error), 400);
+        drop(state);
+        let mut resp = empty_response(StatusCode::ACCEPTED);
+        lro::add_headers(emu, r, &mut resp, &op, lro::BOTH);
+        return Ok(resp);
+    }
+    let until = now + op_ms(emu);
+    let op = lro::record(&mut state, ws, now, until, None, 400);
+    if let Some(stored) = state.get_mut(&ws_id, name) {
+        stored.state = Some("Resizing".to_string());
+        stored.state_changed_ms = now;
+        stored.last_operation = Some(LastOperation {
+            name: "Resize".to_string(),
+            time_ms: now,
+            status: "InProgress".to_string(),
+            trigger: "User".to_string(),
+        });
+        stored.pending = Some(Pending {
+            operation: "Resize".to_string(),
+            until_ms: until,
+            provisioning_state: None,
+            state: Some("Stopped".to_string()),
+            remove: false,
+            last_operation_status: Some("Succeeded".to_string()),
+            provisioning_errors: None,
+            props: Some(props),
         });
     }
     drop(state);

@@ -129,6 +129,9 @@ pub struct EmulatorConfig {
     pub page_size: usize,
     /// Host and port every compute instance and cluster node reports for SSH, so a test can point clients at a real sshd.
     pub ssh_endpoint: Option<(String, u16)>,
+    /// The SSH user instances report (`sshSettings.adminUserName`, normally `azureuser`) and seeded clusters use,
+    /// so an end-to-end test can log in to its own sshd.
+    pub ssh_user: Option<String>,
     /// Log one line per request (method, path, status, time) through `tracing`. Headers are never logged.
     pub log_requests: bool,
 }
@@ -144,6 +147,7 @@ impl Default for EmulatorConfig {
             bulk_computes: 0,
             page_size: 50,
             ssh_endpoint: None,
+            ssh_user: None,
             log_requests: true,
         }
     }

@@ -8,6 +8,7 @@ use crate::catalog;
 use crate::lro;
 use crate::quota;
 use crate::service::{no_route, only, Emulator, Req};
+use crate::store::quota_key;
 
 pub fn route(emu: &Emulator, r: &Req, rest: &[&str]) -> ArmResult {
     let sub = r.seg(1).to_string();
@@ -39,6 +40,11 @@ pub fn route(emu: &Emulator, r: &Req, rest: &[&str]) -> ArmResult {
             known_region(&location)?;
             page(emu, r, quotas(emu, &sub, &location))
         }
+        ["updatequotas"] => {
+            only(r, &[Method::POST])?;
+            known_region(&location)?;
+            update_quotas(emu, r, &sub, &location)
+        }
         _ => Err(no_route(r)),
     }
 }
@@ -64,8 +70,9 @@ pub fn page_window(emu: &Emulator, r: &Req) -> (usize, usize) {
 /// One page of a list whose items were already cut to the window: `{value, nextLink?}` with an absolute link.
 pub fn page_of(r: &Req, list_key: &str, value: Vec<Value>, skip: usize, size: usize, total: usize) -> ArmResult {
     let mut body = json!({ list_key: value });
-    if skip + size < total {
-        body["nextLink"] = json!(format!("{}{}?api-version={}&$skip={}", r.base, r.path, r.api_version, skip + size));
+    if skip.saturating_add(size) < total {
+        body["nextLink"] =
+            json!(format!("{}{}?api-version={}&$skip={}", r.base, r.path, r.api_version, skip.saturating_add(size)));
     }
     Ok(json_response(StatusCode::OK, &body))
 }
@@ -125,6 +132,7 @@ fn usages(emu: &Emulator, sub: &str, location: &str) -> Vec<Value> {
 }
 
 fn quotas(emu: &Emulator, sub: &str, location: &str) -> Vec<Value> {
+    let state = emu.lock();
     let mut out = Vec::new();
     for ws in emu.config.workspaces.iter().filter(|w| w.subscription_id.eq_ignore_ascii_case(sub)) {
         if !ws.location.eq_ignore_ascii_case(location) {
@@ -136,7 +144,7 @@ fn quotas(emu: &Emulator, sub: &str, location: &str) -> Vec<Value> {
                 "amlWorkspaceLocation": location,
                 "type": "Microsoft.MachineLearningServices/workspaces/quotas",
                 "name": {"value": family, "localizedValue": format!("{} Cluster Dedicated vCPUs", catalog::family_display(family))},
-                "limit": catalog::family_limit(family),
+                "limit": state.workspace_quotas.get(&quota_key(&ws.arm_id(), family)).copied().unwrap_or_else(|| catalog::family_limit(family)),
                 "unit": "Count",
             }));
         }
@@ -144,17 +152,71 @@ fn quotas(emu: &Emulator, sub: &str, location: &str) -> Vec<Value> {
     out
 }
 
-fn find_operation(emu: &Emulator, id: &str) -> Result<crate::store::Operation, ArmError> {
-    emu.lock()
-        .operations
-        .get(id)
+/// `updateQuotas`: sets workspace-level family limits; each item reports its own status, as the service does.
+fn update_quotas(emu: &Emulator, r: &Req, sub: &str, location: &str) -> ArmResult {
+    let body: Value = serde_json::from_slice(&r.body).map_err(|e| {
+        ArmError::bad_request(
+            "InvalidRequestContent",
+            format!("The request content was invalid and could not be deserialized: '{e}'."),
+        )
+    })?;
+    let items = body.get("value").and_then(Value::as_array).ok_or_else(|| {
+        ArmError::bad_request(
+            "UserError",
+            "The body must be {\"value\": [{\"id\", \"type\", \"limit\", \"unit\"}], \"location\"}.",
+        )
+    })?;
+    let families = catalog::families_in(location);
+    let mut state = emu.lock();
+    let mut out = Vec::new();
+    for item in items {
+        let id = item.get("id").and_then(Value::as_str).unwrap_or("");
+        let limit = item.get("limit").and_then(Value::as_u64);
+        // The id is `{workspace id}/quotas/{family}`.
+        let (ws_part, family) = id.rsplit_once("/quotas/").unwrap_or(("", ""));
+        let ws = emu
+            .config
+            .workspaces
+            .iter()
+            .find(|w| w.arm_id().eq_ignore_ascii_case(ws_part) && w.subscription_id.eq_ignore_ascii_case(sub));
+        let family = families.iter().copied().find(|f| f.eq_ignore_ascii_case(family));
+        let status = match (ws, family, limit) {
+            (Some(ws), Some(family), Some(limit)) if ws.location.eq_ignore_ascii_case(location) => {
+                let used = quota::workspace_family_use(&state, &ws.arm_id(), family, None);
+                if limit > catalog::family_limit(family) {
+                    "InvalidQuotaExceedsSubscriptionLimit"
+                } else if limit < used {
+                    "InvalidQuotaBelowClusterMinimum"
+                } else {
+                    state.workspace_quotas.insert(quota_key(&ws.arm_id(), family), limit);
+                    "Success"
+                }
+            }
+            (Some(_), None, _) => "InvalidVMFamilyName",
+            _ => "Failure",
+        };
+        out.push(json!({
+            "id": id,
+            "type": item.get("type").cloned().unwrap_or_else(|| json!("Microsoft.MachineLearningServices/workspaces/quotas")),
+            "limit": limit,
+            "unit": "Count",
+            "status": status,
+        }));
+    }
+    Ok(json_response(StatusCode::OK, &json!({ "value": out })))
+}
+
+fn find_operation(emu: &Emulator, sub: &str, id: &str) -> Result<crate::store::Operation, ArmError> {
+    let state = emu.lock();
+    let found = state.operations.get(id).filter(|op| op.subscription_id.eq_ignore_ascii_case(sub));
+    found
         .cloned()
         .ok_or_else(|| ArmError::new(StatusCode::NOT_FOUND, "NotFound", format!("The operation '{id}' was not found.")))
 }
 
 /// `Azure-AsyncOperation`: always 200 with `{id, name, status, startTime, endTime?, error?}`.
 fn operation_status(emu: &Emulator, r: &Req, id: &str) -> ArmResult {
-    let op = find_operation(emu, id)?;
+    let op = find_operation(emu, r.seg(1), id)?;
     let now = now_ms();
     let status = op.status(now);
     let mut body = json!({
@@ -178,7 +240,7 @@ fn operation_status(emu: &Emulator, r: &Req, id: &str) -> ArmResult {
 
 /// `Location`: 202 while running, 200 when done, the operation's error status when it failed.
 fn operation_result(emu: &Emulator, r: &Req, id: &str) -> ArmResult {
-    let op = find_operation(emu, id)?;
+    let op = find_operation(emu, r.seg(1), id)?;
     match op.status(now_ms()) {
         "InProgress" => {
             let mut resp = empty_response(StatusCode::ACCEPTED);

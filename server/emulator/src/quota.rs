@@ -17,7 +17,7 @@ pub fn reserved(c: &Compute) -> Option<(&'static str, u64, bool)> {
     }
     let size = catalog::size_in(&c.location, vm_size(&c.props))?;
     let nodes = if c.is_cluster() { max_nodes(&c.props) } else { 1 };
-    Some((size.family, u64::from(size.vcpus) * nodes, is_low_priority(&c.props)))
+    Some((size.family, u64::from(size.vcpus).saturating_mul(nodes), is_low_priority(&c.props)))
 }
 
 pub fn vm_size(props: &Value) -> &str {
@@ -50,14 +50,25 @@ pub fn usage(state: &State, subscription_id: &str, location: &str, exclude_key: 
         }
         if let Some((family, vcpus, low)) = reserved(c) {
             if low {
-                u.low_priority += vcpus;
+                u.low_priority = u.low_priority.saturating_add(vcpus);
             } else {
-                u.dedicated += vcpus;
-                *u.by_family.entry(family).or_default() += vcpus;
+                u.dedicated = u.dedicated.saturating_add(vcpus);
+                let f = u.by_family.entry(family).or_default();
+                *f = f.saturating_add(vcpus);
             }
         }
     }
     u
+}
+
+/// Dedicated vCPUs of one family reserved in one workspace.
+pub fn workspace_family_use(state: &State, workspace_id: &str, family: &str, exclude_key: Option<&str>) -> u64 {
+    state
+        .in_workspace(workspace_id)
+        .filter(|c| exclude_key != Some(compute_key(&c.workspace_id, &c.name).as_str()))
+        .filter_map(reserved)
+        .filter(|(f, _, low)| *f == family && !*low)
+        .fold(0u64, |acc, (_, v, _)| acc.saturating_add(v))
 }
 
 /// Refuses a compute whose nodes would not fit in the family or regional quota.
@@ -72,7 +83,7 @@ pub fn check(
 ) -> Result<(), ArmError> {
     let key = compute_key(&ws.arm_id(), name);
     let u = usage(state, &ws.subscription_id, location, Some(&key));
-    let needed = u64::from(size.vcpus) * nodes;
+    let needed = u64::from(size.vcpus).saturating_mul(nodes);
     let refuse = |what: String, limit: u64, used: u64| {
         Err(ArmError::bad_request(
             "QuotaExceeded",
@@ -83,17 +94,27 @@ pub fn check(
         ))
     };
     if low_priority {
-        if u.low_priority + needed > catalog::TOTAL_LOW_PRIORITY_LIMIT {
+        if u.low_priority.saturating_add(needed) > catalog::TOTAL_LOW_PRIORITY_LIMIT {
             return refuse("total low-priority".to_string(), catalog::TOTAL_LOW_PRIORITY_LIMIT, u.low_priority);
         }
         return Ok(());
     }
+    if let Some(&ws_limit) = state.workspace_quotas.get(&crate::store::quota_key(&ws.arm_id(), size.family)) {
+        let ws_used = workspace_family_use(state, &ws.arm_id(), size.family, Some(&key));
+        if ws_used.saturating_add(needed) > ws_limit {
+            return refuse(
+                format!("workspace '{}' {}", ws.name, catalog::family_display(size.family)),
+                ws_limit,
+                ws_used,
+            );
+        }
+    }
     let family_used = u.by_family.get(size.family).copied().unwrap_or(0);
     let family_limit = catalog::family_limit(size.family);
-    if family_used + needed > family_limit {
+    if family_used.saturating_add(needed) > family_limit {
         return refuse(catalog::family_display(size.family), family_limit, family_used);
     }
-    if u.dedicated + needed > catalog::TOTAL_DEDICATED_LIMIT {
+    if u.dedicated.saturating_add(needed) > catalog::TOTAL_DEDICATED_LIMIT {
         return refuse("total dedicated".to_string(), catalog::TOTAL_DEDICATED_LIMIT, u.dedicated);
     }
     Ok(())

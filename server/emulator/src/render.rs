@@ -10,7 +10,7 @@ use crate::store::Compute;
 /// What the renderer needs besides the compute.
 pub struct RenderContext<'a> {
     pub ssh_endpoint: Option<&'a (String, u16)>,
-    pub now: u64,
+    pub ssh_user: Option<&'a str>,
 }
 
 /// A deterministic pseudo-address per compute, so repeated GETs agree.
@@ -72,7 +72,6 @@ pub fn compute_json(c: &Compute, ctx: &RenderContext) -> Value {
         }),
     );
     out.insert("properties".into(), Value::Object(properties));
-    let _ = ctx.now;
     Value::Object(out)
 }
 
@@ -104,7 +103,7 @@ fn instance_props(c: &Compute, ctx: &RenderContext) -> Value {
     };
     let mut ssh = Map::new();
     ssh.insert("sshPublicAccess".into(), json!(access));
-    ssh.insert("adminUserName".into(), json!("azureuser"));
+    ssh.insert("adminUserName".into(), json!(ctx.ssh_user.unwrap_or("azureuser")));
     ssh.insert("sshPort".into(), json!(ssh_port));
     if let Some(key) = ssh_in.get("adminPublicKey") {
         ssh.insert("adminPublicKey".into(), key.clone());
@@ -166,12 +165,15 @@ fn applications(c: &Compute) -> Vec<Value> {
     apps
 }
 
+/// The most nodes the emulator materialises for one cluster, whatever the scale settings say.
+const MAX_RENDERED_NODES: u64 = 1000;
+
 /// Nodes of a cluster right now: `minNodeCount` idle nodes once provisioned.
 pub fn cluster_node_count(c: &Compute) -> u64 {
     if c.provisioning_state != "Succeeded" && c.provisioning_state != "Updating" {
         return 0;
     }
-    c.props.pointer("/scaleSettings/minNodeCount").and_then(Value::as_u64).unwrap_or(0)
+    c.props.pointer("/scaleSettings/minNodeCount").and_then(Value::as_u64).unwrap_or(0).min(MAX_RENDERED_NODES)
 }
 
 fn cluster_props(c: &Compute, ctx: &RenderContext) -> Value {
@@ -194,6 +196,9 @@ fn cluster_props(c: &Compute, ctx: &RenderContext) -> Value {
     p.insert("remoteLoginPortPublicAccess".into(), json!(reported));
     if let Some(creds) = p.get_mut("userAccountCredentials").and_then(Value::as_object_mut) {
         creds.remove("adminUserPassword");
+        if let Some(user) = ctx.ssh_user {
+            creds.insert("adminUserName".into(), json!(user));
+        }
     }
     p.insert("allocationState".into(), json!(if resizing { "Resizing" } else { "Steady" }));
     p.insert("allocationStateTransitionTime".into(), json!(timestamp(c.state_changed_ms)));
@@ -211,7 +216,6 @@ fn cluster_props(c: &Compute, ctx: &RenderContext) -> Value {
             "preemptedNodeCount": 0,
         }),
     );
-    let _ = ctx;
     Value::Object(p)
 }
 

@@ -209,6 +209,9 @@ pub async fn handle(AxumState(emu): AxumState<Arc<Emulator>>, req: Request) -> R
     let path = req.uri().path().to_string();
     let query_text = req.uri().query().unwrap_or("").to_string();
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string);
+    // ARM echoes the caller's request id, which lets clients match their logs to ours.
+    let client_request_id =
+        req.headers().get("x-ms-client-request-id").and_then(|h| h.to_str().ok()).map(str::to_string);
     let auth = check_authorization(req.headers());
     let body = axum::body::to_bytes(req.into_body(), 64 * 1024 * 1024).await.unwrap_or_default();
     if !emu.config.faults.delay.is_zero() {
@@ -234,6 +237,10 @@ pub async fn handle(AxumState(emu): AxumState<Arc<Emulator>>, req: Request) -> R
     })();
     let mut response = result.unwrap_or_else(ArmError::into_response);
     arm::set_header(&mut response, "x-ms-request-id", &uuid::Uuid::new_v4().to_string());
+    arm::set_header(&mut response, "x-ms-correlation-request-id", &uuid::Uuid::new_v4().to_string());
+    if let Some(id) = &client_request_id {
+        arm::set_header(&mut response, "x-ms-client-request-id", id);
+    }
     let status = response.status().as_u16();
     let dropped = faults::drops(&emu.config.faults, n);
     if emu.config.log_requests {

@@ -117,6 +117,13 @@ pub struct State {
     /// Keyed by `lowercase(workspace id) + "\n" + lowercase(name)`, so a workspace's computes are contiguous and sorted.
     pub computes: BTreeMap<String, Compute>,
     pub operations: HashMap<String, Operation>,
+    /// Workspace-level vCPU limits set through `updateQuotas`, keyed by `lowercase(workspace id) + "\n" + family`.
+    #[serde(default)]
+    pub workspace_quotas: BTreeMap<String, u64>,
+}
+
+pub fn quota_key(workspace_id: &str, family: &str) -> String {
+    format!("{}\n{family}", workspace_id.to_ascii_lowercase())
 }
 
 pub fn compute_key(workspace_id: &str, name: &str) -> String {
@@ -295,15 +302,13 @@ mod tests {
 
     #[test]
     fn state_file_round_trip() {
-        let dir = std::env::temp_dir().join(format!("amlc-emu-store-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
-        let path = dir.join("state.json");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("state.json");
         let mut state = State::default();
         state.insert(instance("ci1"));
         assert!(state.save(&path).is_ok());
         let loaded = State::load(&path).ok();
         assert_eq!(loaded.map(|s| s.computes.len()), Some(1));
-        assert_eq!(State::load(&dir.join("missing.json")).ok().map(|s| s.computes.len()), Some(0));
-        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(State::load(&dir.path().join("missing.json")).ok().map(|s| s.computes.len()), Some(0));
     }
 }

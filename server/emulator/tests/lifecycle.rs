@@ -318,3 +318,145 @@ async fn attach_kubernetes_and_vm() {
     assert!(!r.body.to_string().contains("BEGIN KEY"));
     h.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn malformed_input_gets_client_errors_never_a_crash() {
+    let mut config = fast_config();
+    config.seed_computes = true;
+    let h = start(config).await;
+    let bodies = [
+        "",
+        "null",
+        "[]",
+        "42",
+        "\"text\"",
+        "{\"properties\": []}",
+        "{\"properties\": {\"computeType\": 7}}",
+        "{\"properties\": {\"computeType\": \"AmlCompute\", \"properties\": {\"scaleSettings\": {\"maxNodeCount\": -1}}}}",
+        "{\"properties\": {\"computeType\": \"AmlCompute\", \"properties\": {\"scaleSettings\": {\"maxNodeCount\": 18446744073709551615}}}}",
+        "{\"properties\": {\"computeType\": \"ComputeInstance\", \"properties\": {\"vmSize\": 5, \"customServices\": \"x\"}}}",
+        "{\"properties\": {\"properties\": {\"scaleSettings\": \"big\"}}}",
+        "{\"idleTimeBeforeShutdown\": 30}",
+        "{\"enableSSO\": \"yes\"}",
+        "\u{0}\u{1}garbage",
+    ];
+    let targets = [
+        ("PUT", h.compute_path("junk-target")),
+        ("PUT", h.compute_path("cpu-cluster")),
+        ("PATCH", h.compute_path("cpu-cluster")),
+        ("POST", format!("{}/updateIdleShutdownSetting", h.compute_path("ci-running"))),
+        ("POST", format!("{}/customServices", h.compute_path("ci-running"))),
+        ("POST", format!("{}/updateDataMounts", h.compute_path("ci-running"))),
+        ("POST", format!("{}/enableSso", h.compute_path("ci-running"))),
+    ];
+    for (method, path) in &targets {
+        for body in bodies {
+            let resp = h
+                .http
+                .request(reqwest::Method::from_bytes(method.as_bytes()).expect("method"), h.url(path))
+                .bearer_auth("t")
+                .header("Content-Type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("the emulator answers");
+            let status = resp.status().as_u16();
+            assert!((200..500).contains(&status), "{method} {path} {body:?} -> {status}");
+        }
+    }
+    let odd_queries = ["$skip=-1", "$skip=18446744073709551615", "$skip=abc", "api-version=2025-12-01&api-version=x"];
+    for q in odd_queries {
+        let url = format!("{}{}/computes?api-version={API}&{q}", h.emu.base_url(), h.ws_path());
+        let r = h.http.get(&url).bearer_auth("t").send().await.expect("answer");
+        assert!(r.status().as_u16() < 500, "{q}");
+    }
+    // Still serving normally afterwards.
+    assert_eq!(h.get(&h.compute_path("ci-running")).await.status, 200);
+    h.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn resize_a_stopped_instance() {
+    let mut config = fast_config();
+    config.seed_computes = true;
+    let h = start(config).await;
+    let allowed = h.send("POST", &format!("{}/getAllowedVmSizesForResize", h.compute_path("ci-stopped")), None).await;
+    assert_eq!(allowed.status, 200);
+    let names: Vec<&str> =
+        allowed.body["value"].as_array().into_iter().flatten().filter_map(|s| s["name"].as_str()).collect();
+    assert!(names.contains(&"Standard_E4ds_v4") && !names.contains(&"Standard_DS3_v2"), "{names:?}");
+    let target = json!({"targetVMSize": "Standard_E4ds_v4"});
+    // A running instance must be stopped first: the refusal comes through the operation.
+    let r = h.send("POST", &format!("{}/resize", h.compute_path("ci-running")), Some(&target)).await;
+    assert_eq!(r.status, 202);
+    let failed = h.wait_async(&r.header("Azure-AsyncOperation").unwrap_or_default()).await;
+    assert_eq!(failed["error"]["code"], "ResizeComputeInstanceOnlyAllowedInStoppedState");
+    let r = h.send("POST", &format!("{}/resize", h.compute_path("ci-stopped")), Some(&target)).await;
+    assert_eq!(r.status, 202);
+    assert_eq!(h.state_of("ci-stopped").await, "Resizing");
+    let done = h.wait_async(&r.header("Azure-AsyncOperation").unwrap_or_default()).await;
+    assert_eq!(done["status"], "Succeeded");
+    let got = h.get(&h.compute_path("ci-stopped")).await.body;
+    assert_eq!(got["properties"]["properties"]["state"], "Stopped");
+    assert_eq!(got["properties"]["properties"]["vmSize"], "Standard_E4ds_v4");
+    assert_eq!(got["properties"]["properties"]["lastOperation"]["operationName"], "Resize");
+    let quota = h
+        .send(
+            "POST",
+            &format!("{}/resize", h.compute_path("ci-stopped")),
+            Some(&json!({"targetVMSize": "Standard_ND96asr_v4"})),
+        )
+        .await;
+    assert_eq!((quota.status, quota.code()), (400, "QuotaExceeded"));
+    let on_cluster = h.send("POST", &format!("{}/resize", h.compute_path("cpu-cluster")), Some(&target)).await;
+    assert_eq!((on_cluster.status, on_cluster.code()), (400, "UserError"));
+    h.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn workspace_quotas_can_be_lowered_and_are_enforced() {
+    let h = start(fast_config()).await;
+    let update =
+        format!("/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/locations/eastus/updateQuotas");
+    let ws_id = h.ws_path();
+    let body = json!({"location": "eastus", "value": [
+        {"id": format!("{ws_id}/quotas/standardDSv2Family"), "type": "Microsoft.MachineLearningServices/workspaces/quotas", "limit": 8, "unit": "Count"},
+        {"id": format!("{ws_id}/quotas/standardDSv2Family"), "limit": 100000, "unit": "Count"},
+        {"id": format!("{ws_id}/quotas/noSuchFamily"), "limit": 4, "unit": "Count"},
+    ]});
+    let r = h.send("POST", &update, Some(&body)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let statuses: Vec<&str> =
+        r.body["value"].as_array().into_iter().flatten().filter_map(|v| v["status"].as_str()).collect();
+    assert_eq!(statuses, ["Success", "InvalidQuotaExceedsSubscriptionLimit", "InvalidVMFamilyName"]);
+    let quotas = h
+        .get(&format!("/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/locations/eastus/quotas"))
+        .await;
+    let ds = quotas.body["value"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|q| q["name"]["value"] == "standardDSv2Family")
+        .cloned();
+    assert_eq!(ds.unwrap_or_default()["limit"], 8);
+    h.create("two-nodes", cluster_body("Standard_DS3_v2", 0, 2)).await;
+    let r = h.send("PUT", &h.compute_path("one-more"), Some(&instance_body("Standard_DS1_v2"))).await;
+    assert_eq!(r.code(), "QuotaExceeded", "8 vCPUs of DSv2 are all used in this workspace");
+    h.emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unusable_instance_recovers_by_restart() {
+    let h = start(fast_config()).await;
+    let mut body = instance_body("Standard_DS3_v2");
+    body["tags"] = json!({ (amlc_emulator::FAULT_TAG): "unusable" });
+    let got = h.create("sick", body).await;
+    assert_eq!(got["properties"]["provisioningState"], "Succeeded");
+    assert_eq!(got["properties"]["properties"]["state"], "Unusable");
+    let start = h.act("sick", "start").await;
+    assert_eq!(start["error"]["code"], "StartComputeInstanceOnlyAllowedInStoppedState");
+    let restart = h.act("sick", "restart").await;
+    assert_eq!(restart["status"], "Succeeded");
+    assert_eq!(h.state_of("sick").await, "Running");
+    h.emu.shutdown().await;
+}

@@ -54,6 +54,17 @@ async fn missing_things_get_the_arm_error_of_their_level() {
     }
     let r = h.send("POST", &h.ws_path(), None).await;
     assert_eq!((r.status, r.code()), (405, "MethodNotAllowed"));
+    let echoed = h
+        .http
+        .get(h.url(&h.ws_path()))
+        .bearer_auth("t")
+        .header("x-ms-client-request-id", "my-request-7")
+        .send()
+        .await
+        .expect("reply");
+    let header = |name: &str| echoed.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!(header("x-ms-client-request-id").as_deref(), Some("my-request-7"));
+    assert!(header("x-ms-request-id").is_some() && header("x-ms-correlation-request-id").is_some());
     h.emu.shutdown().await;
 }
 
@@ -158,11 +169,15 @@ async fn ssh_endpoint_override_reaches_instances_and_nodes() {
     let mut config = fast_config();
     config.seed_computes = true;
     config.ssh_endpoint = Some(("127.0.0.1".to_string(), 2222));
+    config.ssh_user = Some("tester".to_string());
     let h = start(config).await;
     let ci = h.get(&h.compute_path("ci-running")).await.body;
     assert_eq!(ci["properties"]["properties"]["connectivityEndpoints"]["publicIpAddress"], "127.0.0.1");
     assert_eq!(ci["properties"]["properties"]["sshSettings"]["sshPort"], 2222);
     assert_eq!(ci["properties"]["properties"]["sshSettings"]["sshPublicAccess"], "Enabled");
+    assert_eq!(ci["properties"]["properties"]["sshSettings"]["adminUserName"], "tester");
+    let cluster = h.get(&h.compute_path("cpu-cluster")).await.body;
+    assert_eq!(cluster["properties"]["properties"]["userAccountCredentials"]["adminUserName"], "tester");
     let nodes = h.send("POST", &format!("{}/listNodes", h.compute_path("cpu-cluster")), None).await;
     assert_eq!(nodes.status, 200);
     assert_eq!(nodes.body["nodes"][0]["publicIpAddress"], "127.0.0.1");

@@ -66,6 +66,17 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The YAML parse alone (saphyr events + tree), to show how much of the cost is parsing.
+    let mut group = c.benchmark_group("parse/lines");
+    group.sample_size(10);
+    for (lines, file) in [(1_000u64, "ci-1k.yaml"), (50_000, "ci-50k.yaml")] {
+        let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
+        group.throughput(Throughput::Elements(lines));
+        group.bench_with_input(BenchmarkId::from_parameter(lines), &text, |b, text| {
+            b.iter(|| amlc_spec::syntax::parse(black_box(text)))
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

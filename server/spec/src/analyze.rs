@@ -47,7 +47,10 @@ pub fn analyze(text: &str) -> Analysis {
     for note in &parsed.notes {
         diags.push(Diagnostic::new(codes::YAML11_VS_12, note.message.clone(), note.range));
     }
-    if let Some(doc) = parsed.document {
+    if parsed.partial {
+        // Keep the tree for editor features; judge nothing until the YAML is fixed.
+        analysis.document = parsed.document;
+    } else if let Some(doc) = parsed.document {
         match crate::value::to_json(&doc) {
             Ok(value) => analysis.value = Some(value),
             Err(_) => diags.push(Diagnostic::new(

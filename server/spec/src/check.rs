@@ -19,6 +19,7 @@ pub(crate) fn check(
     let allowed = ComputeType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
     let schema_hint =
         doc.root.get("$schema").and_then(|n| doc.deref(n).as_str()).and_then(ComputeType::from_schema_url);
+    let hinted_type = schema_hint.or_else(|| crate::compute_type::modeline_type(text));
     let Some(type_entry) = doc.root.entry("type") else {
         let range = doc.root.as_mapping().and_then(|m| m.first()).map_or(doc.root.range, |e| e.key.range);
         let mut d = Diagnostic::new(
@@ -26,7 +27,7 @@ pub(crate) fn check(
             format!("`type` is missing; add `type:` with one of {allowed}"),
             range,
         );
-        if let Some(t) = schema_hint {
+        if let Some(t) = hinted_type {
             let at = line_start(text, range.start);
             d = d.with_fix(Fix::replace(
                 format!("Add `type: {t}`"),
@@ -55,8 +56,7 @@ pub(crate) fn check(
     };
 
     let Some(value) = value else { return Some(ctype) };
-    let root_schema = schema::json(ctype);
-    let (mut norm, issues) = normalize(root_schema, doc, value);
+    let (mut norm, issues) = normalize(schema::compiled(ctype), doc, value);
     for issue in issues {
         match issue {
             Issue::ReadOnly(path) => {
@@ -111,6 +111,7 @@ pub(crate) fn check(
         }
     }
     if let Some(validator) = schema::validator(ctype) {
+        let mut cache = KeyCache::default();
         for err in validator.iter_errors(&norm) {
             let path: Vec<PathSegment> = err
                 .instance_path()
@@ -120,7 +121,7 @@ pub(crate) fn check(
                     LocationSegment::Index(i) => PathSegment::Index(i),
                 })
                 .collect();
-            schema_error(text, doc, ctype, &path, err.kind(), &err.to_string(), diags);
+            schema_error(text, doc, ctype, &path, err.kind(), &err, diags, &mut cache);
         }
     }
     meta_rules(text, doc, ctype, schema_hint, diags);
@@ -191,6 +192,43 @@ fn where_of(path: &[PathSegment]) -> String {
     }
 }
 
+/// Known and visible (not read-only) keys per schema location, so a file with many unknown
+/// keys in list items does not redo the same schema walk for every item.
+#[derive(Default)]
+struct KeyCache {
+    entries: Vec<(String, AllowedKeys)>,
+}
+
+/// The keys allowed at one location and the "; allowed: ..." message suffix.
+type AllowedKeys = std::rc::Rc<(Vec<String>, String)>;
+
+impl KeyCache {
+    /// The keys allowed at `path` and the "; allowed: ..." suffix (empty when too many).
+    fn get(&mut self, ctype: ComputeType, path: &[PathSegment]) -> AllowedKeys {
+        let shape: String = path
+            .iter()
+            .map(|p| match p {
+                PathSegment::Key(k) => k.as_str(),
+                PathSegment::Index(_) => "[]",
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        if let Some((_, v)) = self.entries.iter().find(|(k, _)| *k == shape) {
+            return v.clone();
+        }
+        let known = schema::property_names(ctype, path);
+        let visible: Vec<&String> = known.iter().filter(|k| !is_read_only(ctype, path, k)).collect();
+        let suffix = if visible.len() <= 8 {
+            format!("; allowed: {}", visible.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+        } else {
+            String::new()
+        };
+        let v = std::rc::Rc::new((known, suffix));
+        self.entries.push((shape, v.clone()));
+        v
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn schema_error(
     text: &str,
@@ -198,19 +236,21 @@ fn schema_error(
     ctype: ComputeType,
     path: &[PathSegment],
     kind: &ValidationErrorKind,
-    fallback: &str,
+    err: &dyn std::fmt::Display,
     diags: &mut Vec<Diagnostic>,
+    cache: &mut KeyCache,
 ) {
     let name = dotted(path);
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let known = schema::property_names(ctype, path);
+            let keys = cache.get(ctype, path);
+            let (known, allowed) = (&keys.0, &keys.1);
             for key in unexpected {
                 let mut key_path = path.to_vec();
                 key_path.push(PathSegment::Key(key.clone()));
                 let range = doc.entry_at(&key_path).map_or_else(|| value_range(doc, path), |e| e.key.range);
                 let mut message = format!("unknown key `{key}` {}", where_of(path));
-                let suggestion = did_you_mean(key, &known);
+                let suggestion = did_you_mean(key, known);
                 if let Some(s) = &suggestion {
                     message.push_str(&format!("; did you mean `{s}`?"));
                 } else if path.is_empty() {
@@ -225,11 +265,7 @@ fn schema_error(
                         message.push_str("; remove it or check the spelling");
                     }
                 } else {
-                    let visible: Vec<&String> = known.iter().filter(|k| !is_read_only(ctype, path, k)).collect();
-                    if visible.len() <= 8 {
-                        let list = visible.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-                        message.push_str(&format!("; allowed: {list}"));
-                    }
+                    message.push_str(allowed);
                 }
                 let mut d = Diagnostic::new(codes::UNKNOWN_KEY, message, range);
                 if let Some(s) = suggestion {
@@ -256,6 +292,13 @@ fn schema_error(
             };
             if expected == "a string" && matches!(got, "integer" | "number" | "boolean" | "null") && !path.is_empty() {
                 message.push_str("; quote it if you mean the text");
+            }
+            if expected == "a whole number" {
+                if name.ends_with("idle_time_before_scale_down") {
+                    message.push_str("; it takes whole seconds, e.g. 120 for two minutes (not PT2M)");
+                } else if name.ends_with("_minutes") {
+                    message.push_str("; it takes whole minutes, e.g. 30");
+                }
             }
             if expected == "true or false" {
                 message.push_str(" (the CLI also accepts yes/no, on/off, 1/0)");
@@ -316,7 +359,7 @@ fn schema_error(
         }
         _ => {
             let range = value_range(doc, path);
-            diags.push(Diagnostic::new(codes::SCHEMA_CONSTRAINT, format!("`{name}`: {fallback}"), range));
+            diags.push(Diagnostic::new(codes::SCHEMA_CONSTRAINT, format!("`{name}`: {err}"), range));
         }
     }
 }

@@ -84,6 +84,16 @@ impl std::fmt::Display for ComputeType {
     }
 }
 
+/// The compute type named by a `# yaml-language-server: $schema=<url>` modeline, if any.
+pub fn modeline_type(text: &str) -> Option<ComputeType> {
+    text.lines().take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || !l.starts_with(' ')).find_map(
+        |line| {
+            let rest = line.trim_start().strip_prefix('#')?.trim_start().strip_prefix("yaml-language-server:")?;
+            ComputeType::from_schema_url(rest.trim_start().strip_prefix("$schema=")?)
+        },
+    )
+}
+
 /// Whether a YAML text looks like a compute spec: a compute `$schema`, a
 /// `# yaml-language-server: $schema=` modeline naming a compute schema, or a top-level `type:`
 /// with a compute type. Cheap: reads lines, does not parse.
@@ -120,6 +130,14 @@ pub fn looks_like_compute_spec(text: &str) -> bool {
             if ComputeType::parse(t).is_some() {
                 return true;
             }
+        }
+    }
+    // A spec written as a flow (JSON-like) mapping: parse it and look at the top-level keys.
+    if text.trim_start().starts_with('{') {
+        if let Some(doc) = crate::syntax::parse(text).document {
+            let get = |k: &str| doc.root.get(k).and_then(|n| doc.deref(n).as_str());
+            return get("type").and_then(ComputeType::parse).is_some()
+                || get("$schema").and_then(ComputeType::from_schema_url).is_some();
         }
     }
     false
@@ -162,5 +180,7 @@ mod tests {
         assert!(looks_like_compute_spec("# yaml-language-server: $schema=https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\nname: x\n"));
         assert!(!looks_like_compute_spec("type: command\ncommand: echo\n"));
         assert!(!looks_like_compute_spec("jobs:\n  type: amlcompute\n"));
+        assert!(looks_like_compute_spec("{\"name\": \"c\", \"type\": \"amlcompute\"}\n"));
+        assert!(!looks_like_compute_spec("{\"jobs\": {\"type\": \"amlcompute\"}}\n"));
     }
 }

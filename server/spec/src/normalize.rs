@@ -3,7 +3,7 @@
 //! case-insensitively, and drops read-only keys. A plain JSON Schema validator gets all of
 //! these wrong, so the value is first brought into the shape the CLI would validate.
 
-use crate::schema::{child, resolve};
+use crate::schema::resolve;
 use crate::syntax::{Document, PathSegment};
 use crate::yaml11::Resolved;
 use serde_json::{Number, Value};
@@ -20,11 +20,11 @@ pub(crate) enum Issue {
 }
 
 /// Returns the normalized value and the issues found on the way.
-pub(crate) fn normalize(root: &Value, doc: &Document, value: &Value) -> (Value, Vec<Issue>) {
+pub(crate) fn normalize(schema: &Compiled, doc: &Document, value: &Value) -> (Value, Vec<Issue>) {
     let mut out = value.clone();
     let mut issues = Vec::new();
     let mut path = Vec::new();
-    walk(root, root, doc, &mut out, &mut path, &mut issues);
+    walk(schema, 0, doc, &mut out, &mut path, &mut issues);
     (out, issues)
 }
 
@@ -50,21 +50,93 @@ fn python_int(s: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
-fn schema_type(schema: &Value) -> Option<&str> {
-    schema.get("type").and_then(Value::as_str)
+/// The parts of a schema node the load step needs, compiled once per compute type so the
+/// walk does no JSON lookups or `$ref` resolution per value.
+#[derive(Debug, Default)]
+pub(crate) struct CNode {
+    ty: Ty,
+    enum_values: Vec<String>,
+    read_only: bool,
+    props: Vec<(String, usize)>,
+    additional: Option<usize>,
+    items: Option<usize>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Integer,
+    Boolean,
+    String,
+    #[default]
+    Other,
+}
+
+/// A schema compiled into an arena; node 0 is the root.
+#[derive(Debug, Default)]
+pub(crate) struct Compiled {
+    nodes: Vec<CNode>,
+}
+
+impl Compiled {
+    pub(crate) fn new(root: &Value) -> Compiled {
+        let mut c = Compiled::default();
+        c.add(root, root, 0);
+        c
+    }
+
+    fn add(&mut self, root: &Value, node: &Value, depth: usize) -> usize {
+        let node = resolve(root, node);
+        let id = self.nodes.len();
+        self.nodes.push(CNode::default());
+        if depth > 32 {
+            return id;
+        }
+        let ty = match node.get("type").and_then(Value::as_str) {
+            Some("integer") => Ty::Integer,
+            Some("boolean") => Ty::Boolean,
+            Some("string") => Ty::String,
+            _ => Ty::Other,
+        };
+        let enum_values = node
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        let read_only = node.get("readOnly").and_then(Value::as_bool) == Some(true);
+        let mut props = Vec::new();
+        if let Some(map) = node.get("properties").and_then(Value::as_object) {
+            for (k, v) in map {
+                let child = self.add(root, v, depth + 1);
+                props.push((k.clone(), child));
+            }
+        }
+        let additional = match node.get("additionalProperties") {
+            Some(v @ Value::Object(_)) => Some(self.add(root, v, depth + 1)),
+            Some(Value::Bool(true)) => Some(self.add(root, &Value::Bool(true), depth + 1)),
+            _ => None,
+        };
+        let items = node.get("items").map(|v| self.add(root, v, depth + 1));
+        self.nodes[id] = CNode { ty, enum_values, read_only, props, additional, items };
+        id
+    }
+
+    fn child(&self, id: usize, key: &str) -> Option<usize> {
+        let n = self.nodes.get(id)?;
+        n.props.iter().find(|(k, _)| k == key).map(|(_, c)| *c).or(n.additional)
+    }
 }
 
 fn walk(
-    root: &Value,
-    schema: &Value,
+    c: &Compiled,
+    id: usize,
     doc: &Document,
     value: &mut Value,
     path: &mut Vec<PathSegment>,
     issues: &mut Vec<Issue>,
 ) {
-    let schema = resolve(root, schema);
-    match schema_type(schema) {
-        Some("integer") => match value {
+    let Some(node) = c.nodes.get(id) else { return };
+    match node.ty {
+        Ty::Integer => match value {
             Value::String(s) => {
                 if let Some(v) = python_int(s) {
                     *value = Value::Number(v.into());
@@ -82,54 +154,58 @@ fn walk(
             }
             _ => {}
         },
-        Some("boolean") => match value {
+        Ty::Boolean => match value {
             Value::String(s) if TRUTHY.contains(&s.as_str()) => *value = Value::Bool(true),
             Value::String(s) if FALSY.contains(&s.as_str()) => *value = Value::Bool(false),
             Value::Number(n) if n.as_f64() == Some(1.0) => *value = Value::Bool(true),
             Value::Number(n) if n.as_f64() == Some(0.0) => *value = Value::Bool(false),
             _ => {}
         },
-        Some("string") => {
+        Ty::String => {
             if let Value::String(s) = value {
-                if let Some(options) = schema.get("enum").and_then(Value::as_array) {
-                    if let Some(canon) = options.iter().filter_map(Value::as_str).find(|o| o.eq_ignore_ascii_case(s)) {
-                        *s = canon.to_string();
+                if let Some(canon) = node.enum_values.iter().find(|o| o.eq_ignore_ascii_case(s)) {
+                    if canon != s {
+                        *s = canon.clone();
                     }
                 }
                 let b = s.as_bytes();
                 if b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' {
-                    if let Some(node) = doc.lookup(path) {
-                        if doc.deref(node).as_scalar().is_some_and(|sc| sc.resolved == Resolved::Timestamp) {
+                    if let Some(n) = doc.lookup(path) {
+                        if doc.deref(n).as_scalar().is_some_and(|sc| sc.resolved == Resolved::Timestamp) {
                             issues.push(Issue::DateNotString(path.clone()));
                         }
                     }
                 }
             }
         }
-        _ => {}
+        Ty::Other => {}
     }
     match value {
         Value::Object(map) => {
-            let keys: Vec<String> = map.keys().cloned().collect();
-            for k in keys {
+            if node.props.is_empty() && node.additional.is_none() {
+                return;
+            }
+            let mut drop = Vec::new();
+            for (k, v) in map.iter_mut() {
+                let Some(sub) = c.child(id, k) else { continue };
                 path.push(PathSegment::Key(k.clone()));
-                if let Some(sub) = child(root, schema, &PathSegment::Key(k.clone())) {
-                    if sub.get("readOnly").and_then(Value::as_bool) == Some(true) {
-                        issues.push(Issue::ReadOnly(path.clone()));
-                        map.shift_remove(&k);
-                    } else if let Some(v) = map.get_mut(&k) {
-                        walk(root, sub, doc, v, path, issues);
-                    }
+                if c.nodes.get(sub).is_some_and(|n| n.read_only) {
+                    issues.push(Issue::ReadOnly(path.clone()));
+                    drop.push(k.clone());
+                } else {
+                    walk(c, sub, doc, v, path, issues);
                 }
                 path.pop();
             }
+            for k in drop {
+                map.shift_remove(&k);
+            }
         }
         Value::Array(items) => {
+            let Some(sub) = node.items else { return };
             for (i, item) in items.iter_mut().enumerate() {
                 path.push(PathSegment::Index(i));
-                if let Some(sub) = child(root, schema, &PathSegment::Index(i)) {
-                    walk(root, sub, doc, item, path, issues);
-                }
+                walk(c, sub, doc, item, path, issues);
                 path.pop();
             }
         }

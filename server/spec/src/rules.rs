@@ -23,9 +23,11 @@ fn path_of(keys: &[&str]) -> Vec<PathSegment> {
     keys.iter().map(|k| key(k)).collect()
 }
 
-impl Ctx<'_> {
-    fn get(&self, path: &[PathSegment]) -> Option<&Value> {
-        let mut v = self.norm;
+impl<'a> Ctx<'a> {
+    /// The normalized value at a path; borrowed from the value, not from `self`, so rules can
+    /// push diagnostics while they hold it.
+    fn get(&self, path: &[PathSegment]) -> Option<&'a Value> {
+        let mut v: &'a Value = self.norm;
         for seg in path {
             v = match seg {
                 PathSegment::Key(k) => v.get(k.as_str())?,
@@ -235,8 +237,9 @@ fn resource_ids(cx: &mut Ctx) {
 
 fn identity(cx: &mut Ctx) {
     let Some(Value::Object(identity)) = cx.get(&path_of(&["identity"])) else { return };
-    let kind = identity.get("type").and_then(Value::as_str).unwrap_or("").to_string();
-    let ids = identity.get("user_assigned_identities").and_then(Value::as_array).cloned().unwrap_or_default();
+    let kind = identity.get("type").and_then(Value::as_str).unwrap_or("");
+    let ids: &[Value] =
+        identity.get("user_assigned_identities").and_then(Value::as_array).map_or(&[], |v| v.as_slice());
     for (i, item) in ids.iter().enumerate() {
         let mut path = path_of(&["identity", "user_assigned_identities"]);
         path.push(PathSegment::Index(i));
@@ -701,7 +704,7 @@ pub fn cron_problem(expr: &str) -> Option<String> {
 
 fn schedules(cx: &mut Ctx) {
     let base = path_of(&["schedules", "compute_start_stop"]);
-    let Some(Value::Array(items)) = cx.get(&base).cloned() else { return };
+    let Some(Value::Array(items)) = cx.get(&base) else { return };
     for (i, item) in items.iter().enumerate() {
         let mut tp = base.clone();
         tp.push(PathSegment::Index(i));
@@ -787,7 +790,7 @@ fn is_schedule_start_time(s: &str) -> bool {
 
 fn custom_apps(cx: &mut Ctx) {
     let base = path_of(&["custom_applications"]);
-    let Some(Value::Array(apps)) = cx.get(&base).cloned() else { return };
+    let Some(Value::Array(apps)) = cx.get(&base) else { return };
     let mut names: Vec<(String, usize)> = Vec::new();
     let mut published: Vec<(i64, usize)> = Vec::new();
     for (i, app) in apps.iter().enumerate() {

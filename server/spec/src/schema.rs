@@ -53,6 +53,14 @@ pub(crate) fn validator(t: ComputeType) -> Option<&'static jsonschema::Validator
     all[index(t)].as_ref()
 }
 
+/// The schema compiled for the CLI's load step (see `normalize`).
+pub(crate) fn compiled(t: ComputeType) -> &'static crate::normalize::Compiled {
+    static COMPILED: OnceLock<Vec<crate::normalize::Compiled>> = OnceLock::new();
+    let all =
+        COMPILED.get_or_init(|| ComputeType::ALL.iter().map(|t| crate::normalize::Compiled::new(json(*t))).collect());
+    &all[index(t)]
+}
+
 /// Everything an editor needs to know about one property.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PropertyInfo {

@@ -373,6 +373,9 @@ pub struct Parsed {
     pub document: Option<Document>,
     pub errors: Vec<SyntaxError>,
     pub notes: Vec<Yaml12Note>,
+    /// The document stops at a syntax error: it holds what was read before the error (for
+    /// completion and hover while the user types), but no rule should judge it.
+    pub partial: bool,
 }
 
 /// Maps saphyr's character indices to byte offsets.
@@ -403,8 +406,42 @@ impl CharToByte {
     }
 }
 
+/// The keys seen in one mapping, for duplicate detection: a short list scanned linearly, with
+/// a hash index once the mapping grows (a spec's `tags` can hold thousands of keys).
+#[derive(Default)]
+struct KeySet {
+    list: Vec<(String, TextRange)>,
+    index: Option<std::collections::HashMap<String, TextRange>>,
+}
+
+impl KeySet {
+    fn get(&self, name: &str) -> Option<&TextRange> {
+        match &self.index {
+            Some(map) => map.get(name),
+            None => self.list.iter().find(|(k, _)| k == name).map(|(_, r)| r),
+        }
+    }
+
+    fn insert(&mut self, name: String, range: TextRange) {
+        if self.get(&name).is_some() {
+            return;
+        }
+        match &mut self.index {
+            Some(map) => {
+                map.insert(name, range);
+            }
+            None if self.list.len() >= 16 => {
+                let mut map: std::collections::HashMap<String, TextRange> = self.list.drain(..).collect();
+                map.insert(name, range);
+                self.index = Some(map);
+            }
+            None => self.list.push((name, range)),
+        }
+    }
+}
+
 enum Frame {
-    Mapping { node: Node, pending_key: Option<Node>, keys: Vec<(String, TextRange)> },
+    Mapping { node: Node, pending_key: Option<Node>, keys: KeySet },
     Sequence { node: Node },
 }
 
@@ -431,6 +468,7 @@ pub fn parse(text: &str) -> Parsed {
     let mut anchors: Vec<(usize, Node)> = Vec::new();
     let mut documents = 0usize;
     let mut stopped = false;
+    let mut recoverable = false;
 
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
@@ -438,6 +476,7 @@ pub fn parse(text: &str) -> Parsed {
             Err(err) => {
                 out.errors.push(scan_error(text, &map, &err));
                 stopped = true;
+                recoverable = true;
                 break;
             }
         };
@@ -480,7 +519,7 @@ pub fn parse(text: &str) -> Parsed {
                 stack.push(Frame::Mapping {
                     node: Node { kind: NodeKind::Mapping(Vec::new()), range: TextRange::new(start, end), anchor, flow },
                     pending_key: None,
-                    keys: Vec::new(),
+                    keys: KeySet::default(),
                 });
             }
             Event::SequenceStart(anchor, tag) => {
@@ -573,6 +612,50 @@ pub fn parse(text: &str) -> Parsed {
     }
 
     if stopped {
+        if recoverable {
+            // Close what is still open so editors get the tree up to the error.
+            while let Some(frame) = stack.pop() {
+                let node = match frame {
+                    Frame::Mapping { mut node, pending_key: Some(key), .. } => {
+                        let at = key.range.end;
+                        let null = Node {
+                            kind: NodeKind::Scalar(Scalar {
+                                text: String::new(),
+                                style: ScalarStyle::Plain,
+                                resolved: Resolved::Null,
+                                tag: None,
+                            }),
+                            range: TextRange::empty(at),
+                            anchor: 0,
+                            flow: false,
+                        };
+                        if let NodeKind::Mapping(entries) = &mut node.kind {
+                            if entries.is_empty() && !node.flow {
+                                node.range.start = key.range.start;
+                            }
+                            entries.push(Entry { key, value: null });
+                        }
+                        node
+                    }
+                    Frame::Mapping { node, .. } | Frame::Sequence { node } => node,
+                };
+                let mut node = node;
+                let last_end = match &node.kind {
+                    NodeKind::Mapping(entries) => entries.last().map(|e| e.range().end),
+                    NodeKind::Sequence(items) => items.last().map(|n| n.range.end),
+                    _ => None,
+                };
+                if let Some(e) = last_end {
+                    node.range.end = e.max(node.range.start);
+                }
+                let mut ignored = Vec::new();
+                attach(node, &mut stack, &mut root, &mut anchors, &mut ignored, text);
+            }
+            if let Some(root) = root {
+                out.document = Some(Document { root, anchors });
+                out.partial = true;
+            }
+        }
         return out;
     }
     match root {
@@ -682,7 +765,7 @@ fn attach(
             }
             Some(key) => {
                 let name = key_string(&key);
-                if let Some((_, first)) = keys.iter().find(|(k, _)| *k == name) {
+                if let Some(first) = keys.get(&name) {
                     let first_line = 1 + text.get(..first.start as usize).map_or(0, |t| t.matches('\n').count());
                     errors.push(SyntaxError {
                         kind: SyntaxErrorKind::DuplicateKey,
@@ -693,7 +776,7 @@ fn attach(
                         related: Some(*first),
                     });
                 }
-                keys.push((name, key.range));
+                keys.insert(name, key.range);
                 if let NodeKind::Mapping(entries) = &mut map.kind {
                     if entries.is_empty() && !map.flow {
                         map.range.start = key.range.start;
@@ -844,6 +927,16 @@ mod tests {
                 .unwrap_or_else(|| panic!("{text:?}: {:?}", parsed.errors));
             assert_eq!(slice(text, err.range), *at, "{text:?}");
         }
+    }
+
+    #[test]
+    fn partial_tree_up_to_an_error() {
+        let text = "type: amlcompute\nname: c\nssh_settings:\n  admin_username: a\n b: [\n";
+        let parsed = parse(text);
+        assert!(!parsed.errors.is_empty());
+        assert!(parsed.partial);
+        let doc = parsed.document.expect("partial document");
+        assert_eq!(doc.root.get("name").and_then(|n| n.as_str()), Some("c"));
     }
 
     #[test]

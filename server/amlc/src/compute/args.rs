@@ -23,7 +23,7 @@ pub struct TargetArgs {
     #[arg(short = 'g', long = "resource-group", global = true, env = "AMLC_RESOURCE_GROUP")]
     pub resource_group: Option<String>,
     /// Subscription id of the workspace.
-    #[arg(long = "subscription", global = true, env = "AMLC_SUBSCRIPTION")]
+    #[arg(short = 's', long = "subscription", global = true, env = "AMLC_SUBSCRIPTION")]
     pub subscription: Option<String>,
     /// Workspace config file or directory to search from (the SDK's `from_config(path=…)`).
     #[arg(long = "config", global = true)]

@@ -5,8 +5,7 @@
 use std::path::Path;
 
 use amlc_azure::body::{self, BodyContext, RequestBody};
-use amlc_azure::models::{redact_secrets, ScaleSettings};
-use amlc_azure::{Check, ComputeResource};
+use amlc_azure::models::redact_secrets;
 use serde_json::Value;
 
 use super::args::{SpecArgs, UpdateArgs};
@@ -28,16 +27,49 @@ pub struct Finding {
     pub message: String,
 }
 
-/// Reads a spec file into the value PyYAML would give.
-///
-/// The YAML loader belongs to the spec engine (`amlc_spec`); until its value output is wired in here, specs are
-/// accepted in JSON form, which is also valid YAML.
-fn read_spec(path: &Path) -> Result<Value, Failure> {
+/// Reads a spec file with the spec engine: errors it finds stop here (the CLI would reject the file too), warnings
+/// are shown, and the body is built from the value after the CLI's own load step (`normalized`).
+/// With a `mode`, a spec for the other command is refused first: "use attach" is the one thing to fix then.
+fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
-        Failure::usage(format!("{}: this build reads specs written in JSON-compatible YAML only ({e})", path.display()))
-    })
+    let analysis = amlc_spec::analyze(&text);
+    if let (Some(mode), Some(kind)) = (mode, analysis.compute_type) {
+        wrong_command(mode, kind.is_attached(), kind.as_str(), path)?;
+    }
+    let index = amlc_spec::LineIndex::new(&text);
+    let mut errors = 0;
+    for d in &analysis.diagnostics {
+        let at = index.line_col(&text, d.range.start, amlc_spec::PositionEncoding::Utf8);
+        let label = match d.severity {
+            amlc_spec::Severity::Error => {
+                errors += 1;
+                "error"
+            }
+            amlc_spec::Severity::Warning => "warning",
+            _ => continue,
+        };
+        eprintln!("{}:{}:{}: {label}[{}]: {}", path.display(), at.line + 1, at.col + 1, d.code, d.message);
+    }
+    if errors > 0 {
+        return Err(Failure::usage(format!("{}: {errors} error(s) in the spec; nothing was sent", path.display()))
+            .hint(format!("see them all with `amlc check {}`", path.display())));
+    }
+    analysis
+        .normalized
+        .or(analysis.value)
+        .ok_or_else(|| Failure::usage(format!("{}: not a compute spec that can be loaded", path.display())))
+}
+
+/// Create and attach are different commands, as in `az ml compute`: say which one a spec needs.
+fn wrong_command(mode: Mode, attached: bool, compute_type: &str, file: &Path) -> Result<(), Failure> {
+    match (mode, attached) {
+        (Mode::Create, true) => Err(Failure::usage(format!("a {compute_type} compute is attached, not created"))
+            .hint(format!("use `amlc compute attach -f {}`", file.display()))),
+        (Mode::Attach, false) => Err(Failure::usage(format!("a {compute_type} compute is created, not attached"))
+            .hint(format!("use `amlc compute create -f {}`", file.display()))),
+        _ => Ok(()),
+    }
 }
 
 fn build_body(
@@ -62,20 +94,10 @@ fn build_body(
 }
 
 pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
-    let spec = read_spec(&args.file)?;
+    let spec = read_spec(&args.file, Some(mode))?;
     let location = super::ops::workspace_location(ctx).await?;
     let request = build_body(ctx, &spec, &args.file, &location, args.name.as_deref())?;
-    match (mode, request.is_attach()) {
-        (Mode::Create, true) => {
-            return Err(Failure::usage(format!("a {} compute is attached, not created", request.compute_type))
-                .hint(format!("use `amlc compute attach -f {}`", args.file.display())))
-        }
-        (Mode::Attach, false) => {
-            return Err(Failure::usage(format!("a {} compute is created, not attached", request.compute_type))
-                .hint(format!("use `amlc compute create -f {}`", args.file.display())))
-        }
-        _ => {}
-    }
+    wrong_command(mode, request.is_attach(), request.compute_type, &args.file)?;
     for warning in &request.warnings {
         eprintln!("warning: {warning}");
     }
@@ -92,60 +114,52 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
         return Err(Failure::new(format!("not sending the request for '{}': the pre-flight failed", request.name)));
     }
     let name = request.name.clone();
-    let op =
-        ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await.map_err(|e| quota_words(e, &request))?;
+    let op = match ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await {
+        Ok(op) => op,
+        Err(e) => return Err(quota_words(ctx, e, &request).await),
+    };
     if args.no_wait {
         return line(&format!("{} of '{name}' accepted", if mode == Mode::Attach { "attach" } else { "create" }));
     }
     let verb = if mode == Mode::Attach { "attach" } else { "create" };
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
     let instance = request.compute_type == "ComputeInstance";
-    let result = async {
-        ctx.client.wait(&op, &wait).await?;
-        ctx.client.wait_for_compute(&ctx.ws, &name, &format!("{verb} {name}"), &wait, |c| ready(c, instance)).await
-    }
-    .await;
+    let result = amlc_azure::actions::wait_ready(&ctx.client, &ctx.ws, &name, instance, &op, &wait).await;
     bar.finish_and_clear();
-    let compute = result.map_err(|e| quota_words(e, &request))?;
+    let compute = match result {
+        Ok(c) => c,
+        Err(e) => return Err(quota_words(ctx, e, &request).await),
+    };
+    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &compute) {
+        return super::output::json(c);
+    }
     let status = compute.as_ref().map(|c| c.status()).unwrap_or_default();
     line(&format!("'{name}' is ready ({status})"))
 }
 
-/// A new compute is ready when provisioning succeeded and, for an instance, it is Running.
-fn ready(compute: Option<&ComputeResource>, instance: bool) -> Check {
-    let Some(c) = compute else { return Check::Continue };
-    match c.provisioning_state() {
-        Some("Failed") | Some("Canceled") => {
-            let errors = c.properties.provisioning_errors.as_ref().map(|e| Value::Array(e.clone()).to_string());
-            Check::Fail(format!(
-                "provisioning of '{}' failed{}",
-                c.name,
-                errors.map(|e| format!(": {e}")).unwrap_or_default()
-            ))
-        }
-        Some("Succeeded") if !instance => Check::Done,
-        Some("Succeeded") => match c.state() {
-            Some("Running") => Check::Done,
-            Some(s @ ("CreateFailed" | "SetupFailed" | "UserSetupFailed" | "Unusable")) => {
-                Check::Fail(format!("'{}' ended in state {s}", c.name))
-            }
-            _ => Check::Continue,
-        },
-        _ => Check::Continue,
-    }
-}
-
-/// A quota failure gets the figures behind it when the usages can be read.
-fn quota_words(error: amlc_azure::AzureError, request: &RequestBody) -> Failure {
+/// A quota failure gets the figures behind it (current use and limit of the size's family) when they can be read.
+async fn quota_words(ctx: &Ctx, error: amlc_azure::AzureError, request: &RequestBody) -> Failure {
     let quota = matches!(error.arm().map(|a| a.kind()), Some(amlc_azure::ErrorKind::Quota));
     let mut failure = Failure::from(error);
-    if quota {
-        failure.hint = Some(format!(
-            "{} See current use and limits with `amlc compute list-usage`, or try a smaller size than {} or fewer nodes.",
-            failure.hint.unwrap_or_default(),
-            request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or("this size")
-        ));
+    if !quota {
+        return failure;
     }
+    let size = request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or_default().to_string();
+    let location = request.body["location"].as_str().unwrap_or_default().to_string();
+    let mut figures = String::new();
+    if let Ok(sizes) = ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await {
+        if let Some(family) = sizes.iter().find(|s| s.name.eq_ignore_ascii_case(&size)).and_then(|s| s.family.clone()) {
+            if let Ok(usages) = ctx.client.list_usages(&ctx.ws.subscription_id, &location).await {
+                if let Some(u) = usages.iter().find(|u| u.name_value().eq_ignore_ascii_case(&family)) {
+                    figures = format!(" {family} in {location}: {} of {} vCPUs in use.", u.current_value, u.limit);
+                }
+            }
+        }
+    }
+    failure.hint = Some(format!(
+        "{}{figures} Try a smaller size than {size} or fewer nodes, or see all figures with `amlc compute list-usage`.",
+        failure.hint.unwrap_or_default()
+    ));
     failure
 }
 
@@ -188,7 +202,19 @@ async fn preflight(ctx: &Ctx, request: &RequestBody, mode: Mode) -> Result<Vec<F
     }
     let location = request.body["location"].as_str().unwrap_or_default().to_string();
     let size_name = request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or_default().to_string();
-    let sizes = ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await?;
+    let sizes = match ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await {
+        Ok(sizes) => sizes,
+        // A region the subscription cannot use is itself a pre-flight finding, not a crash of the dry run.
+        Err(amlc_azure::AzureError::Arm(e)) if (400..500).contains(&e.status) => {
+            findings.push(Finding {
+                check: "region",
+                ok: false,
+                message: format!("cannot use region '{location}': {e}"),
+            });
+            return Ok(findings);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let Some(size) = sizes.iter().find(|s| s.name.eq_ignore_ascii_case(&size_name)) else {
         let mut offered: Vec<&str> =
             sizes.iter().filter(|s| s.supports(request.compute_type)).map(|s| s.name.as_str()).collect();
@@ -291,7 +317,7 @@ fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     let (name, desired) = match &args.file {
         Some(file) => {
-            let spec = read_spec(file)?;
+            let spec = read_spec(file, None)?;
             let location = super::ops::workspace_location(ctx).await?;
             let request = build_body(ctx, &spec, file, &location, args.name.get())?;
             (request.name.clone(), Some(request))
@@ -299,14 +325,14 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         None => (name_of(&args.name)?.to_string(), None),
     };
     let existing = fetch(ctx, &name).await?;
+    let kind = existing.compute_type().to_string();
     let current = serde_json::to_value(&existing).unwrap_or(Value::Null);
     // The changes the spec asks for, compared on the paths ARM reports back.
     let mut changes: Vec<(String, Value, Value)> = Vec::new();
     if let Some(request) = &desired {
-        if !request.compute_type.eq_ignore_ascii_case(existing.compute_type()) {
+        if !request.compute_type.eq_ignore_ascii_case(&kind) {
             return Err(Failure::new(format!(
-                "'{name}' is a {}, the spec describes a {}; the type cannot change",
-                existing.compute_type(),
+                "'{name}' is a {kind}, the spec describes a {}; the type cannot change",
                 request.compute_type
             )));
         }
@@ -319,6 +345,8 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
             }
             match lookup(&current, &path) {
                 Some(now) if !same(now, &value) => changes.push((path, now.clone(), value)),
+                // An updatable setting the compute does not have yet is a change too.
+                None if body::is_updatable(&kind, &path) => changes.push((path, Value::Null, value)),
                 _ => {}
             }
         }
@@ -337,57 +365,73 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
             }
         }
     }
-    let allowed = body::updatable_paths(existing.compute_type());
-    let refused: Vec<&(String, Value, Value)> =
-        changes.iter().filter(|(p, _, _)| !allowed.contains(&p.as_str())).collect();
+    if scale_changed && !existing.is_cluster() {
+        return Err(Failure::usage(format!("'{name}' is a {kind}; only clusters have scale settings")));
+    }
+    let mut envelope_changed = false;
+    let mut idle: Option<String> = None;
+    let mut services: Option<Vec<Value>> = None;
+    let mut refused = Vec::new();
     for (path, now, new) in &changes {
-        let mark = if allowed.contains(&path.as_str()) { "~" } else { "!" };
-        line(&format!("{mark} {path}: {now} -> {new}"))?;
-        if path.starts_with("properties.properties.scaleSettings.") {
+        let updatable = body::is_updatable(&kind, path);
+        line(&format!("{} {path}: {now} -> {new}", if updatable { "~" } else { "!" }))?;
+        if !updatable {
+            refused.push(path.clone());
+        } else if let Some(field) = path.strip_prefix("properties.properties.scaleSettings.") {
             scale_changed = true;
-            let v = new.clone();
-            match path.rsplit('.').next() {
-                Some("minNodeCount") => scale.min_node_count = v.as_i64(),
-                Some("maxNodeCount") => scale.max_node_count = v.as_i64().unwrap_or(scale.max_node_count),
-                Some("nodeIdleTimeBeforeScaleDown") => {
-                    scale.node_idle_time_before_scale_down = v.as_str().map(str::to_string)
-                }
-                _ => {}
+            match field {
+                "minNodeCount" => scale.min_node_count = new.as_i64(),
+                "maxNodeCount" => scale.max_node_count = new.as_i64().unwrap_or(scale.max_node_count),
+                _ => scale.node_idle_time_before_scale_down = new.as_str().map(str::to_string),
             }
+        } else if path == "properties.properties.idleTimeBeforeShutdown" {
+            idle = new.as_str().map(str::to_string);
+        } else if path == "properties.properties.customServices" {
+            services = new.as_array().cloned();
+        } else {
+            envelope_changed = true;
         }
     }
     if !refused.is_empty() {
-        let paths: Vec<&str> = refused.iter().map(|(p, _, _)| p.as_str()).collect();
         return Err(Failure::new(format!(
             "these settings of '{name}' can only be set at creation: {}",
-            paths.join(", ")
+            refused.join(", ")
         ))
         .hint(format!(
             "delete and recreate the compute to change them (`amlc compute delete {name}`), or revert them in the spec"
         )));
     }
-    if scale_changed && !existing.is_cluster() {
-        return Err(Failure::usage(format!(
-            "'{name}' is a {}; only clusters have scale settings",
-            existing.compute_type()
-        )));
-    }
-    let other_changes = changes.iter().any(|(p, _, _)| !p.starts_with("properties.properties.scaleSettings."));
-    if !scale_changed && !other_changes {
+    let idle_minutes = match &idle {
+        Some(text) => Some(
+            text.strip_prefix("PT")
+                .and_then(|t| t.strip_suffix('M'))
+                .and_then(|m| m.parse::<u32>().ok())
+                .ok_or_else(|| Failure::usage(format!("idle shutdown '{text}' must be whole minutes (PT{{n}}M)")))?,
+        ),
+        None => None,
+    };
+    if !scale_changed && !envelope_changed && idle.is_none() && services.is_none() {
         return line(&format!("'{name}' already matches; nothing to update"));
     }
     if args.dry_run {
         return line(&format!("would update '{name}' (dry run)"));
     }
-    if other_changes {
-        // Description and tags: the only way is a full PUT of the desired body, which is what the SDK does.
-        let Some(request) = &desired else { return Ok(()) };
-        let op = ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await?;
-        finish(ctx, args.no_wait, &name, op).await?;
+    if envelope_changed {
+        // Description and tags of a cluster: the only way is a full PUT of the desired body, as the SDK does.
+        if let Some(request) = &desired {
+            let op = ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await?;
+            finish(ctx, args.no_wait, &name, op).await?;
+        }
     }
     if scale_changed {
-        let op = ctx.client.begin_update_scale(&ctx.ws, &name, &ScaleSettings { ..scale }).await?;
+        let op = ctx.client.begin_update_scale(&ctx.ws, &name, &scale).await?;
         finish(ctx, args.no_wait, &name, op).await?;
+    }
+    if let Some(minutes) = idle_minutes {
+        ctx.client.update_idle_shutdown(&ctx.ws, &name, minutes).await?;
+    }
+    if let Some(services) = &services {
+        ctx.client.update_custom_services(&ctx.ws, &name, services).await?;
     }
     line(&format!("'{name}' updated"))
 }
@@ -397,11 +441,7 @@ async fn finish(ctx: &Ctx, no_wait: bool, name: &str, op: amlc_azure::Operation)
         return Ok(());
     }
     let (bar, wait) = spinner(ctx, &format!("update {name}"));
-    let result = async {
-        ctx.client.wait(&op, &wait).await?;
-        ctx.client.wait_for_compute(&ctx.ws, name, &format!("update {name}"), &wait, |c| ready(c, false)).await
-    }
-    .await;
+    let result = amlc_azure::actions::wait_ready(&ctx.client, &ctx.ws, name, false, &op, &wait).await;
     bar.finish_and_clear();
     result.map(|_| ()).map_err(Failure::from)
 }

@@ -18,7 +18,7 @@ use amlc_azure::{ArmClient, AzureError, WorkspaceRef};
 use args::{ComputeArgs, ComputeCommand, OutputFormat, TargetArgs};
 
 /// Where `amlc emulator` listens by default; probed when nothing else is configured.
-pub const DEFAULT_EMULATOR_URL: &str = "http://127.0.0.1:8780";
+pub const DEFAULT_EMULATOR_URL: &str = "http://127.0.0.1:8765";
 
 /// The workspace `amlc emulator` serves with no flags.
 fn emulator_workspace() -> WorkspaceRef {
@@ -165,7 +165,7 @@ async fn resolve(target: &TargetArgs) -> Result<Ctx, Failure> {
             } else {
                 return Err(Failure::usage("no Azure ML workspace configured").hint(
                     "pass -w/-g/--subscription, put a config.json from the studio in .azureml/, or try the local \
-                     emulator: `amlc emulator --listen 127.0.0.1:8780 &` (found automatically there) or pass `--endpoint http://127.0.0.1:PORT`",
+                     emulator: `amlc emulator --listen 127.0.0.1:8765 &` (found automatically there) or pass `--endpoint http://127.0.0.1:PORT`",
                 ));
             }
         }

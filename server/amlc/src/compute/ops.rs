@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use amlc_azure::{Check, ComputeResource, UnderlyingResourceAction};
+use amlc_azure::{ComputeResource, UnderlyingResourceAction};
 
 use super::args::{ActionArgs, ListArgs, NameArg, RemoveArgs, SizesArgs, UsageArgs};
 use super::output::{either, line, opt};
@@ -167,31 +167,7 @@ pub async fn list_usage(ctx: &Ctx, args: &UsageArgs) -> Outcome {
     either(ctx.output, &usages, &["NAME", "CURRENT", "LIMIT", "UNIT"], rows)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Start,
-    Stop,
-    Restart,
-}
-
-impl Action {
-    fn verb(self) -> &'static str {
-        match self {
-            Action::Start => "start",
-            Action::Stop => "stop",
-            Action::Restart => "restart",
-        }
-    }
-    fn target_state(self) -> &'static str {
-        match self {
-            Action::Start | Action::Restart => "Running",
-            Action::Stop => "Stopped",
-        }
-    }
-}
-
-/// States from which an instance will not reach the asked state without help.
-const BROKEN_STATES: [&str; 4] = ["CreateFailed", "Unusable", "SetupFailed", "UserSetupFailed"];
+pub use amlc_azure::actions::PowerAction as Action;
 
 pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
     let name = name(&args.name)?;
@@ -237,31 +213,18 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
         }
         _ => {}
     }
-    let op = match action {
-        Action::Start => ctx.client.begin_start(&ctx.ws, name).await?,
-        Action::Stop => ctx.client.begin_stop(&ctx.ws, name).await?,
-        Action::Restart => ctx.client.begin_restart(&ctx.ws, name).await?,
-    };
+    let op = amlc_azure::actions::begin_power(&ctx.client, &ctx.ws, name, action).await?;
     if args.no_wait {
         return line(&format!("{verb} of '{name}' accepted"));
     }
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
-    let result = async {
-        ctx.client.wait(&op, &wait).await?;
-        // The operation succeeding is not the end: wait for the state that was asked for.
-        let target = action.target_state();
-        ctx.client
-            .wait_for_compute(&ctx.ws, name, &format!("{verb} {name}"), &wait, |c| match c.and_then(|c| c.state()) {
-                Some(s) if s == target => Check::Done,
-                Some(s) if BROKEN_STATES.contains(&s) => Check::Fail(format!("'{name}' ended in state {s}")),
-                None if c.is_none() => Check::Fail(format!("'{name}' disappeared")),
-                _ => Check::Continue,
-            })
-            .await
-    }
-    .await;
+    // The operation succeeding is not the end: this waits for the state that was asked for.
+    let result = amlc_azure::actions::wait_power(&ctx.client, &ctx.ws, name, action, &op, &wait).await;
     bar.finish_and_clear();
     let compute = result.map_err(|e| explain_with_state(e, action, name))?;
+    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &compute) {
+        return super::output::json(c);
+    }
     let state = compute.as_ref().map(|c| c.status()).unwrap_or_default();
     line(&format!("'{name}' is {state}"))
 }
@@ -331,19 +294,7 @@ pub async fn remove(ctx: &Ctx, args: &RemoveArgs, how: UnderlyingResourceAction)
         return line(&format!("{verb} of '{name}' accepted"));
     }
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
-    let result = async {
-        ctx.client.wait(&op, &wait).await?;
-        ctx.client
-            .wait_for_compute(&ctx.ws, name, &format!("{verb} {name}"), &wait, |c| match c {
-                None => Check::Done,
-                Some(c) if c.provisioning_state() == Some("Failed") => {
-                    Check::Fail(format!("{verb} of '{name}' failed"))
-                }
-                Some(_) => Check::Continue,
-            })
-            .await
-    }
-    .await;
+    let result = amlc_azure::actions::wait_gone(&ctx.client, &ctx.ws, name, how, &op, &wait).await;
     bar.finish_and_clear();
     result?;
     line(&format!("'{name}' {}", if how == UnderlyingResourceAction::Delete { "deleted" } else { "detached" }))

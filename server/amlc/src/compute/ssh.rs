@@ -171,6 +171,15 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
     let name = name_of(&args.name)?;
     let compute = fetch(ctx, name).await?;
     let target = if compute.is_instance() {
+        // A personal instance admits only its assigned user; say so instead of letting ssh fail on the key.
+        if let (Some(owner), Some(me)) = (compute.assigned_user_object_id(), ctx.client.token_claim("oid").await) {
+            if !owner.eq_ignore_ascii_case(&me) {
+                return Err(Failure::new(format!(
+                    "'{name}' is a personal instance assigned to another user (object id {owner}); you are {me}"
+                ))
+                .hint("ask its owner, or create your own instance"));
+            }
+        }
         instance_target(&compute, args)?
     } else if compute.is_cluster() {
         cluster_target(ctx, &compute, args).await?
