@@ -149,8 +149,15 @@ pub enum Action {
     Restart,
     Delete,
     Detach,
-    SetIdleShutdown { minutes: u32 },
+    SetIdleShutdown {
+        minutes: u32,
+    },
     UpdateScale(amlc_azure::models::ScaleSettings),
+    /// `amlc.compute.create|attach`: the PUT of a body built from a spec.
+    Put {
+        body: Value,
+        attach: bool,
+    },
 }
 
 impl Action {
@@ -196,6 +203,8 @@ impl Action {
             Action::Detach => "Detaching",
             Action::SetIdleShutdown { .. } => "Setting idle shutdown of",
             Action::UpdateScale(_) => "Scaling",
+            Action::Put { attach: true, .. } => "Attaching",
+            Action::Put { attach: false, .. } => "Creating",
         }
     }
 }
@@ -211,6 +220,7 @@ pub async fn begin(session: &Session, action: &Action, name: &str) -> Result<Opt
             return Ok(None);
         }
         Action::UpdateScale(scale) => client.begin_update_scale(ws, name, scale).await?,
+        Action::Put { body, .. } => client.begin_create_or_update(ws, name, body).await?,
         Action::Start => client.begin_start(ws, name).await?,
         Action::Stop => client.begin_stop(ws, name).await?,
         Action::Restart => client.begin_restart(ws, name).await?,
@@ -227,4 +237,51 @@ pub fn wait_options(progress: amlc_azure::ProgressFn) -> amlc_azure::WaitOptions
         progress: Some(progress),
         ..amlc_azure::WaitOptions::default()
     }
+}
+
+/// The request `amlc.compute.create|attach` sends for a spec: refused when the spec has errors, cannot be
+/// loaded, or needs the other command (as `amlc compute create|attach` refuses it). The body is built from
+/// the value after the CLI's load step (`normalized`) by `amlc_azure::body::build`, the same builder the CLI uses.
+pub fn spec_request(
+    text: &str,
+    spec_path: Option<&std::path::Path>,
+    attach: bool,
+    workspace: &WorkspaceRef,
+    location: &str,
+) -> Result<amlc_azure::body::RequestBody, String> {
+    let analysis = amlc_spec::analyze(text);
+    if let Some(kind) = analysis.compute_type {
+        match (attach, kind.is_attached()) {
+            (false, true) => return Err(format!("a {} compute is attached, not created: use Attach", kind.as_str())),
+            (true, false) => return Err(format!("a {} compute is created, not attached: use Create", kind.as_str())),
+            _ => {}
+        }
+    }
+    let errors = analysis.diagnostics.iter().filter(|d| d.severity == amlc_spec::Severity::Error).count();
+    if errors > 0 {
+        let first = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == amlc_spec::Severity::Error)
+            .map(|d| format!(" (first: {})", d.message))
+            .unwrap_or_default();
+        return Err(format!("{errors} error(s) in the spec{first}; nothing was sent. Fix them in the Problems view"));
+    }
+    let Some(spec) = analysis.normalized.or(analysis.value) else {
+        return Err("not a compute spec that can be loaded".into());
+    };
+    // Files the spec names (ssh public key) are relative to the spec's folder, as for the CLI.
+    let base = spec_path.and_then(std::path::Path::parent).map(std::path::Path::to_path_buf).unwrap_or_default();
+    let read = move |file: &str| -> Result<String, String> {
+        let path = std::path::Path::new(file);
+        let path = if path.is_absolute() { path.to_path_buf() } else { base.join(path) };
+        std::fs::read_to_string(path).map_err(|e| e.to_string())
+    };
+    let context = amlc_azure::body::BodyContext { workspace, workspace_location: location, read_file: &read };
+    let request = amlc_azure::body::build(&spec, &context).map_err(|e| e.to_string())?;
+    if request.is_attach() != attach {
+        let other = if attach { "Create" } else { "Attach" };
+        return Err(format!("a {} compute needs {other}", request.compute_type));
+    }
+    Ok(request)
 }

@@ -35,7 +35,9 @@ impl Notification for ComputesChanged {
 }
 
 /// The `workspace/executeCommand` commands the server implements.
-pub const COMMANDS: [&str; 7] = [
+pub const COMMANDS: [&str; 9] = [
+    "amlc.compute.create",
+    "amlc.compute.attach",
     "amlc.compute.start",
     "amlc.compute.stop",
     "amlc.compute.restart",
@@ -125,11 +127,26 @@ impl Backend {
     /// `$/progress` follows it to the end, then `amlc/computesChanged` tells the tree to refresh.
     pub(crate) async fn execute_compute_command(&self, command: &str, arguments: Vec<Value>) -> Result<Option<Value>> {
         let argument = arguments.first().cloned().unwrap_or(Value::Null);
-        let action = Action::from_command(command, &argument).map_err(jsonrpc::Error::invalid_params)?;
-        let Some(name) = argument.get("name").and_then(Value::as_str).map(str::to_owned) else {
-            return Err(jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")));
-        };
         let session = self.session().await.map_err(|f| plain_error(&f.message))?;
+        let (action, name, result) = match command {
+            "amlc.compute.create" | "amlc.compute.attach" => {
+                let (action, name, operation) =
+                    self.spec_action(&session, command == "amlc.compute.attach", &argument).await?;
+                let result = match operation {
+                    Some(operation) => json!({"name": name, "operation": operation}),
+                    None => json!({"name": name}),
+                };
+                (action, name, result)
+            }
+            _ => {
+                let action = Action::from_command(command, &argument).map_err(jsonrpc::Error::invalid_params)?;
+                let Some(name) = argument.get("name").and_then(Value::as_str).map(str::to_owned) else {
+                    return Err(jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")));
+                };
+                let result = json!({"name": name});
+                (action, name, result)
+            }
+        };
         let token = NumberOrString::String(format!("amlc/{}/{name}/{}", command, self.state.next_token()));
         let progress = self.state.work_done_progress()
             && self
@@ -164,7 +181,7 @@ impl Backend {
                 send_progress(&client, &token, WorkDoneProgress::End(end)).await;
             }
             client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![name.clone()] }).await;
-            return Ok(Some(json!({"name": name})));
+            return Ok(Some(result));
         };
         tokio::spawn(async move {
             // Progress callbacks are synchronous; a channel keeps their reports in order.
@@ -203,7 +220,47 @@ impl Backend {
             }
             client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![waiting_name] }).await;
         });
-        Ok(Some(json!({"name": name})))
+        Ok(Some(result))
+    }
+
+    /// `amlc.compute.create|attach {uri}`: the spec's text (the open document, else the file on disk), checked
+    /// and turned into the PUT; with `operation` (`create`, or `update` when the name exists) for create.
+    async fn spec_action(
+        &self,
+        session: &azure::Session,
+        attach: bool,
+        argument: &Value,
+    ) -> Result<(Action, String, Option<&'static str>)> {
+        let command = if attach { "amlc.compute.attach" } else { "amlc.compute.create" };
+        let uri = argument
+            .get("uri")
+            .and_then(Value::as_str)
+            .or_else(|| argument.as_str())
+            .and_then(|u| Url::parse(u).ok())
+            .ok_or_else(|| jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"uri\": …}}")))?;
+        let path = uri.to_file_path().ok();
+        let text = match (self.state.documents.snapshot(&uri), &path) {
+            (Some(snapshot), _) => snapshot.text.to_string(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map_err(|e| plain_error(&format!("cannot read {}: {e}", path.display())))?,
+            (None, None) => return Err(plain_error(&format!("{uri} is neither open nor a file"))),
+        };
+        let ws = &session.workspace;
+        let location = session.client.get_workspace(ws).await.map_err(|e| plain_error(&e.to_string()))?.location;
+        let request = azure::spec_request(&text, path.as_deref(), attach, ws, &location).map_err(|message| {
+            plain_error(&format!(
+                "{}: {message}",
+                path.as_deref().map(|p| p.display().to_string()).unwrap_or(uri.to_string())
+            ))
+        })?;
+        let operation = if attach {
+            None
+        } else {
+            let existing =
+                session.client.get_compute(ws, &request.name).await.map_err(|e| plain_error(&e.to_string()))?;
+            Some(if existing.is_some() { "update" } else { "create" })
+        };
+        Ok((Action::Put { body: request.body, attach }, request.name, operation))
     }
 }
 

@@ -89,3 +89,57 @@ async fn errors_are_plain_words() {
     assert_eq!(list["error"]["code"], "noWorkspace");
     assert_eq!(list["computes"], json!([]));
 }
+
+const CLUSTER_SPEC: &str = "$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\nname: lsp-cluster\ntype: amlcompute\nsize: STANDARD_DS3_V2\nmin_instances: 0\nmax_instances: 2\n";
+
+#[tokio::test]
+async fn create_from_an_open_spec_puts_the_compute_and_reports_the_change() {
+    let emulator = emulator().await;
+    let mut client =
+        TestClient::start(json!({"window": {"workDoneProgress": true}}), json!({"armEndpoint": emulator.base_url()}))
+            .await;
+    let before = client.request("amlc/listComputes", json!({})).await;
+    assert_eq!(compute(&before, "lsp-cluster"), &Value::Null);
+    let uri = "file:///specs/cluster.yml";
+    client.open(uri, CLUSTER_SPEC).await;
+    let create = json!({"command": "amlc.compute.create", "arguments": [{"uri": uri}]});
+    assert_eq!(
+        client.request("workspace/executeCommand", create).await,
+        json!({"name": "lsp-cluster", "operation": "create"})
+    );
+    let begin = client.wait_for("$/progress").await;
+    assert_eq!(begin["params"]["value"]["title"], "Creating lsp-cluster");
+    assert_eq!(client.wait_for("amlc/computesChanged").await["params"], json!({"names": ["lsp-cluster"]}));
+    let list = client.request("amlc/listComputes", json!({})).await;
+    let created = compute(&list, "lsp-cluster");
+    assert_eq!(created["group"], "clusters", "{list}");
+    assert_eq!(created["nodes"]["max"], 2);
+    // Attach refuses a spec that is created, not attached; nothing else is sent.
+    let attach = json!({"command": "amlc.compute.attach", "arguments": [{"uri": uri}]});
+    let refused = client.request_raw("workspace/executeCommand", attach).await;
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("created, not attached"), "{refused}");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_spec_with_errors_is_refused_and_nothing_is_created() {
+    let emulator = emulator().await;
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let before = client.request("amlc/listComputes", json!({})).await["computes"].as_array().map(Vec::len);
+    // Read from disk: the spec is not open. max_instances below min_instances is an error.
+    let path = std::env::temp_dir().join(format!("amlc-lsp-bad-{}.yml", std::process::id()));
+    let text =
+        CLUSTER_SPEC.replace("name: lsp-cluster", "name: lsp-bad").replace("max_instances: 2", "max_instances: -3");
+    std::fs::write(&path, text).expect("write the spec");
+    let uri = tower_lsp::lsp_types::Url::from_file_path(&path).expect("file URL").to_string();
+    let create = json!({"command": "amlc.compute.create", "arguments": [{"uri": uri}]});
+    let refused = client.request_raw("workspace/executeCommand", create).await;
+    let _ = std::fs::remove_file(&path);
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("error(s) in the spec") && message.contains("nothing was sent"), "{refused}");
+    let list = client.request("amlc/listComputes", json!({})).await;
+    assert_eq!(compute(&list, "lsp-bad"), &Value::Null);
+    assert_eq!(list["computes"].as_array().map(Vec::len), before);
+    emulator.shutdown().await;
+}

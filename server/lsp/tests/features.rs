@@ -174,6 +174,7 @@ async fn code_lenses_are_wired_to_real_commands() {
     assert_eq!(
         lenses,
         json!([
+            {"range": zero, "command": {"title": "Create", "command": "amlc.compute.create", "arguments": [{"uri": URI}]}},
             {"range": zero, "command": {"title": "▶ Start", "command": "amlc.compute.start", "arguments": [{"name": "ci-1"}]}},
             {"range": zero, "command": {"title": "■ Stop", "command": "amlc.compute.stop", "arguments": [{"name": "ci-1"}]}}
         ])
@@ -187,9 +188,16 @@ async fn code_lenses_are_wired_to_real_commands() {
         .await;
     client.diagnostics(URI, 1).await;
     let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": URI}})).await;
-    assert_eq!(lenses[0]["command"]["command"], "amlc.compute.updateScale");
+    assert_eq!(lenses[0]["command"]["command"], "amlc.compute.create");
+    assert_eq!(lenses[1]["command"]["command"], "amlc.compute.updateScale");
     assert_eq!(
-        lenses[0]["command"]["arguments"][0],
+        lenses[1]["command"]["arguments"][0],
         json!({"name": "gpu", "minInstances": 1, "maxInstances": 8, "idleSecondsBeforeScaleDown": 300})
+    );
+    let mut client = opened("type: kubernetes\nname: k8s\nresource_id: /subscriptions/s/resourceGroups/r/providers/Microsoft.Kubernetes/connectedClusters/c\n").await;
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": URI}})).await;
+    assert_eq!(
+        lenses,
+        json!([{"range": zero, "command": {"title": "Attach", "command": "amlc.compute.attach", "arguments": [{"uri": URI}]}}])
     );
 }

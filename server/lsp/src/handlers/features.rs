@@ -160,8 +160,9 @@ pub fn selection_ranges(
         .collect()
 }
 
-/// Code lenses on a spec's first line, each wired to a command the server implements: Start and Stop
-/// for an instance, "Apply scale" for a cluster. Create/Update/Attach come with `amlc.compute.create`.
+/// Code lenses on a spec's first line, each wired to a command the server implements: "Create" for an
+/// instance or cluster and "Attach" for kubernetes/virtualmachine/synapsespark (the spec's URI is the
+/// argument), then Start and Stop for an instance, "Apply scale" for a cluster.
 pub fn code_lenses(snapshot: &Snapshot, analysis: &Analysis, encoding: PositionEncoding) -> Vec<CodeLens> {
     let Some(document) = &analysis.document else { return Vec::new() };
     let Some(name) = document.root.get("name").and_then(|n| n.as_str()).filter(|n| !n.is_empty()) else {
@@ -174,7 +175,13 @@ pub fn code_lenses(snapshot: &Snapshot, analysis: &Analysis, encoding: PositionE
         command: Some(Command { title, command: command.to_string(), arguments: Some(vec![argument]) }),
         data: None,
     };
-    match analysis.compute_type {
+    let uri = serde_json::json!({"uri": snapshot.uri.to_string()});
+    let mut lenses = match analysis.compute_type {
+        Some(kind) if kind.is_attached() => vec![lens("Attach".into(), "amlc.compute.attach", uri)],
+        Some(_) => vec![lens("Create".into(), "amlc.compute.create", uri)],
+        None => Vec::new(),
+    };
+    lenses.extend(match analysis.compute_type {
         Some(amlc_spec::ComputeType::ComputeInstance) => vec![
             lens("▶ Start".into(), "amlc.compute.start", serde_json::json!({"name": name})),
             lens("■ Stop".into(), "amlc.compute.stop", serde_json::json!({"name": name})),
@@ -191,5 +198,6 @@ pub fn code_lenses(snapshot: &Snapshot, analysis: &Analysis, encoding: PositionE
             vec![lens(format!("Apply scale ({min}–{max} nodes)"), "amlc.compute.updateScale", argument)]
         }
         _ => Vec::new(),
-    }
+    });
+    lenses
 }
