@@ -285,3 +285,44 @@ pub fn spec_request(
     }
     Ok(request)
 }
+
+/// The text of `amlc.compute.show`: the compute as ARM returns it, secrets redacted. JSON is valid YAML, so
+/// the read-only `.yaml` view opens it as is, under a comment naming the compute.
+pub fn show_text(compute: &ComputeResource) -> String {
+    let value = serde_json::to_value(compute).unwrap_or(Value::Null);
+    let body = serde_json::to_string_pretty(&amlc_azure::models::redact_secrets(&value)).unwrap_or_default();
+    format!("# {} ({}), as Azure reports it; read-only\n{body}\n", compute.name, compute.compute_type())
+}
+
+/// The command line of `amlc.compute.copyCommand`: `flavor` `amlc` or `az`, `action` one the tree offers.
+pub fn copy_command(
+    flavor: &str,
+    action: &str,
+    name: &str,
+    workspace: Option<&WorkspaceRef>,
+) -> Result<String, String> {
+    let (amlc, az) = match action {
+        "show" | "start" | "stop" | "restart" | "delete" | "detach" => {
+            (format!("amlc compute {action} {name}"), format!("az ml compute {action} --name {name}"))
+        }
+        "updateScale" => (
+            format!("amlc compute update {name} --min-instances MIN --max-instances MAX"),
+            format!("az ml compute update --name {name} --min-instances MIN --max-instances MAX"),
+        ),
+        "ssh" => (format!("amlc compute ssh {name}"), format!("az ml compute connect-ssh --name {name}")),
+        other => {
+            return Err(format!(
+                "no command line for action '{other}' (show, start, stop, restart, delete, detach, updateScale, ssh)"
+            ))
+        }
+    };
+    match (flavor, workspace) {
+        ("amlc", _) => Ok(amlc),
+        ("az", Some(ws)) => Ok(format!(
+            "{az} --resource-group {} --workspace-name {} --subscription {}",
+            ws.resource_group, ws.workspace_name, ws.subscription_id
+        )),
+        ("az", None) => Err("the az command needs a workspace".into()),
+        (other, _) => Err(format!("unknown flavor '{other}': use amlc or az")),
+    }
+}

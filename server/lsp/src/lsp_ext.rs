@@ -35,7 +35,10 @@ impl Notification for ComputesChanged {
 }
 
 /// The `workspace/executeCommand` commands the server implements.
-pub const COMMANDS: [&str; 9] = [
+pub const COMMANDS: [&str; 12] = [
+    "amlc.compute.show",
+    "amlc.compute.copyCommand",
+    "amlc.compute.sshCommand",
     "amlc.compute.create",
     "amlc.compute.attach",
     "amlc.compute.start",
@@ -127,7 +130,13 @@ impl Backend {
     /// `$/progress` follows it to the end, then `amlc/computesChanged` tells the tree to refresh.
     pub(crate) async fn execute_compute_command(&self, command: &str, arguments: Vec<Value>) -> Result<Option<Value>> {
         let argument = arguments.first().cloned().unwrap_or(Value::Null);
+        if command == "amlc.compute.copyCommand" {
+            return self.copy_command(&argument).await.map(Some);
+        }
         let session = self.session().await.map_err(|f| plain_error(&f.message))?;
+        if command == "amlc.compute.show" || command == "amlc.compute.sshCommand" {
+            return self.read_command(&session, command, &argument).await.map(Some);
+        }
         let (action, name, result) = match command {
             "amlc.compute.create" | "amlc.compute.attach" => {
                 let (action, name, operation) =
@@ -223,6 +232,50 @@ impl Backend {
         Ok(Some(result))
     }
 
+    /// `amlc.compute.show {name}` → `{yaml}` (the live compute, secrets redacted) and
+    /// `amlc.compute.sshCommand {name}` → `{command: [argv]}`: one GET, nothing changes.
+    async fn read_command(&self, session: &azure::Session, command: &str, argument: &Value) -> Result<Value> {
+        let name = compute_name(command, argument)?;
+        let compute = session
+            .client
+            .get_compute(&session.workspace, &name)
+            .await
+            .map_err(|e| plain_error(&e.to_string()))?
+            .ok_or_else(|| {
+                plain_error(&format!("no compute '{name}' in workspace {}", session.workspace.workspace_name))
+            })?;
+        if command == "amlc.compute.show" {
+            return Ok(json!({"yaml": azure::show_text(&compute)}));
+        }
+        if !compute.is_instance() {
+            return Err(plain_error(&format!(
+                "'{name}' is a {}: the server opens SSH to compute instances; for a cluster node use `amlc compute ssh {name}`",
+                compute.compute_type()
+            )));
+        }
+        let user = argument.get("user").and_then(Value::as_str);
+        let private = argument.get("private").and_then(Value::as_bool).unwrap_or(false);
+        let target = amlc_azure::ssh::instance_target(&compute, user, private)
+            .map_err(|r| plain_error(&format!("{}; {}", r.message, r.hint)))?;
+        Ok(json!({"command": ["ssh", "-p", target.port.to_string(), format!("{}@{}", target.user, target.host)]}))
+    }
+
+    /// `amlc.compute.copyCommand {name, action, flavor}` → `{command}`: the `amlc compute …` or
+    /// `az ml compute …` line doing the same. Needs the workspace only for `az` (its `-g`/`-w`/`--subscription`).
+    async fn copy_command(&self, argument: &Value) -> Result<Value> {
+        let name = compute_name("amlc.compute.copyCommand", argument)?;
+        let action = argument.get("action").and_then(Value::as_str).unwrap_or("show");
+        let flavor = argument.get("flavor").and_then(Value::as_str).unwrap_or("amlc");
+        let workspace = if flavor == "az" {
+            Some(self.session().await.map_err(|f| plain_error(&f.message))?.workspace.clone())
+        } else {
+            None
+        };
+        azure::copy_command(flavor, action, &name, workspace.as_ref())
+            .map(|command| json!({"command": command}))
+            .map_err(jsonrpc::Error::invalid_params)
+    }
+
     /// `amlc.compute.create|attach {uri}`: the spec's text (the open document, else the file on disk), checked
     /// and turned into the PUT; with `operation` (`create`, or `update` when the name exists) for create.
     async fn spec_action(
@@ -262,6 +315,15 @@ impl Backend {
         };
         Ok((Action::Put { body: request.body, attach }, request.name, operation))
     }
+}
+
+fn compute_name(command: &str, argument: &Value) -> Result<String> {
+    argument
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")))
 }
 
 fn plain_error(message: &str) -> jsonrpc::Error {

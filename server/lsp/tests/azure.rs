@@ -143,3 +143,53 @@ async fn a_spec_with_errors_is_refused_and_nothing_is_created() {
     assert_eq!(list["computes"].as_array().map(Vec::len), before);
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn show_copy_command_and_ssh_command_describe_a_live_compute() {
+    let emulator = emulator().await;
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let run = |command: &str, argument: Value| json!({"command": command, "arguments": [argument]});
+    let shown =
+        client.request("workspace/executeCommand", run("amlc.compute.show", json!({"name": "ci-running"}))).await;
+    let yaml = shown["yaml"].as_str().unwrap_or_default();
+    assert!(yaml.starts_with("# ci-running (ComputeInstance)"), "{yaml}");
+    // JSON is YAML: the body after the comment parses, and is the compute itself.
+    let body: Value =
+        serde_json::from_str(yaml.split_once('\n').map(|(_, b)| b).unwrap_or_default()).expect("JSON body");
+    assert_eq!(body["name"], "ci-running");
+    assert_eq!(body["properties"]["computeType"], "ComputeInstance");
+
+    let copy = |action: &str, flavor: &str| {
+        run("amlc.compute.copyCommand", json!({"name": "ci-running", "action": action, "flavor": flavor}))
+    };
+    assert_eq!(
+        client.request("workspace/executeCommand", copy("stop", "amlc")).await,
+        json!({"command": "amlc compute stop ci-running"})
+    );
+    assert_eq!(
+        client.request("workspace/executeCommand", copy("show", "az")).await,
+        json!({"command": "az ml compute show --name ci-running --resource-group rg --workspace-name ws --subscription 00000000-0000-0000-0000-000000000000"})
+    );
+    let bad = client.request_raw("workspace/executeCommand", copy("stop", "powershell")).await;
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+
+    let ssh = client
+        .request_raw("workspace/executeCommand", run("amlc.compute.sshCommand", json!({"name": "ci-running"})))
+        .await;
+    let stopped = client
+        .request_raw("workspace/executeCommand", run("amlc.compute.sshCommand", json!({"name": "ci-stopped"})))
+        .await;
+    // The ssh line is the one the compute's own settings give (shown above).
+    let inner = &body["properties"]["properties"];
+    let host = inner["connectivityEndpoints"]["publicIpAddress"].as_str().unwrap_or_default();
+    let port = inner["sshSettings"]["sshPort"].as_i64().unwrap_or(22).to_string();
+    let user = inner["sshSettings"]["adminUserName"].as_str().unwrap_or("azureuser");
+    assert!(!host.is_empty(), "{body}");
+    assert_eq!(ssh["result"], json!({"command": ["ssh", "-p", port, format!("{user}@{host}")]}), "{ssh}");
+    let message = stopped["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("'ci-stopped' is Stopped") && message.contains("amlc compute start ci-stopped"),
+        "{stopped}"
+    );
+    emulator.shutdown().await;
+}

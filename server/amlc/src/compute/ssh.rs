@@ -11,13 +11,7 @@ use super::ops::{fetch, name as name_of};
 use super::output::line;
 use super::{Ctx, Failure, Outcome};
 
-/// Where to connect.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Target {
-    pub user: String,
-    pub host: String,
-    pub port: u16,
-}
+pub use amlc_azure::ssh::Target;
 
 /// `~/x` → `$HOME/x`.
 pub fn expand_home(path: &str) -> String {
@@ -28,41 +22,8 @@ pub fn expand_home(path: &str) -> String {
 }
 
 fn instance_target(c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
-    let name = &c.name;
-    let state = c.state().unwrap_or("Unknown");
-    let ssh = c.instance_ssh().unwrap_or_default();
-    if !ssh.ssh_public_access.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("Enabled")) {
-        return Err(Failure::new(format!("SSH is disabled on '{name}': it was created without public SSH access"))
-            .hint(
-            "SSH access can only be chosen at creation: recreate the instance with `ssh_public_access_enabled: true` \
-             and `ssh_settings.ssh_key_value`, or use the terminal in the studio or VS Code",
-        ));
-    }
-    match state {
-        "Running" | "JobRunning" => {}
-        "Stopped" => {
-            return Err(Failure::new(format!("'{name}' is Stopped"))
-                .hint(format!("start it first: `amlc compute start {name}`, then connect again")))
-        }
-        other => {
-            return Err(Failure::new(format!("'{name}' is {other}; SSH needs it Running"))
-                .hint(format!("wait and check with `amlc compute show {name}`")))
-        }
-    }
-    let endpoints = c.connectivity().unwrap_or_default();
-    let host = if args.private { endpoints.private_ip_address.clone() } else { endpoints.public_ip_address.clone() };
-    let Some(host) = host.filter(|h| !h.is_empty()) else {
-        let private = endpoints.private_ip_address.unwrap_or_else(|| "-".into());
-        return Err(Failure::new(format!(
-            "'{name}' has no public IP address (created with enable_node_public_ip: false)"
-        ))
-        .hint(format!("from inside its virtual network, connect to the private address {private} with --private")));
-    };
-    Ok(Target {
-        user: args.user.clone().or(ssh.admin_user_name).unwrap_or_else(|| "azureuser".into()),
-        host,
-        port: ssh.ssh_port.unwrap_or(22),
-    })
+    amlc_azure::ssh::instance_target(c, args.user.as_deref(), args.private)
+        .map_err(|refusal| Failure::new(refusal.message).hint(refusal.hint))
 }
 
 async fn cluster_target(ctx: &Ctx, c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
