@@ -100,6 +100,36 @@ fn as_spec<'a>(value: &'a Value, what: &str) -> Result<Spec<'a>, BodyError> {
     }
 }
 
+/// `~/x` → `$HOME/x`, for paths a spec or a flag names.
+pub fn expand_home(path: &str) -> String {
+    match (path.strip_prefix("~/"), std::env::var("HOME")) {
+        (Some(rest), Ok(home)) => format!("{}/{rest}", home.trim_end_matches('/')),
+        _ => path.to_string(),
+    }
+}
+
+/// The request for a spec file's loaded value, as `amlc compute create|attach -f FILE` and the language server's
+/// `amlc.compute.create|attach` both send it: `name` (a `--name` flag) replaces the spec's, and files the spec
+/// names (an ssh public key) are read relative to the spec's folder `base`, with `~/` expanded.
+pub fn build_for_file(
+    spec: &Value,
+    name: Option<&str>,
+    base: &std::path::Path,
+    workspace: &WorkspaceRef,
+    workspace_location: &str,
+) -> Result<RequestBody, BodyError> {
+    let read = |file: &str| -> Result<String, String> {
+        let expanded = expand_home(file);
+        let path = if std::path::Path::new(&expanded).is_absolute() { expanded.into() } else { base.join(expanded) };
+        std::fs::read_to_string(path).map_err(|e| e.to_string())
+    };
+    let mut spec = spec.clone();
+    if let (Some(name), Some(map)) = (name, spec.as_object_mut()) {
+        map.insert("name".into(), Value::String(name.to_string()));
+    }
+    build(&spec, &BodyContext { workspace, workspace_location, read_file: &read })
+}
+
 /// Builds the PUT body for `spec`.
 pub fn build(spec: &Value, ctx: &BodyContext<'_>) -> Result<RequestBody, BodyError> {
     let spec = as_spec(spec, "the spec")?;

@@ -241,7 +241,7 @@ pub fn wait_options(progress: amlc_azure::ProgressFn) -> amlc_azure::WaitOptions
 
 /// The request `amlc.compute.create|attach` sends for a spec: refused when the spec has errors, cannot be
 /// loaded, or needs the other command (as `amlc compute create|attach` refuses it). The body is built from
-/// the value after the CLI's load step (`normalized`) by `amlc_azure::body::build`, the same builder the CLI uses.
+/// the value after the CLI's load step (`normalized`) by `amlc_azure::body::build_for_file`, as the CLI builds it.
 pub fn spec_request(
     text: &str,
     spec_path: Option<&std::path::Path>,
@@ -270,15 +270,9 @@ pub fn spec_request(
     let Some(spec) = analysis.normalized.or(analysis.value) else {
         return Err("not a compute spec that can be loaded".into());
     };
-    // Files the spec names (ssh public key) are relative to the spec's folder, as for the CLI.
     let base = spec_path.and_then(std::path::Path::parent).map(std::path::Path::to_path_buf).unwrap_or_default();
-    let read = move |file: &str| -> Result<String, String> {
-        let path = std::path::Path::new(file);
-        let path = if path.is_absolute() { path.to_path_buf() } else { base.join(path) };
-        std::fs::read_to_string(path).map_err(|e| e.to_string())
-    };
-    let context = amlc_azure::body::BodyContext { workspace, workspace_location: location, read_file: &read };
-    let request = amlc_azure::body::build(&spec, &context).map_err(|e| e.to_string())?;
+    let request =
+        amlc_azure::body::build_for_file(&spec, None, &base, workspace, location).map_err(|e| e.to_string())?;
     if request.is_attach() != attach {
         let other = if attach { "Create" } else { "Attach" };
         return Err(format!("a {} compute needs {other}", request.compute_type));

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use amlc_azure::body::{self, BodyContext, RequestBody};
+use amlc_azure::body::{self, RequestBody};
 use amlc_azure::models::redact_secrets;
 use serde_json::Value;
 
@@ -80,17 +80,8 @@ fn build_body(
     name: Option<&str>,
 ) -> Result<RequestBody, Failure> {
     let base = spec_path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let read = move |file: &str| -> Result<String, String> {
-        let expanded = super::ssh::expand_home(file);
-        let path = if Path::new(&expanded).is_absolute() { expanded.into() } else { base.join(expanded) };
-        std::fs::read_to_string(path).map_err(|e| e.to_string())
-    };
-    let mut spec = spec.clone();
-    if let (Some(name), Some(map)) = (name, spec.as_object_mut()) {
-        map.insert("name".into(), Value::String(name.to_string()));
-    }
-    let ctx_body = BodyContext { workspace: &ctx.ws, workspace_location: location, read_file: &read };
-    body::build(&spec, &ctx_body).map_err(|e| Failure::usage(format!("{}: {e}", spec_path.display())))
+    body::build_for_file(spec, name, &base, &ctx.ws, location)
+        .map_err(|e| Failure::usage(format!("{}: {e}", spec_path.display())))
 }
 
 pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {

@@ -13,13 +13,7 @@ use super::{Ctx, Failure, Outcome};
 
 pub use amlc_azure::ssh::Target;
 
-/// `~/x` → `$HOME/x`.
-pub fn expand_home(path: &str) -> String {
-    match (path.strip_prefix("~/"), std::env::var("HOME")) {
-        (Some(rest), Ok(home)) => format!("{}/{rest}", home.trim_end_matches('/')),
-        _ => path.to_string(),
-    }
-}
+pub use amlc_azure::body::expand_home;
 
 fn instance_target(c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
     amlc_azure::ssh::instance_target(c, args.user.as_deref(), args.private)
