@@ -2,24 +2,12 @@
 //! (../shared/reference/samples/rest-bodies). Inputs are the sample YAML files (samples/yaml/generated-valid) as the
 //! spec engine loads and normalizes them, which is the path `amlc compute create` takes.
 
-use std::path::{Path, PathBuf};
-
 use amlc_azure::body::{build, BodyContext};
 use amlc_azure::WorkspaceRef;
 
-fn shared_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "../shared not found under CI");
-    eprintln!("SKIPPED: ../shared not found");
-    None
-}
-
 #[test]
 fn every_sample_body_equals_the_sdk_body() {
-    let Some(shared) = shared_dir() else { return };
+    let Some(shared) = amlc_testkit::shared_dir("bodies") else { return };
     let bodies = shared.join("reference/samples/rest-bodies");
     let specs = shared.join("reference/samples/yaml/generated-valid");
     // The SDK run assumed this workspace (see each file's _comment).

@@ -10,20 +10,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::{json, Value};
 
-/// `../shared` relative to the repository root, with the skip/fail rule of the test suite.
-fn shared_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = std::env::var_os("AMLC_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("../shared"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("rest_examples: {} is missing, and CI=true requires it", dir.display());
-    }
-    eprintln!("SKIPPED: ../shared not found ({})", dir.display());
-    None
-}
-
 /// Members the service leaves null in some states: `runId` on a node running no job, `publicIpAddress`
 /// on a node without a public IP.
 const NULLABLE: &[&str] = &[".runId", ".publicIpAddress"];
@@ -174,7 +160,7 @@ fn precondition(ex: &Example, example: &Value) -> Vec<(String, Value)> {
 
 #[tokio::test]
 async fn published_compute_examples_replay_against_the_emulator() {
-    let Some(shared) = shared_dir() else { return };
+    let Some(shared) = amlc_testkit::shared_dir("rest_examples") else { return };
     let rest = shared.join("reference/rest");
     let mut versions: Vec<PathBuf> =
         std::fs::read_dir(&rest).expect("rest dir").filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -293,7 +279,7 @@ async fn published_compute_examples_replay_against_the_emulator() {
 /// accepted, provision, and come back without their secrets.
 #[tokio::test]
 async fn sdk_request_bodies_are_accepted() {
-    let Some(shared) = shared_dir() else { return };
+    let Some(shared) = amlc_testkit::shared_dir("rest_examples") else { return };
     let dir = shared.join("reference/samples/rest-bodies");
     let mut files: Vec<PathBuf> =
         std::fs::read_dir(&dir).expect("rest-bodies").filter_map(|e| e.ok().map(|e| e.path())).collect();

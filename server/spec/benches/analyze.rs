@@ -32,7 +32,7 @@ tags:
 
 /// Runs gen_docs.py into a temp folder; `None` (with a note) if python3 or ../shared is missing.
 fn generated_docs() -> Option<PathBuf> {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/lspbench/gen_docs.py");
+    let script = amlc_testkit::shared_dir("analyze bench")?.join("lspbench/gen_docs.py");
     if !script.is_file() {
         eprintln!("SKIPPED large documents: {} not found", script.display());
         return None;

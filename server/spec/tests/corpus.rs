@@ -5,19 +5,6 @@
 use amlc_spec::syntax::PathSegment;
 use amlc_spec::{analyze_bytes, Severity, TextRange};
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("../shared not found at {} and CI=true", dir.display());
-    }
-    eprintln!("SKIPPED: ../shared not found");
-    None
-}
 
 /// `identity.user_assigned_identities.0` → path segments.
 fn parse_path(p: &str) -> Vec<PathSegment> {
@@ -32,7 +19,7 @@ fn parse_path(p: &str) -> Vec<PathSegment> {
 
 #[test]
 fn corpus_agreement() {
-    let Some(shared) = shared_dir() else { return };
+    let Some(shared) = amlc_testkit::shared_dir("corpus") else { return };
     let corpus = shared.join("corpus");
     let labels = std::fs::read_to_string(corpus.join("labels.jsonl")).expect("labels.jsonl");
     let (mut total, mut agree, mut lax, mut field_checked, mut field_hit) = (0, 0, 0, 0, 0);
