@@ -34,4 +34,6 @@ if [ "${1:-}" = "--tests" ]; then
   fi
   # The official Azure ML SDK, which the emulator's SDK test uses as a real client (cached outside the clone).
   bash scripts/setup-sdk-venv.sh
+  # Debian chromium, Node 24 and code-server for the extension's end-to-end tests (cached in ~/.cache/amlc-e2e).
+  bash extension/e2e/setup-tools.sh
 fi
