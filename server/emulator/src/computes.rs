@@ -487,9 +487,7 @@ fn delete(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult 
         });
     }
     drop(state);
-    let mut resp = empty_response(StatusCode::ACCEPTED);
-    lro::add_headers(emu, r, &mut resp, &op, lro::BOTH);
-    Ok(resp)
+    Ok(lro::accepted(emu, r, &op))
 }
 
 pub fn action(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &str) -> ArmResult {
@@ -569,9 +567,7 @@ fn power(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &str) 
         });
         let op = lro::record(&mut state, ws, now, now, Some(error), 400);
         drop(state);
-        let mut resp = empty_response(StatusCode::ACCEPTED);
-        lro::add_headers(emu, r, &mut resp, &op, lro::BOTH);
-        return Ok(resp);
+        return Ok(lro::accepted(emu, r, &op));
     }
     let until = now + op_ms(emu);
     let op = lro::record(&mut state, ws, now, until, None, 400);
@@ -596,9 +592,7 @@ fn power(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &str) 
         });
     }
     drop(state);
-    let mut resp = empty_response(StatusCode::ACCEPTED);
-    lro::add_headers(emu, r, &mut resp, &op, lro::BOTH);
-    Ok(resp)
+    Ok(lro::accepted(emu, r, &op))
 }
 
 /// Sizes a stopped instance may be resized to: those of its region that support instances, its own excepted.
@@ -652,9 +646,7 @@ fn resize(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult 
         });
         let op = lro::record(&mut state, ws, now, now, Some(error), 400);
         drop(state);
-        let mut resp = empty_response(StatusCode::ACCEPTED);
-        lro::add_headers(emu, r, &mut resp, &op, lro::BOTH);
-        return Ok(resp);
+        return Ok(lro::accepted(emu, r, &op));
     }
     let until = now + op_ms(emu);
     let op = lro::record(&mut state, ws, now, until, None, 400);
@@ -679,9 +671,7 @@ fn resize(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult 
         });
     }
     drop(state);
-    let mut resp = empty_response(StatusCode::ACCEPTED);
-    lro::add_headers(emu, r, &mut resp, &op, lro::BOTH);
-    Ok(resp)
+    Ok(lro::accepted(emu, r, &op))
 }
 
 fn list_nodes(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {

@@ -62,6 +62,14 @@ pub fn retry_after(emu: &Emulator) -> u64 {
     (half.ceil() as u64).clamp(1, 10)
 }
 
+/// The 202 Accepted that starts an operation: both `Azure-AsyncOperation` and `Location`, as ARM sends for
+/// compute actions, so a client may follow either.
+pub fn accepted(emu: &Emulator, r: &Req, op: &Operation) -> Response {
+    let mut resp = crate::arm::empty_response(axum::http::StatusCode::ACCEPTED);
+    add_headers(emu, r, &mut resp, op, BOTH);
+    resp
+}
+
 pub fn add_headers(emu: &Emulator, r: &Req, resp: &mut Response, op: &Operation, which: Headers) {
     if which.async_operation {
         set_header(resp, "Azure-AsyncOperation", &status_url(r, op));
