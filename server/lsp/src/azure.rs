@@ -16,6 +16,8 @@ use tower_lsp::lsp_types::Url;
 pub struct AzureSettings {
     pub workspace: Option<WorkspaceRef>,
     pub arm_endpoint: Option<String>,
+    /// `auto` | `vscode` | `azureCli` | `environment` | `managedIdentity` | `none` (docs/lsp-extensions.md).
+    pub auth: String,
 }
 
 impl AzureSettings {
@@ -28,7 +30,8 @@ impl AzureSettings {
             ))
         });
         let arm_endpoint = settings.get("armEndpoint").and_then(Value::as_str).map(str::to_owned);
-        AzureSettings { workspace, arm_endpoint }
+        let auth = settings.get("auth").and_then(Value::as_str).unwrap_or("auto").to_owned();
+        AzureSettings { workspace, arm_endpoint, auth }
     }
 }
 
@@ -53,7 +56,11 @@ impl From<amlc_azure::AzureError> for Failure {
     }
 }
 
-pub fn connect(settings: &AzureSettings, folders: &[Url]) -> Result<Session, Failure> {
+pub fn connect(
+    settings: &AzureSettings,
+    folders: &[Url],
+    editor: Option<Arc<dyn TokenSource>>,
+) -> Result<Session, Failure> {
     let endpoint = settings.arm_endpoint.clone().unwrap_or_else(|| amlc_azure::client::DEFAULT_ENDPOINT.to_string());
     let options = ClientOptions::with_endpoint(&endpoint)?;
     let emulator = options.endpoint.scheme() == "http" && is_loopback(&options.endpoint);
@@ -70,14 +77,34 @@ pub fn connect(settings: &AzureSettings, folders: &[Url]) -> Result<Session, Fai
             }),
         },
     };
-    // The emulator accepts any bearer token; a real endpoint gets the credential chain.
-    let tokens: Arc<dyn TokenSource> = if emulator {
-        Arc::new(StaticToken::new("amlc-emulator"))
-    } else {
-        Arc::new(ChainedSource::from_order(&CredentialKind::DEFAULT_ORDER, None))
-    };
+    let tokens = token_source(&settings.auth, emulator, editor)?;
     let client = ArmClient::new(options, tokens)?;
     Ok(Session { client, workspace, source, endpoint })
+}
+
+/// Which credentials to use. An explicit `auth` wins; under `auto` the emulator (which accepts any bearer token) gets
+/// a fixed one, and a real endpoint the chain: editor sign-in (when the client offers it), environment, workload
+/// identity, az/azd login, managed identity.
+fn token_source(
+    auth: &str,
+    emulator: bool,
+    editor: Option<Arc<dyn TokenSource>>,
+) -> Result<Arc<dyn TokenSource>, Failure> {
+    let chain = |kinds: &[CredentialKind]| -> Arc<dyn TokenSource> { Arc::new(ChainedSource::from_order(kinds, None)) };
+    Ok(match auth {
+        "vscode" => editor.ok_or_else(|| Failure {
+            code: "azure",
+            message:
+                "amlc.auth is `vscode` but this editor cannot hand out its Microsoft sign-in; choose another amlc.auth"
+                    .into(),
+        })?,
+        "azureCli" => chain(&[CredentialKind::DeveloperTools]),
+        "environment" => chain(&[CredentialKind::Environment, CredentialKind::WorkloadIdentity]),
+        "managedIdentity" => chain(&[CredentialKind::ManagedIdentity]),
+        "none" => Arc::new(StaticToken::new("amlc-no-auth")),
+        _ if emulator => Arc::new(StaticToken::new("amlc-emulator")),
+        _ => Arc::new(ChainedSource::from_order(&CredentialKind::DEFAULT_ORDER, editor)),
+    })
 }
 
 fn discover(folders: &[Url]) -> Result<Option<WorkspaceRef>, Failure> {

@@ -87,6 +87,9 @@ impl LanguageServer for Backend {
         self.state.update_detector(|detector| detector.workspace_folders = folders);
         let progress = params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
         self.state.set_work_done_progress(progress);
+        let experimental = params.capabilities.experimental.as_ref();
+        let editor_tokens = experimental.and_then(|e| e.get("amlcGetToken")).and_then(|v| v.as_bool()).unwrap_or(false);
+        self.state.set_editor_tokens(editor_tokens);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options);
         }

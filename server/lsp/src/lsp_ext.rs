@@ -34,6 +34,29 @@ impl Notification for ComputesChanged {
     const METHOD: &'static str = "amlc/computesChanged";
 }
 
+/// `amlc/getToken` (server → client): the editor's own Microsoft sign-in, asked for when `auth` is `vscode`, or
+/// `auto` and the client advertised `experimental.amlcGetToken`.
+pub enum GetToken {}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct GetTokenParams {
+    pub scopes: Vec<String>,
+}
+
+/// The token is a secret: no `Debug`, so it cannot reach a log by accident.
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetTokenResult {
+    pub token: String,
+    pub expires_on_unix_seconds: i64,
+}
+
+impl tower_lsp::lsp_types::request::Request for GetToken {
+    type Params = GetTokenParams;
+    type Result = GetTokenResult;
+    const METHOD: &'static str = "amlc/getToken";
+}
+
 /// The `workspace/executeCommand` commands the server implements.
 pub const COMMANDS: [&str; 12] = [
     "amlc.compute.show",
@@ -88,6 +111,27 @@ impl Backend {
 }
 
 impl Backend {
+    /// Tokens from the editor's sign-in, asked for over `amlc/getToken` when ARM needs one (the client caches
+    /// them until shortly before they expire).
+    fn editor_token_source(&self) -> Arc<dyn amlc_azure::credential::TokenSource> {
+        let client = self.client.clone();
+        Arc::new(amlc_azure::credential::CallbackToken::new("editor sign-in", move |scope: String| {
+            let client = client.clone();
+            Box::pin(async move {
+                let params = GetTokenParams { scopes: vec![scope] };
+                let reply = client.send_request::<GetToken>(params).await.map_err(|e| {
+                    amlc_azure::AzureError::Credential(format!(
+                        "the editor gave no token ({}); sign in to Microsoft in the editor, or set amlc.auth",
+                        e.message
+                    ))
+                })?;
+                let expires = time::OffsetDateTime::from_unix_timestamp(reply.expires_on_unix_seconds)
+                    .map_err(|_| amlc_azure::AzureError::Credential("the editor's token has no valid expiry".into()))?;
+                Ok(amlc_azure::credential::AccessToken::new(reply.token, expires))
+            })
+        }))
+    }
+
     async fn session(&self) -> std::result::Result<Arc<azure::Session>, azure::Failure> {
         let mut cached = self.state.azure_session.lock().await;
         if let Some(session) = cached.as_ref() {
@@ -95,7 +139,8 @@ impl Backend {
         }
         let settings = self.state.azure_settings();
         let folders = self.state.detector().workspace_folders;
-        let session = Arc::new(azure::connect(&settings, &folders)?);
+        let editor = self.state.editor_tokens().then(|| self.editor_token_source());
+        let session = Arc::new(azure::connect(&settings, &folders, editor)?);
         *cached = Some(session.clone());
         Ok(session)
     }

@@ -31,6 +31,8 @@ pub struct ServerState {
     pub azure_session: tokio::sync::Mutex<Option<Arc<Session>>>,
     /// Whether the client accepts `window/workDoneProgress/create`.
     work_done_progress: AtomicBool,
+    /// Whether the client answers `amlc/getToken` (it advertised `experimental.amlcGetToken`).
+    editor_tokens: AtomicBool,
     tokens: std::sync::atomic::AtomicU64,
 }
 
@@ -62,6 +64,14 @@ impl ServerState {
 
     pub fn work_done_progress(&self) -> bool {
         self.work_done_progress.load(Ordering::Relaxed)
+    }
+
+    pub fn editor_tokens(&self) -> bool {
+        self.editor_tokens.load(Ordering::Relaxed)
+    }
+
+    pub fn set_editor_tokens(&self, supported: bool) {
+        self.editor_tokens.store(supported, Ordering::Relaxed);
     }
 
     pub fn set_work_done_progress(&self, supported: bool) {

@@ -193,3 +193,23 @@ async fn show_copy_command_and_ssh_command_describe_a_live_compute() {
     );
     emulator.shutdown().await;
 }
+
+/// With `auth: vscode` the server asks the editor for a token (`amlc/getToken`) and uses it; without the client's
+/// `experimental.amlcGetToken` it says so instead of trying other credentials.
+#[tokio::test]
+async fn editor_sign_in_is_asked_for_a_token_when_auth_is_vscode() {
+    let emulator = emulator().await;
+    let options = json!({"armEndpoint": emulator.base_url(), "auth": "vscode"});
+    let mut client = TestClient::start(json!({"experimental": {"amlcGetToken": true}}), options.clone()).await;
+    let list = client.request("amlc/listComputes", json!({})).await;
+    assert_eq!(list["error"], Value::Null, "{list}");
+    assert_eq!(compute(&list, "ci-running")["state"], "Running");
+    let asked = client.wait_for("amlc/getToken").await;
+    assert_eq!(asked["params"]["scopes"][0], "https://management.azure.com/.default");
+
+    let mut client = TestClient::start(json!({}), options).await;
+    let list = client.request("amlc/listComputes", json!({})).await;
+    assert_eq!(list["computes"], json!([]));
+    let message = list["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("amlc.auth is `vscode`"), "{list}");
+}

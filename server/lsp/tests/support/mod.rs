@@ -25,6 +25,9 @@ pub struct TestClient {
     backlog: Vec<Value>,
 }
 
+/// The token the test client hands out on `amlc/getToken`.
+pub const EDITOR_TOKEN: &str = "editor-token-for-tests";
+
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 impl TestClient {
@@ -36,7 +39,13 @@ impl TestClient {
         tokio::spawn(async move {
             while let Some(message) = requests.next().await {
                 if let Some(id) = message.id().cloned() {
-                    let _ = responses.send(Response::from_ok(id, Value::Null)).await;
+                    // `amlc/getToken` gets a test token, as the VS Code extension answers with its sign-in.
+                    let result = if message.method() == "amlc/getToken" {
+                        json!({"token": EDITOR_TOKEN, "expiresOnUnixSeconds": 4_102_444_800i64})
+                    } else {
+                        Value::Null
+                    };
+                    let _ = responses.send(Response::from_ok(id, result)).await;
                 }
                 let Ok(message) = serde_json::to_value(message) else { continue };
                 if sender.send(message).is_err() {
