@@ -561,10 +561,7 @@ fn power(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &str) 
     let now = now_ms();
     let in_flight = c.pending.is_some();
     if in_flight || !allowed.contains(&current.as_str()) {
-        let error = json!({
-            "code": code,
-            "message": format!("{verb} Azure ML Compute Instance is only allowed when the instance {} is in '{wanted}' state; it is '{}'.", c.name, current.to_ascii_lowercase()),
-        });
+        let error = wrong_state(code, verb, &c.name, wanted, &current);
         let op = lro::record(&mut state, ws, now, now, Some(error), 400);
         drop(state);
         return Ok(lro::accepted(emu, r, &op));
@@ -640,10 +637,8 @@ fn resize(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult 
     let now = now_ms();
     let current = c.state.clone().unwrap_or_else(|| "Unknown".to_string());
     if c.pending.is_some() || current != "Stopped" {
-        let error = json!({
-            "code": "ResizeComputeInstanceOnlyAllowedInStoppedState",
-            "message": format!("Resize Azure ML Compute Instance is only allowed when the instance {} is in 'stopped' state; it is '{}'.", c.name, current.to_ascii_lowercase()),
-        });
+        let error =
+            wrong_state("ResizeComputeInstanceOnlyAllowedInStoppedState", "Resize", &c.name, "stopped", &current);
         let op = lro::record(&mut state, ws, now, now, Some(error), 400);
         drop(state);
         return Ok(lro::accepted(emu, r, &op));
@@ -799,6 +794,17 @@ fn instance_setting(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, act
         stored.modified_ms = now_ms();
     }
     Ok(empty_response(StatusCode::OK))
+}
+
+/// The error a failed operation carries when an instance is in the wrong state for an action, in the service's words.
+fn wrong_state(code: &str, verb: &str, name: &str, wanted: &str, current: &str) -> Value {
+    json!({
+        "code": code,
+        "message": format!(
+            "{verb} Azure ML Compute Instance is only allowed when the instance {name} is in '{wanted}' state; it is '{}'.",
+            current.to_ascii_lowercase()
+        ),
+    })
 }
 
 #[cfg(test)]
