@@ -16,6 +16,12 @@ if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 fi
 
+# A full disk shows up as a linker "Bus error" deep inside a dependency; say it plainly before building.
+free_kb=$(df -Pk . 2>/dev/null | awk 'NR==2 {print $4}')
+if [ -n "${free_kb:-}" ] && [ "$free_kb" -lt 4000000 ]; then
+  log "warning: only $((free_kb / 1024)) MiB free on $(df -P . | awk 'NR==2 {print $6}'); building and testing amlc needs about 4 GiB"
+fi
+
 # Debian packages the end-to-end tests drive for real: OpenSSH (the `amlc compute ssh` test runs sshd on loopback).
 apt_install() {
   local missing=()
