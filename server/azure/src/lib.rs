@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod error;
 pub mod models;
 pub mod ssh;
+pub mod workspaces;
 
 pub use client::{
     ArmClient, Check, ClientOptions, Operation, PollTarget, Progress, ProgressFn, RetryPolicy, WaitOptions,
@@ -19,3 +20,4 @@ pub use credential::{
 pub use discovery::{discover, WorkspaceRef};
 pub use error::{ArmError, AzureError, ErrorKind};
 pub use models::{ComputeNode, ComputeResource, UnderlyingResourceAction, Usage, VmSize, Workspace};
+pub use workspaces::{Subscription, WorkspaceListing};

@@ -57,8 +57,13 @@ impl tower_lsp::lsp_types::request::Request for GetToken {
     const METHOD: &'static str = "amlc/getToken";
 }
 
+/// `amlc/listSubscriptions` and `amlc/listWorkspaces`: what the workspace picker offers (handlers/workspace.rs).
+pub const LIST_SUBSCRIPTIONS: &str = "amlc/listSubscriptions";
+pub const LIST_WORKSPACES: &str = "amlc/listWorkspaces";
+
 /// The `workspace/executeCommand` commands the server implements.
-pub const COMMANDS: [&str; 12] = [
+pub const COMMANDS: [&str; 13] = [
+    "amlc.workspace.select",
     "amlc.compute.show",
     "amlc.compute.copyCommand",
     "amlc.compute.sshCommand",
@@ -113,7 +118,7 @@ impl Backend {
 impl Backend {
     /// Tokens from the editor's sign-in, asked for over `amlc/getToken` when ARM needs one (the client caches
     /// them until shortly before they expire).
-    fn editor_token_source(&self) -> Arc<dyn amlc_azure::credential::TokenSource> {
+    pub(crate) fn editor_token_source(&self) -> Arc<dyn amlc_azure::credential::TokenSource> {
         let client = self.client.clone();
         Arc::new(amlc_azure::credential::CallbackToken::new("editor sign-in", move |scope: String| {
             let client = client.clone();
@@ -156,10 +161,7 @@ impl Backend {
         };
         let ws = &session.workspace;
         let location = session.client.get_workspace(ws).await.ok().map(|w| w.location);
-        let workspace = json!({
-            "subscriptionId": ws.subscription_id, "resourceGroup": ws.resource_group, "workspaceName": ws.workspace_name,
-            "location": location, "source": session.source, "armEndpoint": session.endpoint,
-        });
+        let workspace = crate::handlers::workspace::workspace_info(&session, location.as_deref());
         match session.client.list_computes(ws).await {
             Ok(computes) => {
                 let computes: Vec<Value> = computes.iter().map(azure::summary).collect();
@@ -175,6 +177,9 @@ impl Backend {
     /// `$/progress` follows it to the end, then `amlc/computesChanged` tells the tree to refresh.
     pub(crate) async fn execute_compute_command(&self, command: &str, arguments: Vec<Value>) -> Result<Option<Value>> {
         let argument = arguments.first().cloned().unwrap_or(Value::Null);
+        if command == "amlc.workspace.select" {
+            return self.select_workspace(&argument).await.map(Some);
+        }
         if command == "amlc.compute.copyCommand" {
             return self.copy_command(&argument).await.map(Some);
         }
@@ -371,7 +376,7 @@ fn compute_name(command: &str, argument: &Value) -> Result<String> {
         .ok_or_else(|| jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")))
 }
 
-fn plain_error(message: &str) -> jsonrpc::Error {
+pub(crate) fn plain_error(message: &str) -> jsonrpc::Error {
     jsonrpc::Error { code: jsonrpc::ErrorCode::ServerError(-32000), message: message.to_string().into(), data: None }
 }
 
@@ -386,7 +391,11 @@ async fn send_progress(client: &tower_lsp::Client, token: &NumberOrString, value
 
 /// Registers the custom methods on the service being built.
 pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
-    builder.custom_method(DOCUMENT_STATE, Backend::document_state).custom_method(LIST_COMPUTES, Backend::list_computes)
+    builder
+        .custom_method(DOCUMENT_STATE, Backend::document_state)
+        .custom_method(LIST_COMPUTES, Backend::list_computes)
+        .custom_method(LIST_SUBSCRIPTIONS, Backend::list_subscriptions)
+        .custom_method(LIST_WORKSPACES, Backend::list_workspaces)
 }
 
 /// The service with every standard and custom method.
