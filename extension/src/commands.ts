@@ -16,6 +16,7 @@ import {
   type WorkspaceRef,
 } from './lsp_ext';
 import { allowedActions, appKey, openableApplications, type ComputeNode } from './model';
+import { pickWorkspace, type PickerUi } from './pick';
 import type { ServerManager } from './server';
 import type { ComputeTree } from './tree';
 
@@ -269,9 +270,8 @@ export function registerCommands(
   const target = () =>
     vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 
-  reg('amlc.workspace.select', async () => {
-    const cfg = vscode.workspace.getConfiguration('amlc');
-    const cur: Partial<WorkspaceRef> = tree.workspace ?? cfg.get<WorkspaceRef | null>('workspace') ?? {};
+  /** Types the three IDs by hand (no listing permission, or an older server). */
+  const enterWorkspace = async (cur: Partial<WorkspaceRef>): Promise<WorkspaceRef | undefined> => {
     const ask = (prompt: string, value: string | undefined) =>
       vscode.window.showInputBox({
         title: 'Select Azure ML workspace',
@@ -281,18 +281,41 @@ export function registerCommands(
         validateInput: (v) => (v.trim() ? undefined : 'Required'),
       });
     const subscriptionId = await ask('Subscription ID', cur.subscriptionId);
-    if (!subscriptionId) return;
+    if (!subscriptionId) return undefined;
     const resourceGroup = await ask('Resource group', cur.resourceGroup);
-    if (!resourceGroup) return;
+    if (!resourceGroup) return undefined;
     const workspaceName = await ask('Workspace name', cur.workspaceName);
-    if (!workspaceName) return;
-    const ref: WorkspaceRef = { subscriptionId: subscriptionId.trim(), resourceGroup: resourceGroup.trim(), workspaceName: workspaceName.trim() };
+    if (!workspaceName) return undefined;
+    return { subscriptionId: subscriptionId.trim(), resourceGroup: resourceGroup.trim(), workspaceName: workspaceName.trim() };
+  };
+
+  const pickerUi: PickerUi = {
+    pick: (items, options) => Promise.resolve(vscode.window.showQuickPick(items, { ...options, matchOnDescription: true, ignoreFocusOut: true })),
+    failed: async (message) => (await vscode.window.showWarningMessage(message, 'Enter IDs by hand')) === 'Enter IDs by hand',
+  };
+
+  reg('amlc.workspace.select', async () => {
+    const cfg = vscode.workspace.getConfiguration('amlc');
+    const cur: Partial<WorkspaceRef> = tree.workspace ?? cfg.get<WorkspaceRef | null>('workspace') ?? {};
+    let ref: WorkspaceRef | undefined;
+    if (server.running) {
+      const outcome = await pickWorkspace(server, pickerUi, cur);
+      if (outcome.kind === 'cancelled') return;
+      ref = outcome.kind === 'picked' ? outcome.workspace : await enterWorkspace(cur);
+    } else {
+      ref = await enterWorkspace(cur);
+    }
+    if (!ref) return;
+    // The server checks the workspace exists before switching to it; a refusal leaves everything as it was.
+    if (server.supports(ServerCommand.selectWorkspace)) {
+      const armEndpoint = cfg.get<string>('armEndpoint');
+      const ws = await run<WorkspaceInfo>(ServerCommand.selectWorkspace, { ...ref, ...(armEndpoint ? { armEndpoint } : {}) });
+      if (!ws) return;
+      vscode.window.setStatusBarMessage(`$(azure) Workspace ${ws.workspaceName}${ws.location ? ` (${ws.location})` : ''}`, 5000);
+    }
+    // Remembered for the next session; it also reaches the server through didChangeConfiguration.
     await cfg.update('workspace', ref, target());
-    // The setting reaches the server through didChangeConfiguration; the command also returns the resolved workspace.
-    if (!server.supports(ServerCommand.selectWorkspace)) return;
-    const armEndpoint = cfg.get<string>('armEndpoint');
-    const ws = await run<WorkspaceInfo>(ServerCommand.selectWorkspace, { ...ref, ...(armEndpoint ? { armEndpoint } : {}) });
-    if (ws) vscode.window.setStatusBarMessage(`$(azure) Workspace ${ws.workspaceName}`, 5000);
+    await tree.refresh();
   });
 
   reg('amlc.workspace.useEmulator', async () => {

@@ -6,6 +6,36 @@ export const COMPUTES_CHANGED = 'amlc/computesChanged';
 export const GET_TOKEN = 'amlc/getToken';
 /** Support method (server/lsp/src/lsp_ext.rs): the server's view of an open document, including whether it is a spec. */
 export const DOCUMENT_STATE = 'amlc/documentState';
+/** The workspace picker's lists (server/lsp/src/handlers/workspace.rs). */
+export const LIST_SUBSCRIPTIONS = 'amlc/listSubscriptions';
+export const LIST_WORKSPACES = 'amlc/listWorkspaces';
+
+export interface SubscriptionInfo {
+  subscriptionId: string;
+  displayName?: string;
+  state?: string;
+  tenantId?: string | null;
+}
+
+export interface ListSubscriptionsResult {
+  subscriptions: SubscriptionInfo[];
+}
+
+export interface ListWorkspacesParams {
+  subscriptionId: string;
+}
+
+export interface WorkspaceListing {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+  location?: string;
+  id?: string;
+}
+
+export interface ListWorkspacesResult {
+  workspaces: WorkspaceListing[];
+}
 
 export interface DocumentStateResult {
   uri: string;
