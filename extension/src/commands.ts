@@ -12,7 +12,6 @@ import {
   type NameResult,
   type ShowResult,
   type SshCommandResult,
-  type WorkspaceInfo,
   type WorkspaceRef,
 } from './lsp_ext';
 import { allowedActions, appKey, openableApplications, type ComputeNode } from './model';
@@ -307,11 +306,15 @@ export function registerCommands(
     }
     if (!ref) return;
     // The server checks the workspace exists before switching to it; a refusal leaves everything as it was.
-    if (server.supports(ServerCommand.selectWorkspace)) {
-      const armEndpoint = cfg.get<string>('armEndpoint');
-      const ws = await run<WorkspaceInfo>(ServerCommand.selectWorkspace, { ...ref, ...(armEndpoint ? { armEndpoint } : {}) });
-      if (!ws) return;
-      vscode.window.setStatusBarMessage(`$(azure) Workspace ${ws.workspaceName}${ws.location ? ` (${ws.location})` : ''}`, 5000);
+    if (server.running) {
+      try {
+        const ws = await server.selectWorkspace(ref, cfg.get<string>('armEndpoint'));
+        if (ws) vscode.window.setStatusBarMessage(`$(azure) Workspace ${ws.workspaceName}${ws.location ? ` (${ws.location})` : ''}`, 5000);
+      } catch (e) {
+        const choice = await vscode.window.showErrorMessage(`amlc: ${errorText(e)}`, 'Show log');
+        if (choice === 'Show log') server.output.show(true);
+        return;
+      }
     }
     // Remembered for the next session; it also reaches the server through didChangeConfiguration.
     await cfg.update('workspace', ref, target());

@@ -9,6 +9,11 @@ export const DOCUMENT_STATE = 'amlc/documentState';
 /** The workspace picker's lists (server/lsp/src/handlers/workspace.rs). */
 export const LIST_SUBSCRIPTIONS = 'amlc/listSubscriptions';
 export const LIST_WORKSPACES = 'amlc/listWorkspaces';
+/**
+ * The choice: `{subscriptionId, resourceGroup, workspaceName, armEndpoint?}` → the `workspace` object. A request,
+ * not a server command: the client registers server commands as editor commands, and "amlc.workspace.select" is ours.
+ */
+export const SELECT_WORKSPACE = 'amlc/selectWorkspace';
 
 export interface SubscriptionInfo {
   subscriptionId: string;
@@ -57,7 +62,6 @@ export const ServerCommand = {
   sshCommand: 'amlc.compute.sshCommand',
   show: 'amlc.compute.show',
   copyCommand: 'amlc.compute.copyCommand',
-  selectWorkspace: 'amlc.workspace.select',
 } as const;
 
 /**
@@ -66,7 +70,7 @@ export const ServerCommand = {
  */
 export function capabilityKey(serverCommand: string): string {
   const last = serverCommand.split('.').pop() ?? serverCommand;
-  return serverCommand === ServerCommand.selectWorkspace ? 'amlc.has.selectWorkspace' : `amlc.has.${last}`;
+  return `amlc.has.${last}`;
 }
 
 export type AuthMode = 'auto' | 'vscode' | 'azureCli' | 'environment' | 'managedIdentity' | 'none';

@@ -27,6 +27,7 @@ import {
   LIST_COMPUTES,
   LIST_SUBSCRIPTIONS,
   LIST_WORKSPACES,
+  SELECT_WORKSPACE,
   ServerCommand,
   capabilityKey,
   type AuthMode,
@@ -38,6 +39,7 @@ import {
   type ListSubscriptionsResult,
   type ListWorkspacesResult,
   type SubscriptionInfo,
+  type WorkspaceInfo,
   type WorkspaceListing,
   type WorkspaceRef,
 } from './lsp_ext';
@@ -157,7 +159,8 @@ export class ServerManager implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'yaml' }],
       outputChannel: this.output,
-      initializationOptions: readOptions(),
+      // A function, so a restart after a crash starts the server with the settings of now (e.g. a picked workspace).
+      initializationOptions: () => readOptions(),
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => this.onClosed(),
@@ -238,6 +241,20 @@ export class ServerManager implements vscode.Disposable {
     if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
     const r = await this.client.sendRequest<ListWorkspacesResult>(LIST_WORKSPACES, { subscriptionId });
     return Array.isArray(r?.workspaces) ? r.workspaces : [];
+  }
+
+  /**
+   * Makes a workspace the server's (it checks that the workspace exists first). `undefined` from a server without
+   * `amlc/selectWorkspace`: the setting alone then carries the choice.
+   */
+  async selectWorkspace(ref: WorkspaceRef, armEndpoint?: string): Promise<WorkspaceInfo | undefined> {
+    if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
+    try {
+      return await this.client.sendRequest<WorkspaceInfo>(SELECT_WORKSPACE, { ...ref, ...(armEndpoint ? { armEndpoint } : {}) });
+    } catch (e) {
+      if (e instanceof ResponseError && e.code === -32601) return undefined;
+      throw e;
+    }
   }
 
   /** Runs a server command (`workspace/executeCommand`); progress and cancel are the server's `$/progress`. */

@@ -57,13 +57,15 @@ impl tower_lsp::lsp_types::request::Request for GetToken {
     const METHOD: &'static str = "amlc/getToken";
 }
 
-/// `amlc/listSubscriptions` and `amlc/listWorkspaces`: what the workspace picker offers (handlers/workspace.rs).
+/// `amlc/listSubscriptions` and `amlc/listWorkspaces`: what the workspace picker offers; `amlc/selectWorkspace`:
+/// the choice (handlers/workspace.rs). A request, not a command: vscode-languageclient registers every server
+/// command as an editor command, and the extension's own "amlc.workspace.select" would collide.
 pub const LIST_SUBSCRIPTIONS: &str = "amlc/listSubscriptions";
 pub const LIST_WORKSPACES: &str = "amlc/listWorkspaces";
+pub const SELECT_WORKSPACE: &str = "amlc/selectWorkspace";
 
 /// The `workspace/executeCommand` commands the server implements.
-pub const COMMANDS: [&str; 13] = [
-    "amlc.workspace.select",
+pub const COMMANDS: [&str; 12] = [
     "amlc.compute.show",
     "amlc.compute.copyCommand",
     "amlc.compute.sshCommand",
@@ -177,9 +179,6 @@ impl Backend {
     /// `$/progress` follows it to the end, then `amlc/computesChanged` tells the tree to refresh.
     pub(crate) async fn execute_compute_command(&self, command: &str, arguments: Vec<Value>) -> Result<Option<Value>> {
         let argument = arguments.first().cloned().unwrap_or(Value::Null);
-        if command == "amlc.workspace.select" {
-            return self.select_workspace(&argument).await.map(Some);
-        }
         if command == "amlc.compute.copyCommand" {
             return self.copy_command(&argument).await.map(Some);
         }
@@ -396,6 +395,7 @@ pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backen
         .custom_method(LIST_COMPUTES, Backend::list_computes)
         .custom_method(LIST_SUBSCRIPTIONS, Backend::list_subscriptions)
         .custom_method(LIST_WORKSPACES, Backend::list_workspaces)
+        .custom_method(SELECT_WORKSPACE, Backend::select_workspace)
 }
 
 /// The service with every standard and custom method.

@@ -1,5 +1,5 @@
 //! Choosing the workspace over the protocol, against an emulator serving several: `amlc/listSubscriptions`,
-//! `amlc/listWorkspaces`, then `amlc.workspace.select`, after which the tree and the actions use the chosen one.
+//! `amlc/listWorkspaces`, then `amlc/selectWorkspace`, after which the tree and the actions use the chosen one.
 
 mod support;
 
@@ -47,9 +47,8 @@ async fn pick_a_subscription_then_a_workspace_and_the_tree_follows() {
     let two = &wss["workspaces"][1];
     assert_eq!((two["resourceGroup"].as_str(), two["location"].as_str()), (Some("rg-two"), Some("westeurope")));
 
-    let select = json!({"command": "amlc.workspace.select", "arguments": [{
-        "subscriptionId": SUB, "resourceGroup": "rg-two", "workspaceName": "ws-two"}]});
-    let chosen = client.request("workspace/executeCommand", select).await;
+    let select = json!({"subscriptionId": SUB, "resourceGroup": "rg-two", "workspaceName": "ws-two"});
+    let chosen = client.request("amlc/selectWorkspace", select).await;
     assert_eq!(chosen["workspaceName"], "ws-two");
     assert_eq!(chosen["location"], "westeurope");
     assert_eq!(chosen["source"], "settings");
@@ -78,11 +77,11 @@ async fn pick_a_subscription_then_a_workspace_and_the_tree_follows() {
 async fn a_wrong_choice_is_refused_and_the_workspace_stays() {
     let emulator = emulator().await;
     let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
-    let select = |rg: &str, ws: &str| json!({"command": "amlc.workspace.select", "arguments": [{"subscriptionId": SUB, "resourceGroup": rg, "workspaceName": ws}]});
-    let refused = client.request_raw("workspace/executeCommand", select("rg-two", "nope")).await;
+    let select = |rg: &str, ws: &str| json!({"subscriptionId": SUB, "resourceGroup": rg, "workspaceName": ws});
+    let refused = client.request_raw("amlc/selectWorkspace", select("rg-two", "nope")).await;
     assert_eq!(refused["error"]["code"], -32000, "{refused}");
     assert!(refused["error"]["message"].as_str().is_some_and(|m| m.contains("nope")), "{refused}");
-    let missing = client.request_raw("workspace/executeCommand", select("", "ws-two")).await;
+    let missing = client.request_raw("amlc/selectWorkspace", select("", "ws-two")).await;
     assert_eq!(missing["error"]["code"], -32602, "{missing}");
     let no_sub = client.request_raw("amlc/listWorkspaces", json!({})).await;
     assert_eq!(no_sub["error"]["code"], -32602, "{no_sub}");

@@ -1,5 +1,5 @@
 //! Choosing the workspace from the editor: `amlc/listSubscriptions` and `amlc/listWorkspaces` feed the extension's
-//! pickers, and `amlc.workspace.select` makes the choice the server's workspace (after checking that it exists).
+//! pickers, and `amlc/selectWorkspace` makes the choice the server's workspace (after checking that it exists).
 //! Protocol in docs/lsp-extensions.md; the names are in `lsp_ext.rs`.
 
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use crate::azure::{self, AzureSettings, Session};
 use crate::backend::Backend;
 use crate::lsp_ext::{plain_error, ComputesChanged, ComputesChangedParams};
 
-/// The `workspace` object of `amlc/listComputes` and of `amlc.workspace.select`'s result.
+/// The `workspace` object of `amlc/listComputes` and of `amlc/selectWorkspace`'s result.
 pub fn workspace_info(session: &Session, location: Option<&str>) -> Value {
     let ws = &session.workspace;
     json!({
@@ -53,10 +53,11 @@ impl Backend {
         Ok(json!({"workspaces": workspaces}))
     }
 
-    /// `amlc.workspace.select {subscriptionId, resourceGroup, workspaceName, armEndpoint?}`: reads the workspace
+    /// `amlc/selectWorkspace {subscriptionId, resourceGroup, workspaceName, armEndpoint?}`: reads the workspace
     /// (so a typo is refused and nothing changes), then makes it the server's workspace and tells the tree.
-    pub(crate) async fn select_workspace(&self, argument: &Value) -> Result<Value> {
-        const WHAT: &str = "amlc.workspace.select";
+    pub(crate) async fn select_workspace(&self, params: Value) -> Result<Value> {
+        const WHAT: &str = "amlc/selectWorkspace";
+        let argument = &params;
         let workspace = amlc_azure::WorkspaceRef::new(
             required(argument, "subscriptionId", WHAT)?,
             required(argument, "resourceGroup", WHAT)?,
