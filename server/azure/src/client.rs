@@ -207,6 +207,8 @@ pub enum Check {
 }
 
 /// The ARM client.
+/// Cloning shares the HTTP connection pool and the token cache.
+#[derive(Clone)]
 pub struct ArmClient {
     http: reqwest::Client,
     options: ClientOptions,

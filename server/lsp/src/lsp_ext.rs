@@ -167,11 +167,15 @@ impl Backend {
         match session.client.list_computes(ws).await {
             Ok(computes) => {
                 let computes: Vec<Value> = computes.iter().map(azure::summary).collect();
-                Ok(json!({"workspace": workspace, "computes": computes, "error": null}))
+                let others = self.other_workspaces(&session).await;
+                Ok(json!({"workspace": workspace, "computes": computes, "error": null, "others": others}))
             }
-            Err(error) => Ok(
-                json!({"workspace": workspace, "computes": [], "error": {"code": "azure", "message": error.to_string()}}),
-            ),
+            Err(error) => {
+                let others = self.other_workspaces(&session).await;
+                Ok(
+                    json!({"workspace": workspace, "computes": [], "error": {"code": "azure", "message": error.to_string()}, "others": others}),
+                )
+            }
         }
     }
 

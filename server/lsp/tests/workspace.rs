@@ -95,3 +95,69 @@ async fn a_wrong_choice_is_refused_and_the_workspace_stays() {
     assert_eq!(list["workspace"]["source"], "emulator");
     emulator.shutdown().await;
 }
+
+/// A folder holding the studio's `.azureml/config.json` for one workspace (or a broken one).
+fn folder_with_config(root: &std::path::Path, name: &str, config: &str) -> String {
+    let dir = root.join(name);
+    std::fs::create_dir_all(dir.join(".azureml")).expect("mkdir");
+    std::fs::write(dir.join(".azureml").join("config.json"), config).expect("write config");
+    tower_lsp::lsp_types::Url::from_directory_path(&dir).expect("absolute path").to_string()
+}
+
+fn config(rg: &str, ws: &str) -> String {
+    json!({"subscription_id": SUB, "resource_group": rg, "workspace_name": ws}).to_string()
+}
+
+/// Three more folders: one names another workspace, one a workspace that does not exist, one has a broken config.
+/// Each gets its own entry in `others`; the failing ones carry their error and the rest of the list stays.
+#[tokio::test]
+async fn other_folders_workspaces_are_listed_each_with_its_own_error() {
+    let emulator = emulator().await;
+    let root = tempfile::tempdir().expect("temp dir");
+    let two = folder_with_config(root.path(), "two", &config("rg-two", "ws-two"));
+    let missing = folder_with_config(root.path(), "missing", &config("rg-two", "ws-missing"));
+    let broken = folder_with_config(root.path(), "broken", "{\"subscription_id\": ");
+    // The same workspace as the current one is not listed twice.
+    let same = folder_with_config(root.path(), "same", &config("rg", "ws"));
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let added: Vec<Value> = [&two, &missing, &broken, &same].iter().map(|u| json!({"uri": u, "name": "f"})).collect();
+    client.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": added, "removed": []}})).await;
+
+    // Put a compute in ws-two, so its entry has something to show.
+    let select = json!({"subscriptionId": SUB, "resourceGroup": "rg-two", "workspaceName": "ws-two"});
+    client.request("amlc/selectWorkspace", select).await;
+    client.open("file:///specs/picked.yml", SPEC).await;
+    let create = json!({"command": "amlc.compute.create", "arguments": [{"uri": "file:///specs/picked.yml"}]});
+    client.request("workspace/executeCommand", create).await;
+    let back = json!({"subscriptionId": SUB, "resourceGroup": "rg", "workspaceName": "ws"});
+    client.request("amlc/selectWorkspace", back).await;
+
+    let list = client.request("amlc/listComputes", json!({})).await;
+    assert_eq!(list["workspace"]["workspaceName"], "ws");
+    assert_eq!(list["error"], Value::Null);
+    assert!(!names(&list, "computes", "name").is_empty());
+    let others = list["others"].as_array().cloned().unwrap_or_default();
+    let folders: Vec<&str> = others.iter().filter_map(|o| o["folder"].as_str()).collect();
+    assert_eq!(folders, [two.as_str(), missing.as_str(), broken.as_str()], "{list}");
+
+    let ok = &others[0];
+    assert_eq!(ok["workspace"]["workspaceName"], "ws-two");
+    assert_eq!(ok["workspace"]["location"], "westeurope");
+    assert_eq!(ok["error"], Value::Null);
+    assert_eq!(names(ok, "computes", "name"), ["picked-cluster"]);
+    // Actions go to the current workspace, so another workspace's computes offer none.
+    assert_eq!(
+        (ok["computes"][0]["readOnly"].as_bool(), ok["computes"][0]["actions"].clone()),
+        (Some(true), json!([]))
+    );
+
+    let gone = &others[1];
+    assert_eq!(gone["workspace"]["workspaceName"], "ws-missing");
+    assert_eq!(gone["error"]["code"], "azure");
+    assert!(gone["error"]["message"].as_str().is_some_and(|m| m.contains("ws-missing")), "{gone}");
+
+    let bad = &others[2];
+    assert_eq!(bad["workspace"], Value::Null);
+    assert_eq!(bad["error"]["code"], "config");
+    emulator.shutdown().await;
+}

@@ -1,6 +1,7 @@
 //! Choosing the workspace from the editor: `amlc/listSubscriptions` and `amlc/listWorkspaces` feed the extension's
 //! pickers, and `amlc/selectWorkspace` makes the choice the server's workspace (after checking that it exists).
-//! Protocol in docs/lsp-extensions.md; the names are in `lsp_ext.rs`.
+//! Also the other workspaces of a multi-root window (`others` of `amlc/listComputes`), each listed on its own so
+//! one that fails shows its error and the rest of the tree stays. Protocol in docs/lsp-extensions.md.
 
 use std::sync::Arc;
 
@@ -18,6 +19,12 @@ pub fn workspace_info(session: &Session, location: Option<&str>) -> Value {
         "subscriptionId": ws.subscription_id, "resourceGroup": ws.resource_group, "workspaceName": ws.workspace_name,
         "location": location, "source": session.source, "armEndpoint": session.endpoint,
     })
+}
+
+fn same_workspace(a: &amlc_azure::WorkspaceRef, b: &amlc_azure::WorkspaceRef) -> bool {
+    a.subscription_id.eq_ignore_ascii_case(&b.subscription_id)
+        && a.resource_group.eq_ignore_ascii_case(&b.resource_group)
+        && a.workspace_name.eq_ignore_ascii_case(&b.workspace_name)
 }
 
 fn required<'a>(argument: &'a Value, key: &str, what: &str) -> Result<&'a str> {
@@ -79,5 +86,57 @@ impl Backend {
         tracing::info!(workspace = %info["workspaceName"], "workspace selected");
         self.client.send_notification::<ComputesChanged>(ComputesChangedParams { names: Vec::new() }).await;
         Ok(info)
+    }
+
+    /// `others` of `amlc/listComputes`: the workspaces that the other folders' `.azureml/config.json` name (not the
+    /// current one), each `{folder, workspace, computes, error}`, listed with the current session's endpoint and
+    /// credentials. Their computes are read-only in the tree: every action goes to the current workspace, so they
+    /// offer none until chosen with "Select workspace". A folder whose config cannot be read or whose workspace
+    /// cannot be listed gets its own `error`.
+    pub(crate) async fn other_workspaces(&self, session: &Session) -> Vec<Value> {
+        let mut seen = vec![session.workspace.clone()];
+        let mut out = Vec::new();
+        for folder in self.state.detector().workspace_folders {
+            let Ok(path) = folder.to_file_path() else { continue };
+            let found = match amlc_azure::discover(&path) {
+                Ok(Some(found)) => found.workspace,
+                Ok(None) => continue,
+                Err(e) => {
+                    let error = json!({"code": "config", "message": e.to_string()});
+                    out.push(json!({"folder": folder, "workspace": null, "computes": [], "error": error}));
+                    continue;
+                }
+            };
+            if seen.iter().any(|w| same_workspace(w, &found)) {
+                continue;
+            }
+            seen.push(found.clone());
+            let other = Session {
+                client: session.client.clone(),
+                workspace: found,
+                source: "config",
+                endpoint: session.endpoint.clone(),
+            };
+            let location = other.client.get_workspace(&other.workspace).await.ok().map(|w| w.location);
+            let workspace = workspace_info(&other, location.as_deref());
+            let entry = match other.client.list_computes(&other.workspace).await {
+                Ok(computes) => {
+                    let computes: Vec<Value> = computes
+                        .iter()
+                        .map(|c| {
+                            let mut summary = azure::summary(c);
+                            summary["readOnly"] = json!(true);
+                            summary["actions"] = json!([]);
+                            summary
+                        })
+                        .collect();
+                    json!({"folder": folder, "workspace": workspace, "computes": computes, "error": null})
+                }
+                Err(e) => json!({"folder": folder, "workspace": workspace, "computes": [],
+                                 "error": {"code": "azure", "message": e.to_string()}}),
+            };
+            out.push(entry);
+        }
+        out
     }
 }
