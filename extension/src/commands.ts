@@ -293,19 +293,10 @@ export function registerCommands(
     failed: async (message) => (await vscode.window.showWarningMessage(message, 'Enter IDs by hand')) === 'Enter IDs by hand',
   };
 
-  reg('amlc.workspace.select', async () => {
+  /** Switches the server to a workspace (it checks the workspace exists first), remembers it, reloads the tree. */
+  const applyWorkspace = async (ref: WorkspaceRef): Promise<void> => {
     const cfg = vscode.workspace.getConfiguration('amlc');
-    const cur: Partial<WorkspaceRef> = tree.workspace ?? cfg.get<WorkspaceRef | null>('workspace') ?? {};
-    let ref: WorkspaceRef | undefined;
-    if (server.running) {
-      const outcome = await pickWorkspace(server, pickerUi, cur);
-      if (outcome.kind === 'cancelled') return;
-      ref = outcome.kind === 'picked' ? outcome.workspace : await enterWorkspace(cur);
-    } else {
-      ref = await enterWorkspace(cur);
-    }
-    if (!ref) return;
-    // The server checks the workspace exists before switching to it; a refusal leaves everything as it was.
+    // A refusal leaves everything as it was.
     if (server.running) {
       try {
         const ws = await server.selectWorkspace(ref, cfg.get<string>('armEndpoint'));
@@ -319,6 +310,27 @@ export function registerCommands(
     // Remembered for the next session; it also reaches the server through didChangeConfiguration.
     await cfg.update('workspace', ref, target());
     await tree.refresh();
+  };
+
+  reg('amlc.workspace.select', async () => {
+    const cfg = vscode.workspace.getConfiguration('amlc');
+    const cur: Partial<WorkspaceRef> = tree.workspace ?? cfg.get<WorkspaceRef | null>('workspace') ?? {};
+    let ref: WorkspaceRef | undefined;
+    if (server.running) {
+      const outcome = await pickWorkspace(server, pickerUi, cur);
+      if (outcome.kind === 'cancelled') return;
+      ref = outcome.kind === 'picked' ? outcome.workspace : await enterWorkspace(cur);
+    } else {
+      ref = await enterWorkspace(cur);
+    }
+    if (ref) await applyWorkspace(ref);
+  });
+
+  /** "Make This the Current Workspace" on another folder's workspace node. */
+  reg('amlc.workspace.switchTo', async (arg) => {
+    const ws = arg && typeof arg === 'object' && 'workspace' in arg ? (arg as { workspace?: WorkspaceRef }).workspace : undefined;
+    if (!ws?.subscriptionId || !ws.resourceGroup || !ws.workspaceName) return;
+    await applyWorkspace({ subscriptionId: ws.subscriptionId, resourceGroup: ws.resourceGroup, workspaceName: ws.workspaceName });
   });
 
   reg('amlc.workspace.useEmulator', async () => {

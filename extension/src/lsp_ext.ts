@@ -152,6 +152,20 @@ export interface ListComputesResult {
   error: ServerError | null;
   /** Optional, per group: one failed call for a group shows an error node for that group only. */
   groupErrors?: Partial<Record<ComputeGroup, ServerError>> | null;
+  /**
+   * The workspaces other folders' `.azureml/config.json` name, each listed on its own: one that fails carries its
+   * own `error` and the rest of the tree stays. Their computes are read-only (actions go to `workspace`).
+   */
+  others?: OtherWorkspace[] | null;
+}
+
+export interface OtherWorkspace {
+  /** The workspace folder whose config named it. */
+  folder: string;
+  /** null when the folder's config could not be read. */
+  workspace: WorkspaceInfo | null;
+  computes: ComputeSummary[];
+  error: ServerError | null;
 }
 
 export interface ComputesChangedParams {

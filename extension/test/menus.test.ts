@@ -147,3 +147,9 @@ test('the when-clause evaluator itself handles the operators used', () => {
   assert.equal(evaluateWhen('v =~ /^x\\/y$/i', { v: 'X/Y' }), true);
   assert.equal(evaluateWhen('(a || b) && c', { a: true, c: false }), false);
 });
+
+test("another folder's workspace offers only to become current; its computes offer nothing", () => {
+  assert.deepEqual(menuFor('amlc.workspace.other'), ['Make This the Current Workspace']);
+  assert.deepEqual(menuFor('amlc.otherCompute type:instances'), []);
+  assert.deepEqual(menuFor('amlc.workspace.broken'), []);
+});
