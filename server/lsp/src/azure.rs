@@ -41,6 +41,8 @@ pub struct Session {
     pub workspace: WorkspaceRef,
     pub source: &'static str,
     pub endpoint: String,
+    /// The workspace's location, once read (for the live VM sizes).
+    pub region: std::sync::Mutex<Option<String>>,
 }
 
 /// A failure in plain words, with what to do (the `error` of `amlc/listComputes`).
@@ -79,7 +81,7 @@ pub fn connect(
     };
     let tokens = token_source(&settings.auth, emulator, editor)?;
     let client = ArmClient::new(options, tokens)?;
-    Ok(Session { client, workspace, source, endpoint })
+    Ok(Session { client, workspace, source, endpoint, region: std::sync::Mutex::new(None) })
 }
 
 /// Which credentials to use. An explicit `auth` wins; under `auto` the emulator (which accepts any bearer token) gets

@@ -18,6 +18,7 @@ mod detect;
 mod documents;
 mod handlers;
 pub mod lsp_ext;
+mod sizes;
 mod state;
 
 pub use backend::Backend;

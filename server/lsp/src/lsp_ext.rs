@@ -15,6 +15,8 @@ use tower_lsp::lsp_types::{
 };
 use tower_lsp::{LspService, LspServiceBuilder};
 
+use amlc_azure::preflight::Intent;
+
 use crate::azure::{self, Action};
 use crate::backend::Backend;
 
@@ -132,7 +134,7 @@ impl Backend {
         }))
     }
 
-    async fn session(&self) -> std::result::Result<Arc<azure::Session>, azure::Failure> {
+    pub(crate) async fn session(&self) -> std::result::Result<Arc<azure::Session>, azure::Failure> {
         let mut cached = self.state.azure_session.lock().await;
         if let Some(session) = cached.as_ref() {
             return Ok(session.clone());
@@ -186,6 +188,11 @@ impl Backend {
             "amlc.compute.create" | "amlc.compute.attach" => {
                 let (action, name, operation) =
                     self.spec_action(&session, command == "amlc.compute.attach", &argument).await?;
+                if operation == Some("none") {
+                    let message = format!("'{name}' already matches the spec; nothing was sent");
+                    self.client.show_message(tower_lsp::lsp_types::MessageType::INFO, message).await;
+                    return Ok(Some(json!({"name": name, "operation": "none"})));
+                }
                 let result = match operation {
                     Some(operation) => json!({"name": name, "operation": operation}),
                     None => json!({"name": name}),
@@ -351,13 +358,22 @@ impl Backend {
                 path.as_deref().map(|p| p.display().to_string()).unwrap_or(uri.to_string())
             ))
         })?;
-        let operation = if attach {
-            None
-        } else {
-            let existing =
-                session.client.get_compute(ws, &request.name).await.map_err(|e| plain_error(&e.to_string()))?;
-            Some(if existing.is_some() { "update" } else { "create" })
-        };
+        // The checks `amlc compute create|attach` makes, from the same module; a failure names the problem and
+        // nothing is sent.
+        let intent = if attach { Intent::Attach } else { Intent::CreateOrUpdate };
+        let report = amlc_azure::preflight::run(&session.client, ws, &request, intent)
+            .await
+            .map_err(|e| plain_error(&e.to_string()))?;
+        if report.failed() {
+            let message = format!("not sending the request for '{}': {}", request.name, report.problems());
+            self.client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message.clone()).await;
+            return Err(plain_error(&message));
+        }
+        let operation = (!attach).then_some(match &report.existing {
+            Some(_) if report.unchanged() => "none",
+            Some(_) => "update",
+            None => "create",
+        });
         Ok((Action::Put { body: request.body, attach }, request.name, operation))
     }
 }

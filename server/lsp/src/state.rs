@@ -34,6 +34,8 @@ pub struct ServerState {
     /// Whether the client answers `amlc/getToken` (it advertised `experimental.amlcGetToken`).
     editor_tokens: AtomicBool,
     tokens: std::sync::atomic::AtomicU64,
+    /// Live VM sizes by region (`sizes.rs`).
+    pub sizes: crate::sizes::SizeCache,
 }
 
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
