@@ -259,6 +259,19 @@ pub async fn begin(session: &Session, action: &Action, name: &str) -> Result<Opt
     Ok(Some(operation))
 }
 
+/// What to tell the user when they cancelled an operation: ARM has no cancel for compute actions, so the
+/// operation may still finish in Azure. Says so, with the state the compute reports now.
+pub async fn cancelled_words(session: &Session, title: &str, name: &str) -> String {
+    let now = match session.client.get_compute(&session.workspace, name).await {
+        Ok(Some(compute)) => format!("'{name}' is now {}", compute.status()),
+        Ok(None) => format!("'{name}' is no longer listed"),
+        Err(_) => format!("the state of '{name}' could not be read"),
+    };
+    format!(
+        "{title}: cancelled. amlc stopped following the operation, but Azure cannot undo it and may still finish it; {now} (the tree shows the state Azure reports)"
+    )
+}
+
 /// How the server waits for an operation it started.
 pub fn wait_options(progress: amlc_azure::ProgressFn) -> amlc_azure::WaitOptions {
     amlc_azure::WaitOptions {

@@ -59,6 +59,9 @@ impl tower_lsp::lsp_types::request::Request for GetToken {
     const METHOD: &'static str = "amlc/getToken";
 }
 
+/// `window/workDoneProgress/cancel` (standard LSP, client → server): stops following the operation of a token.
+pub const WORK_DONE_PROGRESS_CANCEL: &str = "window/workDoneProgress/cancel";
+
 /// The `workspace/executeCommand` commands the server implements.
 pub const COMMANDS: [&str; 12] = [
     "amlc.compute.show",
@@ -216,10 +219,12 @@ impl Backend {
                 .await
                 .is_ok();
         let title = format!("{} {name}", action.verb());
+        // Registered before the token is announced, so any cancel the client sends finds the operation.
+        let cancel = self.state.operations.start(&token);
         if progress {
             let begin = WorkDoneProgressBegin {
                 title: title.clone(),
-                cancellable: Some(false),
+                cancellable: Some(true),
                 ..WorkDoneProgressBegin::default()
             };
             send_progress(&self.client, &token, WorkDoneProgress::Begin(begin)).await;
@@ -227,6 +232,7 @@ impl Backend {
         let operation = match azure::begin(&session, &action, &name).await {
             Ok(operation) => operation,
             Err(failure) => {
+                self.state.operations.finish(&token);
                 if progress {
                     let end = WorkDoneProgressEnd { message: Some(failure.message.clone()) };
                     send_progress(&self.client, &token, WorkDoneProgress::End(end)).await;
@@ -237,6 +243,7 @@ impl Backend {
         let client = self.client.clone();
         let waiting_name = name.clone();
         let Some(operation) = operation else {
+            self.state.operations.finish(&token);
             if progress {
                 let end = WorkDoneProgressEnd { message: Some(format!("{title}: done")) };
                 send_progress(&client, &token, WorkDoneProgress::End(end)).await;
@@ -244,6 +251,7 @@ impl Backend {
             client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![name.clone()] }).await;
             return Ok(Some(result));
         };
+        let state = self.state.clone();
         tokio::spawn(async move {
             // Progress callbacks are synchronous; a channel keeps their reports in order.
             let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
@@ -261,10 +269,16 @@ impl Backend {
                     }
                 }
             });
-            let result = session.client.wait(&operation, &azure::wait_options(report)).await;
+            let mut wait = azure::wait_options(report);
+            wait.cancel = cancel;
+            let result = session.client.wait(&operation, &wait).await;
+            // The progress callback holds the channel's sender: dropping it lets the forwarder finish.
+            drop(wait);
+            state.operations.finish(&token);
             let _ = forwarder.await;
             let message = match &result {
                 Ok(()) => format!("{title}: done"),
+                Err(amlc_azure::AzureError::Cancelled) => azure::cancelled_words(&session, &title, &waiting_name).await,
                 Err(error) => format!("{title} failed: {error}"),
             };
             tracing::info!("{message}");
@@ -276,8 +290,12 @@ impl Backend {
                 )
                 .await;
             }
-            if result.is_err() {
-                client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message).await;
+            match &result {
+                Err(amlc_azure::AzureError::Cancelled) => {
+                    client.show_message(tower_lsp::lsp_types::MessageType::WARNING, message).await
+                }
+                Err(_) => client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message).await,
+                Ok(()) => {}
             }
             client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![waiting_name] }).await;
         });
@@ -402,7 +420,11 @@ async fn send_progress(client: &tower_lsp::Client, token: &NumberOrString, value
 
 /// Registers the custom methods on the service being built.
 pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
-    builder.custom_method(DOCUMENT_STATE, Backend::document_state).custom_method(LIST_COMPUTES, Backend::list_computes)
+    builder
+        .custom_method(DOCUMENT_STATE, Backend::document_state)
+        .custom_method(LIST_COMPUTES, Backend::list_computes)
+        // Not a `LanguageServer` method in tower-lsp 0.20; a handler returning `()` is served as a notification.
+        .custom_method(WORK_DONE_PROGRESS_CANCEL, Backend::cancel_progress)
 }
 
 /// The service with every standard and custom method.

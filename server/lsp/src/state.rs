@@ -36,6 +36,8 @@ pub struct ServerState {
     tokens: std::sync::atomic::AtomicU64,
     /// Live VM sizes by region (`sizes.rs`).
     pub sizes: crate::sizes::SizeCache,
+    /// Long operations the client may cancel (`progress.rs`).
+    pub operations: crate::progress::Operations,
 }
 
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -202,3 +202,43 @@ async fn attach_refuses_a_resource_attached_under_another_name() {
     assert!(message.contains(&format!("already attached as '{holder}'")), "{refused}");
     emulator.shutdown().await;
 }
+
+/// A long stop is announced `cancellable`; `window/workDoneProgress/cancel` ends the server's wait at once, and the
+/// end message says what Azure reports now (still Stopping: ARM cannot undo it), as the tree then shows.
+#[tokio::test]
+async fn cancelling_the_progress_stops_following_the_operation_and_tells_the_truth() {
+    let emulator = emulator(Duration::from_secs(30)).await;
+    let mut client =
+        TestClient::start(json!({"window": {"workDoneProgress": true}}), json!({"armEndpoint": emulator.base_url()}))
+            .await;
+    let started = std::time::Instant::now();
+    let stop = json!({"command": "amlc.compute.stop", "arguments": [{"name": "ci-running"}]});
+    assert_eq!(client.request("workspace/executeCommand", stop).await, json!({"name": "ci-running"}));
+    let begin = client.wait_for("$/progress").await;
+    assert_eq!(begin["params"]["value"]["kind"], "begin");
+    assert_eq!(begin["params"]["value"]["cancellable"], true);
+    let token = begin["params"]["token"].clone();
+    client.notify("window/workDoneProgress/cancel", json!({"token": token})).await;
+    let mut end = client.wait_for("$/progress").await;
+    while end["params"]["value"]["kind"] != "end" {
+        end = client.wait_for("$/progress").await;
+    }
+    assert_eq!(end["params"]["token"], token);
+    let message = end["params"]["value"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.starts_with("Stopping ci-running: cancelled"), "{message}");
+    assert!(message.contains("'ci-running' is now Stopping"), "{message}");
+    assert!(started.elapsed() < Duration::from_secs(15), "the cancel ended the wait, not the 30 s operation");
+    let warning = client.wait_for("window/showMessage").await;
+    assert_eq!(warning["params"]["message"].as_str(), Some(message.as_str()));
+    assert_eq!(client.wait_for("amlc/computesChanged").await["params"], json!({"names": ["ci-running"]}));
+    let list = client.request("amlc/listComputes", json!({})).await;
+    let state = list["computes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == "ci-running"))
+        .map(|c| c["state"].clone())
+        .unwrap_or(Value::Null);
+    assert_eq!(state, "Stopping", "the tree shows the state the message named");
+    // A cancel for a token that is no longer running is ignored.
+    client.notify("window/workDoneProgress/cancel", json!({"token": token})).await;
+    emulator.shutdown().await;
+}
