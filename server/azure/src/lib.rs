@@ -8,6 +8,7 @@ pub mod credential;
 pub mod discovery;
 pub mod error;
 pub mod models;
+pub mod preflight;
 pub mod ssh;
 pub mod workspaces;
 

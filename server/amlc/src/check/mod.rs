@@ -5,8 +5,8 @@ pub mod render;
 
 use amlc_spec::{Diagnostic, LineIndex, Severity, TextRange};
 
-/// The code `amlc check` raises itself when a file cannot be read at all. Documented in docs/diagnostics.md.
-pub const CODE_UNREADABLE: &str = "AMLC099";
+/// The code `amlc check` raises itself when a file cannot be read at all (registered with the others).
+pub const CODE_UNREADABLE: &str = amlc_spec::codes::UNREADABLE_FILE;
 
 /// One input: a name to report and the bytes read (or why they could not be read).
 pub struct Input {

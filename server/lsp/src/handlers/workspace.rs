@@ -81,6 +81,8 @@ impl Backend {
         let session = Arc::new(azure::connect(&settings, &folders, editor).map_err(|f| plain_error(&f.message))?);
         let found = session.client.get_workspace(&session.workspace).await.map_err(|e| plain_error(&e.to_string()))?;
         let info = workspace_info(&session, Some(found.location.as_str()));
+        // The live VM sizes follow the new workspace's region.
+        *session.region.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(found.location.clone());
         self.state.set_azure_settings(settings);
         *self.state.azure_session.lock().await = Some(session);
         tracing::info!(workspace = %info["workspaceName"], "workspace selected");
@@ -116,6 +118,7 @@ impl Backend {
                 workspace: found,
                 source: "config",
                 endpoint: session.endpoint.clone(),
+                region: std::sync::Mutex::new(None),
             };
             let location = other.client.get_workspace(&other.workspace).await.ok().map(|w| w.location);
             let workspace = workspace_info(&other, location.as_deref());
