@@ -18,6 +18,8 @@ const FOLDERS = Symbol('folders');
 const SUB = '00000000-0000-0000-0000-000000000000';
 const SECOND = { subscriptionId: SUB, resourceGroup: 'rg-e2e', workspaceName: 'ws-e2e-two', location: 'eastus' };
 const EMULATOR_ARGS = [
+  // Long enough to see an operation's progress notification (and its Cancel) before it ends.
+  '--op-seconds', '4',
   '--workspace', `${SUB}/rg/ws`,
   '--workspace', `${SECOND.subscriptionId}/${SECOND.resourceGroup}/${SECOND.workspaceName}/${SECOND.location}`,
   '--workspace', '11111111-1111-1111-1111-111111111111/rg-other/ws-other',
@@ -132,6 +134,11 @@ describe('amlc extension in code-server against amlc emulator', () => {
     const running = seeded.find((c) => c.computeType === 'ComputeInstance' && c.state === 'Running');
     assert.ok(running, 'the seeded emulator has no running compute instance');
     await contextMenu(computeItem(running.name, 'Running'), 'Stop');
+    // The operation shows as a notification that can be cancelled (the server's cancellable $/progress).
+    const toast = page.locator('.notification-toast', { hasText: `Stopping ${running.name}` }).first();
+    await toast.waitFor({ timeout: 15000 });
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).first().waitFor({ timeout: 5000 });
+    await shot('stop-progress-cancellable');
     await computeItem(running.name, 'Stopped').waitFor({ timeout: 90000 });
     await shot('stopped');
   });

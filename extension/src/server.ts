@@ -11,6 +11,9 @@ import {
   LanguageClient,
   ResponseError,
   State,
+  WorkDoneProgress,
+  WorkDoneProgressCancelNotification,
+  WorkDoneProgressCreateRequest,
   type ClientCapabilities,
   type LanguageClientOptions,
   type ServerOptions,
@@ -43,6 +46,7 @@ import {
   type WorkspaceListing,
   type WorkspaceRef,
 } from './lsp_ext';
+import { ProgressView, type ProgressValue, type WithProgress } from './progress';
 import { RestartPolicy } from './restart';
 
 export function readOptions(): InitializationOptions {
@@ -169,7 +173,9 @@ export class ServerManager implements vscode.Disposable {
     const client = new LanguageClient('amlc', 'amlc language server', serverOptions, clientOptions);
     client.registerFeature(new GetTokenCapability());
     client.onDidChangeState((e) => {
-      // Also after a crash-restart: the new process may advertise other commands.
+      // Also after a crash-restart: the new process may advertise other commands, and the client's own progress
+      // handler has been installed again.
+      if (e.newState === State.Running) this.takeOverProgress(client);
       void this.publishCapabilities();
       this.stateChanged.fire(e.newState === State.Running);
     });
@@ -182,9 +188,29 @@ export class ServerManager implements vscode.Disposable {
       void this.showError(`The amlc language server (${bin.path}) could not start: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
+    this.takeOverProgress(client);
     client.onNotification(COMPUTES_CHANGED, (p: ComputesChangedParams) => this.changed.fire(p ?? { names: [] }));
     client.onRequest(GET_TOKEN, (p: GetTokenParams) => this.getToken(p));
     this.stateChanged.fire(true);
+  }
+
+  /**
+   * Shows amlc's operations as notifications with Cancel (progress.ts): vscode-languageclient would show them in the
+   * status bar, where VS Code has no Cancel. Replaces the client's `window/workDoneProgress/create` handler.
+   */
+  private takeOverProgress(client: LanguageClient): void {
+    const withProgress: WithProgress = (options, task) => {
+      const location = options.location === 'notification' ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
+      void vscode.window.withProgress({ location, title: options.title, cancellable: options.cancellable }, task);
+    };
+    const adapter = {
+      onProgress: (token: string | number, handler: (v: ProgressValue) => void) =>
+        client.onProgress(WorkDoneProgress.type, token, (v) => handler(v as ProgressValue)),
+      sendCancel: (token: string | number) => void client.sendNotification(WorkDoneProgressCancelNotification.type, { token }),
+    };
+    client.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
+      new ProgressView(adapter, params.token, withProgress);
+    });
   }
 
   /** Restarts after a crash, a few times in a window (restart.ts); then says so and stops trying. */
