@@ -59,14 +59,14 @@ impl tower_lsp::lsp_types::request::Request for GetToken {
     const METHOD: &'static str = "amlc/getToken";
 }
 
+/// `window/workDoneProgress/cancel` (standard LSP, client → server): stops following the operation of a token.
+pub const WORK_DONE_PROGRESS_CANCEL: &str = "window/workDoneProgress/cancel";
 /// `amlc/listSubscriptions` and `amlc/listWorkspaces`: what the workspace picker offers; `amlc/selectWorkspace`:
 /// the choice (handlers/workspace.rs). A request, not a command: vscode-languageclient registers every server
 /// command as an editor command, and the extension's own "amlc.workspace.select" would collide.
 pub const LIST_SUBSCRIPTIONS: &str = "amlc/listSubscriptions";
 pub const LIST_WORKSPACES: &str = "amlc/listWorkspaces";
 pub const SELECT_WORKSPACE: &str = "amlc/selectWorkspace";
-/// `window/workDoneProgress/cancel` (standard LSP, client → server): stops following the operation of a token.
-pub const WORK_DONE_PROGRESS_CANCEL: &str = "window/workDoneProgress/cancel";
 
 /// The `workspace/executeCommand` commands the server implements.
 pub const COMMANDS: [&str; 12] = [
@@ -430,11 +430,11 @@ pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backen
     builder
         .custom_method(DOCUMENT_STATE, Backend::document_state)
         .custom_method(LIST_COMPUTES, Backend::list_computes)
+        // Not a `LanguageServer` method in tower-lsp 0.20; a handler returning `()` is served as a notification.
+        .custom_method(WORK_DONE_PROGRESS_CANCEL, Backend::cancel_progress)
         .custom_method(LIST_SUBSCRIPTIONS, Backend::list_subscriptions)
         .custom_method(LIST_WORKSPACES, Backend::list_workspaces)
         .custom_method(SELECT_WORKSPACE, Backend::select_workspace)
-        // Not a `LanguageServer` method in tower-lsp 0.20; a handler returning `()` is served as a notification.
-        .custom_method(WORK_DONE_PROGRESS_CANCEL, Backend::cancel_progress)
 }
 
 /// The service with every standard and custom method.

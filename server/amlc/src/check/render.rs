@@ -149,7 +149,8 @@ pub fn human_diagnostics(out: &mut impl Write, report: &FileReport, color: bool)
         )?;
         writeln!(out, "{pad}{} {}:{}:{}", paint(gutter, "-->"), report.name, start.line + 1, start_col + 1)?;
         if !report.text.is_empty() {
-            let shown = line_text.replace('\t', " ");
+            let line_start = report.index.line_range(start.line).map_or(0, |r| r.start);
+            let shown = amlc_spec::secrets::mask_line(line_text, line_start, &report.secrets).replace('\t', " ");
             let marker = "^".repeat(end_col.saturating_sub(start_col).max(1));
             writeln!(out, "{pad} {}", paint(gutter, "|"))?;
             writeln!(out, "{} {} {shown}", paint(gutter, &number), paint(gutter, "|"))?;

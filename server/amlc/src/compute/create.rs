@@ -43,8 +43,13 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
         .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
         .cloned()
         .collect();
-    let report =
-        FileReport { name: path.display().to_string(), index: amlc_spec::LineIndex::new(&text), text, diagnostics };
+    let report = FileReport {
+        name: path.display().to_string(),
+        index: amlc_spec::LineIndex::new(&text),
+        secrets: analysis.secret_ranges(),
+        text,
+        diagnostics,
+    };
     let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let stderr = std::io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
