@@ -423,3 +423,23 @@ fn official_samples_through_the_preflight() {
     let basic = dir.join("instance-basic.yml").display().to_string();
     assert!(ok(emu.amlc(&["create", "-f", &basic])).contains("'basic-example-i' is ready (Running)"));
 }
+
+/// `list-sizes` shows the estimated Linux prices per hour, dedicated and low priority, from `estimatedVMPrices`.
+#[test]
+fn list_sizes_shows_prices_from_vm_sizes() {
+    let emu = Emu::start(fast());
+    let table = ok(emu.amlc(&["list-sizes", "--type", "amlcompute"]));
+    let header = table.lines().next().unwrap_or_default();
+    assert!(header.contains("USD/H_DEDICATED") && header.contains("USD/H_LOW_PRIORITY"), "{table}");
+    let json = ok(emu.amlc(&["list-sizes", "-o", "json"]));
+    let sizes: Vec<serde_json::Value> = serde_json::from_str(&json).expect("JSON list");
+    let ds3 = sizes.iter().find(|s| s["name"] == "Standard_DS3_v2").cloned().unwrap_or_default();
+    let prices = ds3["estimatedVMPrices"]["values"].as_array().cloned().unwrap_or_default();
+    let price = |tier: &str| prices.iter().find(|p| p["vmTier"] == tier).and_then(|p| p["retailPrice"].as_f64());
+    let (Some(dedicated), Some(low)) = (price("Standard"), price("LowPriority")) else {
+        panic!("DS3 has both prices: {ds3}")
+    };
+    let row = table.lines().find(|l| l.starts_with("Standard_DS3_v2")).unwrap_or_default();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells.get(6..8), Some(&[dedicated.to_string().as_str(), low.to_string().as_str()][..]), "{row}");
+}

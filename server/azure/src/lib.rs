@@ -20,5 +20,7 @@ pub use credential::{
 };
 pub use discovery::{discover, WorkspaceRef};
 pub use error::{ArmError, AzureError, ErrorKind};
-pub use models::{ComputeNode, ComputeResource, UnderlyingResourceAction, Usage, VmSize, Workspace};
+pub use models::{
+    Application, ComputeNode, ComputeResource, NodeStateCounts, UnderlyingResourceAction, Usage, VmSize, Workspace,
+};
 pub use workspaces::{Subscription, WorkspaceListing};

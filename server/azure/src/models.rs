@@ -115,6 +115,22 @@ impl ComputeResource {
         self.inner("currentNodeCount")?.as_i64()
     }
 
+    /// Target node count of a cluster (what it is scaling to).
+    pub fn target_node_count(&self) -> Option<i64> {
+        self.inner("targetNodeCount")?.as_i64()
+    }
+
+    /// A cluster's nodes by state (`nodeStateCounts`): idle, running, preparing, unusable, leaving, preempted.
+    pub fn node_state_counts(&self) -> Option<NodeStateCounts> {
+        serde_json::from_value(self.inner("nodeStateCounts")?.clone()).ok()
+    }
+
+    /// The web applications of a compute instance (`applications`: JupyterLab, Jupyter, RStudio, VS Code web,
+    /// custom ones), as display name and endpoint.
+    pub fn applications(&self) -> Vec<Application> {
+        self.inner("applications").and_then(|a| serde_json::from_value(a.clone()).ok()).unwrap_or_default()
+    }
+
     /// A one-word status for listings: the CI state, a cluster's allocation state, or the provisioning state.
     pub fn status(&self) -> String {
         if let Some(state) = self.state() {
@@ -163,6 +179,34 @@ pub struct ScaleSettings {
     pub min_node_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_idle_time_before_scale_down: Option<String>,
+}
+
+/// `nodeStateCounts` of a cluster.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeStateCounts {
+    #[serde(default)]
+    pub idle_node_count: i64,
+    #[serde(default)]
+    pub running_node_count: i64,
+    #[serde(default)]
+    pub preparing_node_count: i64,
+    #[serde(default)]
+    pub unusable_node_count: i64,
+    #[serde(default)]
+    pub leaving_node_count: i64,
+    #[serde(default)]
+    pub preempted_node_count: i64,
+}
+
+/// One web application of a compute instance.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub endpoint_uri: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -379,6 +423,9 @@ mod tests {
         let ssh = compute.instance_ssh().unwrap_or_default();
         assert_eq!((ssh.admin_user_name.as_deref(), ssh.ssh_port), (Some("azureuser"), Some(22)));
         assert_eq!(compute.connectivity().and_then(|c| c.public_ip_address).as_deref(), Some("10.0.0.1"));
+        let apps = compute.applications();
+        assert_eq!(apps.first().map(|a| a.display_name.as_str()), Some("Jupyter"));
+        assert!(apps.first().is_some_and(|a| a.endpoint_uri.starts_with("https://")));
         assert!(!compute.is_attached());
     }
 
@@ -388,6 +435,7 @@ mod tests {
         let compute: ComputeResource = serde_json::from_value(aml["responses"]["200"]["body"].clone()).expect("parses");
         assert!(compute.is_cluster());
         assert!(compute.scale_settings().is_some());
+        assert_eq!(compute.node_state_counts().map(|n| n.idle_node_count), Some(0));
         let Some(k8s) = shared_or_skip("get/KubernetesCompute.json") else { return };
         let compute: ComputeResource = serde_json::from_value(k8s["responses"]["200"]["body"].clone()).expect("parses");
         assert!(compute.is_attached(), "a Kubernetes compute is attached");

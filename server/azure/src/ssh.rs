@@ -1,8 +1,9 @@
-//! SSH to a compute instance, the pure part: where to connect (user, host, port) from the compute's SSH settings and
-//! connectivity endpoints, or why SSH cannot work. Shared by `amlc compute ssh` and the language server's
-//! `amlc.compute.sshCommand`; running ssh and listing cluster nodes stay with the callers.
+//! SSH to a compute, the pure part: where to connect (user, host, port) from an instance's SSH settings and
+//! connectivity endpoints or a cluster's login settings and the node `listNodes` reported, or why SSH cannot work.
+//! Shared by `amlc compute ssh` and the language server's `amlc.compute.sshCommand`; running ssh and listing
+//! the nodes stay with the callers.
 
-use crate::ComputeResource;
+use crate::{ComputeNode, ComputeResource};
 
 /// Where to connect.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,4 +69,105 @@ pub fn instance_target(c: &ComputeResource, user: Option<&str>, private: bool) -
         host,
         port: ssh.ssh_port.unwrap_or(22),
     })
+}
+
+/// The login user of a cluster's nodes, or why nobody can log in; checked before listing the nodes.
+pub fn cluster_user(c: &ComputeResource, user: Option<&str>) -> Result<String, Refusal> {
+    let name = &c.name;
+    if c.remote_login_access().is_some_and(|a| a.eq_ignore_ascii_case("Disabled")) {
+        return Err(Refusal::new(format!(
+            "SSH is disabled on the nodes of '{name}' (ssh_public_access_enabled: false)"
+        ))
+        .hint("it can only be chosen at creation; recreate the cluster to enable it"));
+    }
+    match user.map(str::to_string).or(c.cluster_admin_user().map(str::to_string)) {
+        Some(user) => Ok(user),
+        None => {
+            Err(Refusal::new(format!("'{name}' was created without ssh_settings, so its nodes have no login user"))
+                .hint("recreate it with ssh_settings.admin_username and a key or password"))
+        }
+    }
+}
+
+/// Where to connect to a node of a cluster: the node named by `node_id`, else the first with an address of the
+/// asked kind. listNodes reports the NAT port of a public address; a private address is reached on 22.
+pub fn cluster_node_target(
+    c: &ComputeResource,
+    nodes: &[ComputeNode],
+    user: String,
+    node_id: Option<&str>,
+    private: bool,
+) -> Result<(Target, String), Refusal> {
+    let name = &c.name;
+    let Some(first) = nodes.first() else {
+        return Err(Refusal::new(format!("'{name}' has no nodes right now")).hint(format!(
+            "nodes exist while jobs run or with min_instances > 0 (`amlc compute update {name} --min-instances 1`)"
+        )));
+    };
+    let node = match node_id {
+        Some(id) => nodes.iter().find(|n| n.node_id == id).ok_or_else(|| {
+            Refusal::new(format!("'{name}' has no node '{id}'"))
+                .hint(format!("see them with `amlc compute list-nodes {name}`"))
+        })?,
+        None => nodes
+            .iter()
+            .find(|n| if private { n.private_ip_address.is_some() } else { n.public_ip_address.is_some() })
+            .unwrap_or(first),
+    };
+    let host = if private { node.private_ip_address.clone() } else { node.public_ip_address.clone() };
+    let Some(host) = host.filter(|h| !h.is_empty()) else {
+        return Err(Refusal::new(format!("node {} of '{name}' has no public IP address", node.node_id)).hint(format!(
+            "from inside its virtual network, connect to {} with --private",
+            node.private_ip_address.clone().unwrap_or_else(|| "its private address".into())
+        )));
+    };
+    let port = if private { 22 } else { node.port.unwrap_or(22) };
+    Ok((Target { user, host, port }, node.node_id.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cluster(access: &str, user: Option<&str>) -> ComputeResource {
+        let mut props = json!({"remoteLoginPortPublicAccess": access});
+        if let Some(user) = user {
+            props["userAccountCredentials"] = json!({"adminUserName": user});
+        }
+        serde_json::from_value(json!({"name": "gpu", "properties": {"computeType": "AmlCompute", "properties": props}}))
+            .unwrap_or_default()
+    }
+
+    fn node(id: &str, public: Option<&str>, port: u16) -> ComputeNode {
+        ComputeNode {
+            node_id: id.into(),
+            private_ip_address: Some(format!("10.0.0.{port}")),
+            public_ip_address: public.map(str::to_string),
+            port: Some(port),
+            ..ComputeNode::default()
+        }
+    }
+
+    #[test]
+    fn cluster_login_and_node_choice() {
+        assert_eq!(cluster_user(&cluster("Enabled", Some("azureuser")), None), Ok("azureuser".to_string()));
+        assert_eq!(cluster_user(&cluster("Enabled", Some("azureuser")), Some("me")), Ok("me".to_string()));
+        assert!(
+            cluster_user(&cluster("Disabled", Some("azureuser")), None).is_err_and(|r| r.message.contains("disabled"))
+        );
+        assert!(
+            cluster_user(&cluster("Enabled", None), None).is_err_and(|r| r.message.contains("without ssh_settings"))
+        );
+        let c = cluster("Enabled", Some("azureuser"));
+        let nodes = [node("a", None, 50000), node("b", Some("20.1.1.1"), 50001)];
+        let pick = |id: Option<&str>, private: bool| {
+            cluster_node_target(&c, &nodes, "u".into(), id, private).map(|(t, id)| (t.host, t.port, id))
+        };
+        assert_eq!(pick(None, false), Ok(("20.1.1.1".into(), 50001, "b".into())), "the first node with a public IP");
+        assert_eq!(pick(Some("a"), true), Ok(("10.0.0.50000".into(), 22, "a".into())));
+        assert!(pick(Some("a"), false).is_err_and(|r| r.message.contains("no public IP")));
+        assert!(pick(Some("zz"), false).is_err_and(|r| r.message.contains("no node 'zz'")));
+        assert!(cluster_node_target(&c, &[], "u".into(), None, false).is_err_and(|r| r.message.contains("no nodes")));
+    }
 }

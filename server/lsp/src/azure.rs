@@ -159,12 +159,31 @@ fn group_and_actions(compute: &ComputeResource) -> (&'static str, bool, Vec<&'st
 pub fn summary(compute: &ComputeResource) -> Value {
     let (group, read_only, actions) = group_and_actions(compute);
     let nodes = compute.scale_settings().map(|scale| {
+        let counts = compute.node_state_counts().unwrap_or_default();
         json!({
             "current": compute.current_node_count().unwrap_or(0),
+            "target": compute.target_node_count(),
             "min": scale.min_node_count.unwrap_or(0),
             "max": scale.max_node_count,
+            "idle": counts.idle_node_count,
+            "running": counts.running_node_count,
+            "preparing": counts.preparing_node_count,
+            "unusable": counts.unusable_node_count,
+            "leaving": counts.leaving_node_count,
+            "preempted": counts.preempted_node_count,
         })
     });
+    // An instance's web applications (JupyterLab, Jupyter, RStudio, VS Code web, custom ones) work while it runs.
+    let applications: Vec<Value> = if compute.is_instance() && compute.state() == Some("Running") {
+        compute
+            .applications()
+            .into_iter()
+            .filter(|a| !a.endpoint_uri.is_empty())
+            .map(|a| json!({"displayName": a.display_name, "endpointUri": a.endpoint_uri}))
+            .collect()
+    } else {
+        Vec::new()
+    };
     json!({
         "name": compute.name,
         "id": compute.id,
@@ -177,7 +196,7 @@ pub fn summary(compute: &ComputeResource) -> Value {
         "location": compute.region(),
         "nodes": nodes,
         "sshEnabled": compute.is_instance() && compute.instance_ssh().is_some(),
-        "applications": [],
+        "applications": applications,
         "actions": actions,
         "description": compute.properties.description,
     })

@@ -310,7 +310,8 @@ impl Backend {
     }
 
     /// `amlc.compute.show {name}` → `{yaml}` (the live compute, secrets redacted) and
-    /// `amlc.compute.sshCommand {name}` → `{command: [argv]}`: one GET, nothing changes.
+    /// `amlc.compute.sshCommand {name, node?, user?, private?}` → `{command: [argv]}` (for a cluster also the
+    /// chosen `node` and all `nodes`): GET (and listNodes), nothing changes.
     async fn read_command(&self, session: &azure::Session, command: &str, argument: &Value) -> Result<Value> {
         let name = compute_name(command, argument)?;
         let compute = session
@@ -324,17 +325,35 @@ impl Backend {
         if command == "amlc.compute.show" {
             return Ok(json!({"yaml": azure::show_text(&compute)}));
         }
+        let user = argument.get("user").and_then(Value::as_str);
+        let private = argument.get("private").and_then(Value::as_bool).unwrap_or(false);
+        let refused = |r: amlc_azure::ssh::Refusal| plain_error(&format!("{}; {}", r.message, r.hint));
+        let argv = |target: &amlc_azure::ssh::Target| {
+            json!(["ssh", "-p", target.port.to_string(), format!("{}@{}", target.user, target.host)])
+        };
+        if compute.is_cluster() {
+            // Nodes come and go: the result lists them all, so the editor can offer a choice and ask again
+            // with `node`.
+            let login = amlc_azure::ssh::cluster_user(&compute, user).map_err(refused)?;
+            let nodes =
+                session.client.list_nodes(&session.workspace, &name).await.map_err(|e| plain_error(&e.to_string()))?;
+            let node = argument.get("node").and_then(Value::as_str);
+            let (target, chosen) =
+                amlc_azure::ssh::cluster_node_target(&compute, &nodes, login, node, private).map_err(refused)?;
+            let listed: Vec<Value> = nodes
+                .iter()
+                .map(|n| json!({"nodeId": n.node_id, "state": n.node_state, "publicIpAddress": n.public_ip_address, "privateIpAddress": n.private_ip_address}))
+                .collect();
+            return Ok(json!({"command": argv(&target), "node": chosen, "nodes": listed}));
+        }
         if !compute.is_instance() {
             return Err(plain_error(&format!(
-                "'{name}' is a {}: the server opens SSH to compute instances; for a cluster node use `amlc compute ssh {name}`",
+                "'{name}' is a {}: SSH is offered for compute instances and cluster nodes",
                 compute.compute_type()
             )));
         }
-        let user = argument.get("user").and_then(Value::as_str);
-        let private = argument.get("private").and_then(Value::as_bool).unwrap_or(false);
-        let target = amlc_azure::ssh::instance_target(&compute, user, private)
-            .map_err(|r| plain_error(&format!("{}; {}", r.message, r.hint)))?;
-        Ok(json!({"command": ["ssh", "-p", target.port.to_string(), format!("{}@{}", target.user, target.host)]}))
+        let target = amlc_azure::ssh::instance_target(&compute, user, private).map_err(refused)?;
+        Ok(json!({"command": argv(&target)}))
     }
 
     /// `amlc.compute.copyCommand {name, action, flavor}` → `{command}`: the `amlc compute …` or

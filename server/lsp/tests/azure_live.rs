@@ -242,3 +242,74 @@ async fn cancelling_the_progress_stops_following_the_operation_and_tells_the_tru
     client.notify("window/workDoneProgress/cancel", json!({"token": token})).await;
     emulator.shutdown().await;
 }
+
+/// The tree's summary carries a cluster's node counts by state and a running instance's web applications;
+/// `amlc.compute.sshCommand` resolves a cluster node from listNodes (the first reachable one, or the one named).
+#[tokio::test]
+async fn node_counts_applications_and_ssh_to_a_cluster_node() {
+    let emulator = emulator(Duration::from_millis(200)).await;
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let list = client.request("amlc/listComputes", json!({})).await;
+    let summary = |name: &str| {
+        list["computes"].as_array().and_then(|c| c.iter().find(|c| c["name"] == name)).cloned().unwrap_or(Value::Null)
+    };
+    let shown = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.show", "arguments": [{"name": "cpu-cluster"}]}),
+        )
+        .await;
+    let yaml = shown["yaml"].as_str().unwrap_or_default();
+    let arm: Value =
+        serde_json::from_str(yaml.split_once('\n').map(|(_, b)| b).unwrap_or_default()).unwrap_or_default();
+    let inner = &arm["properties"]["properties"];
+    let counts = &inner["nodeStateCounts"];
+    let nodes = &summary("cpu-cluster")["nodes"];
+    for (field, key) in [
+        ("idle", "idleNodeCount"),
+        ("running", "runningNodeCount"),
+        ("preparing", "preparingNodeCount"),
+        ("unusable", "unusableNodeCount"),
+        ("leaving", "leavingNodeCount"),
+        ("preempted", "preemptedNodeCount"),
+    ] {
+        assert_eq!(nodes[field], counts[key], "{field}: {nodes} vs {counts}");
+    }
+    assert_eq!(nodes["current"], inner["currentNodeCount"]);
+    assert_eq!(nodes["target"], inner["targetNodeCount"]);
+    assert!(nodes["idle"].as_i64().unwrap_or(0) >= 1, "the demo cluster keeps a node: {nodes}");
+
+    let apps = summary("ci-running")["applications"].as_array().cloned().unwrap_or_default();
+    let names: Vec<&str> = apps.iter().filter_map(|a| a["displayName"].as_str()).collect();
+    assert!(names.contains(&"Jupyter Lab") && names.contains(&"VS Code (Web)"), "{apps:?}");
+    assert!(apps.iter().all(|a| a["endpointUri"].as_str().is_some_and(|u| u.starts_with("https://"))));
+    assert_eq!(summary("ci-stopped")["applications"], json!([]), "a stopped instance serves nothing");
+
+    let ssh = |argument: Value| json!({"command": "amlc.compute.sshCommand", "arguments": [argument]});
+    let first = client.request("workspace/executeCommand", ssh(json!({"name": "cpu-cluster"}))).await;
+    let listed = first["nodes"].as_array().cloned().unwrap_or_default();
+    let node = listed.first().cloned().unwrap_or(Value::Null);
+    assert_eq!(first["node"], node["nodeId"], "{first}");
+    let host = node["publicIpAddress"].as_str().unwrap_or_default();
+    assert_eq!(first["command"][3], format!("azureuser@{host}"), "{first}");
+    assert_eq!(first["command"][0], "ssh");
+    let private = client
+        .request(
+            "workspace/executeCommand",
+            ssh(json!({"name": "cpu-cluster", "node": node["nodeId"], "private": true})),
+        )
+        .await;
+    assert_eq!(
+        private["command"],
+        json!(["ssh", "-p", "22", format!("azureuser@{}", node["privateIpAddress"].as_str().unwrap_or_default())])
+    );
+    let missing =
+        client.request_raw("workspace/executeCommand", ssh(json!({"name": "cpu-cluster", "node": "nope"}))).await;
+    assert!(missing["error"]["message"].as_str().unwrap_or_default().contains("no node 'nope'"), "{missing}");
+    let k8s = client.request_raw("workspace/executeCommand", ssh(json!({"name": "k8s-attached"}))).await;
+    assert!(
+        k8s["error"]["message"].as_str().unwrap_or_default().contains("compute instances and cluster nodes"),
+        "{k8s}"
+    );
+    emulator.shutdown().await;
+}

@@ -141,10 +141,17 @@ pub async fn list_sizes(ctx: &Ctx, args: &SizesArgs) -> Outcome {
                 opt(s.gpus),
                 opt(s.memory_gb),
                 opt(s.low_priority_capable),
+                // Estimated Linux retail prices per hour (`estimatedVMPrices`), blank when the service gave none.
+                opt(s.retail_price("Standard")),
+                opt(s.retail_price("LowPriority")),
             ]
         })
         .collect();
-    either(ctx.output, &sizes, &["NAME", "FAMILY", "VCPUS", "GPUS", "MEMORY_GB", "LOW_PRIORITY"], rows)
+    let currency = sizes.iter().find_map(|s| s.price_currency()).unwrap_or("USD").to_ascii_uppercase();
+    let dedicated = format!("{currency}/H_DEDICATED");
+    let low = format!("{currency}/H_LOW_PRIORITY");
+    let header = ["NAME", "FAMILY", "VCPUS", "GPUS", "MEMORY_GB", "LOW_PRIORITY", dedicated.as_str(), low.as_str()];
+    either(ctx.output, &sizes, &header, rows)
 }
 
 pub async fn list_usage(ctx: &Ctx, args: &UsageArgs) -> Outcome {

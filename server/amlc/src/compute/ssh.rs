@@ -20,46 +20,15 @@ fn instance_target(c: &ComputeResource, args: &SshArgs) -> Result<Target, Failur
         .map_err(|refusal| Failure::new(refusal.message).hint(refusal.hint))
 }
 
+/// A cluster node, chosen by `--node` or the first reachable one; the logic is `amlc_azure::ssh`'s, shared with
+/// the language server.
 async fn cluster_target(ctx: &Ctx, c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
-    let name = &c.name;
-    if c.remote_login_access().is_some_and(|a| a.eq_ignore_ascii_case("Disabled")) {
-        return Err(Failure::new(format!(
-            "SSH is disabled on the nodes of '{name}' (ssh_public_access_enabled: false)"
-        ))
-        .hint("it can only be chosen at creation; recreate the cluster to enable it"));
-    }
-    let Some(user) = args.user.clone().or(c.cluster_admin_user().map(str::to_string)) else {
-        return Err(Failure::new(format!(
-            "'{name}' was created without ssh_settings, so its nodes have no login user"
-        ))
-        .hint("recreate it with ssh_settings.admin_username and a key or password"));
-    };
-    let nodes = ctx.client.list_nodes(&ctx.ws, name).await?;
-    if nodes.is_empty() {
-        return Err(Failure::new(format!("'{name}' has no nodes right now")).hint(format!(
-            "nodes exist while jobs run or with min_instances > 0 (`amlc compute update {name} --min-instances 1`)"
-        )));
-    }
-    let node = match &args.node {
-        Some(id) => nodes.iter().find(|n| &n.node_id == id).ok_or_else(|| {
-            Failure::new(format!("'{name}' has no node '{id}'"))
-                .hint(format!("see them with `amlc compute list-nodes {name}`"))
-        })?,
-        None => nodes
-            .iter()
-            .find(|n| if args.private { n.private_ip_address.is_some() } else { n.public_ip_address.is_some() })
-            .unwrap_or(&nodes[0]),
-    };
-    let host = if args.private { node.private_ip_address.clone() } else { node.public_ip_address.clone() };
-    let Some(host) = host.filter(|h| !h.is_empty()) else {
-        return Err(Failure::new(format!("node {} of '{name}' has no public IP address", node.node_id)).hint(format!(
-            "from inside its virtual network, connect to {} with --private",
-            node.private_ip_address.clone().unwrap_or_else(|| "its private address".into())
-        )));
-    };
-    // listNodes reports the NAT port of a public address; a private address is reached on 22.
-    let port = if args.private { 22 } else { node.port.unwrap_or(22) };
-    Ok(Target { user, host, port })
+    let refused = |refusal: amlc_azure::ssh::Refusal| Failure::new(refusal.message).hint(refusal.hint);
+    let user = amlc_azure::ssh::cluster_user(c, args.user.as_deref()).map_err(refused)?;
+    let nodes = ctx.client.list_nodes(&ctx.ws, &c.name).await?;
+    amlc_azure::ssh::cluster_node_target(c, &nodes, user, args.node.as_deref(), args.private)
+        .map(|(target, _)| target)
+        .map_err(refused)
 }
 
 /// The ssh arguments (without the program name).
