@@ -175,8 +175,22 @@ export function registerCommands(
   reg('amlc.tree.ssh', async (arg) => {
     const name = computeName(arg);
     if (!name) return;
-    const r = await run<SshCommandResult>(ServerCommand.sshCommand, { name });
+    let r = await run<SshCommandResult>(ServerCommand.sshCommand, { name });
     if (!r) return;
+    // A cluster has several nodes: the server picked one; let the user choose another before connecting.
+    if (r.nodes && r.nodes.length > 1) {
+      const items = r.nodes.map((n) => ({
+        label: n.nodeId,
+        description: [n.state, n.publicIpAddress ?? n.privateIpAddress].filter(Boolean).join(' · '),
+        picked: n.nodeId === r?.node,
+      }));
+      const chosen = await vscode.window.showQuickPick(items, { title: `Connect to a node of ${name}` });
+      if (!chosen) return;
+      if (chosen.label !== r.node) {
+        r = await run<SshCommandResult>(ServerCommand.sshCommand, { name, node: chosen.label });
+        if (!r) return;
+      }
+    }
     const term = sshTerminal(name, r.command);
     if (!term) {
       void vscode.window.showErrorMessage(`amlc returned no usable SSH command for ${name}.`);

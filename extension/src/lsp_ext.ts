@@ -189,6 +189,15 @@ export interface CreateResult extends NameResult {
 }
 export interface SshCommandResult {
   command: string[];
+  /** Clusters: the node the command connects to, and every node that can be chosen instead. */
+  node?: string;
+  nodes?: ClusterNode[];
+}
+export interface ClusterNode {
+  nodeId: string;
+  state?: string;
+  publicIpAddress?: string | null;
+  privateIpAddress?: string | null;
 }
 export interface ShowResult {
   yaml: string;
