@@ -49,7 +49,7 @@ XDG_DATA_HOME=$AMLC_E2E_RUN/xdg/data XDG_CONFIG_HOME=$AMLC_E2E_RUN/xdg/config XD
 
 log "e2e: running the UI tests"
 status=0
-read -r -a tests <<< "${AMLC_E2E_TESTS:-e2e/ui.test.mjs e2e/errors.test.mjs}"
+read -r -a tests <<< "${AMLC_E2E_TESTS:-e2e/ui.test.mjs e2e/welcome.test.mjs e2e/errors.test.mjs}"
 node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}" || status=$?
 if [ "$status" = 0 ] && [ -z "${AMLC_E2E_KEEP:-}" ]; then
   rm -rf "$AMLC_E2E_RUN"

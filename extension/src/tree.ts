@@ -101,7 +101,10 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       this.schedule();
       return;
     }
-    if (this.view) this.view.message = this.model.message;
+    // A view message hides the welcome content, and with no workspace the welcome says it all (with its buttons);
+    // the server's reason goes to the log instead.
+    if (this.view) this.view.message = this.model.roots.length ? this.model.message : undefined;
+    if (!this.model.roots.length && this.model.message) this.server.output.appendLine(`[extension] no workspace: ${this.model.message}`);
     this.setState(this.model.roots.length ? 'ready' : 'noWorkspace');
     this.updateStatus(this.last.workspace);
     this.emitter.fire(undefined);

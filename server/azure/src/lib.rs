@@ -8,7 +8,9 @@ pub mod credential;
 pub mod discovery;
 pub mod error;
 pub mod models;
+pub mod preflight;
 pub mod ssh;
+pub mod workspaces;
 
 pub use client::{
     ArmClient, Check, ClientOptions, Operation, PollTarget, Progress, ProgressFn, RetryPolicy, WaitOptions,
@@ -19,3 +21,4 @@ pub use credential::{
 pub use discovery::{discover, WorkspaceRef};
 pub use error::{ArmError, AzureError, ErrorKind};
 pub use models::{ComputeNode, ComputeResource, UnderlyingResourceAction, Usage, VmSize, Workspace};
+pub use workspaces::{Subscription, WorkspaceListing};

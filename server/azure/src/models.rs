@@ -220,7 +220,7 @@ pub struct VmSize {
     pub low_priority_capable: Option<bool>,
     #[serde(default)]
     pub supported_compute_types: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "estimatedVMPrices", skip_serializing_if = "Option::is_none")]
     pub estimated_vm_prices: Option<Value>,
 }
 
@@ -231,6 +231,25 @@ impl VmSize {
             Some(types) => types.iter().any(|t| t.eq_ignore_ascii_case(compute_type)),
             None => true,
         }
+    }
+
+    /// The estimated Linux retail price per hour for a VM tier (`Standard`, `LowPriority`, `Spot`), when the
+    /// service gave one (`estimatedVMPrices.values[]`).
+    pub fn retail_price(&self, vm_tier: &str) -> Option<f64> {
+        self.estimated_vm_prices.as_ref()?.get("values")?.as_array()?.iter().find_map(|price| {
+            let linux = price.get("osType").and_then(Value::as_str).is_some_and(|os| os.eq_ignore_ascii_case("Linux"));
+            let tier = price.get("vmTier").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case(vm_tier));
+            if linux && tier {
+                price.get("retailPrice").and_then(Value::as_f64)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The currency of the estimated prices (`USD`), when there are prices.
+    pub fn price_currency(&self) -> Option<&str> {
+        self.estimated_vm_prices.as_ref()?.get("billingCurrency")?.as_str()
     }
 }
 
@@ -372,6 +391,21 @@ mod tests {
         let Some(k8s) = shared_or_skip("get/KubernetesCompute.json") else { return };
         let compute: ComputeResource = serde_json::from_value(k8s["responses"]["200"]["body"].clone()).expect("parses");
         assert!(compute.is_attached(), "a Kubernetes compute is attached");
+    }
+
+    #[test]
+    fn prices_are_read_per_tier_for_linux() {
+        let size: VmSize = serde_json::from_value(serde_json::json!({"name": "Standard_DS3_v2",
+            "estimatedVMPrices": {"billingCurrency": "USD", "unitOfMeasure": "OneHour", "values": [
+                {"retailPrice": 0.5, "osType": "Windows", "vmTier": "Standard"},
+                {"retailPrice": 0.293, "osType": "Linux", "vmTier": "Standard"},
+                {"retailPrice": 0.0586, "osType": "Linux", "vmTier": "LowPriority"}]}}))
+        .unwrap_or_default();
+        assert_eq!(size.retail_price("Standard"), Some(0.293));
+        assert_eq!(size.retail_price("LowPriority"), Some(0.0586));
+        assert_eq!(size.retail_price("Spot"), None);
+        assert_eq!(size.price_currency(), Some("USD"));
+        assert_eq!(VmSize::default().retail_price("Standard"), None);
     }
 
     #[test]

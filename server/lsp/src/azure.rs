@@ -41,6 +41,8 @@ pub struct Session {
     pub workspace: WorkspaceRef,
     pub source: &'static str,
     pub endpoint: String,
+    /// The workspace's location, once read (for the live VM sizes).
+    pub region: std::sync::Mutex<Option<String>>,
 }
 
 /// A failure in plain words, with what to do (the `error` of `amlc/listComputes`).
@@ -54,6 +56,19 @@ impl From<amlc_azure::AzureError> for Failure {
     fn from(error: amlc_azure::AzureError) -> Failure {
         Failure { code: "azure", message: error.to_string() }
     }
+}
+
+/// An ARM client for the settings' endpoint and credentials, and whether that endpoint is the local emulator.
+/// Needs no workspace: the workspace picker lists subscriptions with it.
+pub fn client_for(
+    settings: &AzureSettings,
+    editor: Option<Arc<dyn TokenSource>>,
+) -> Result<(ArmClient, bool), Failure> {
+    let endpoint = settings.arm_endpoint.clone().unwrap_or_else(|| amlc_azure::client::DEFAULT_ENDPOINT.to_string());
+    let options = ClientOptions::with_endpoint(&endpoint)?;
+    let emulator = options.endpoint.scheme() == "http" && is_loopback(&options.endpoint);
+    let tokens = token_source(&settings.auth, emulator, editor)?;
+    Ok((ArmClient::new(options, tokens)?, emulator))
 }
 
 pub fn connect(
@@ -79,7 +94,7 @@ pub fn connect(
     };
     let tokens = token_source(&settings.auth, emulator, editor)?;
     let client = ArmClient::new(options, tokens)?;
-    Ok(Session { client, workspace, source, endpoint })
+    Ok(Session { client, workspace, source, endpoint, region: std::sync::Mutex::new(None) })
 }
 
 /// Which credentials to use. An explicit `auth` wins; under `auto` the emulator (which accepts any bearer token) gets
@@ -255,6 +270,19 @@ pub async fn begin(session: &Session, action: &Action, name: &str) -> Result<Opt
         Action::Detach => client.begin_delete(ws, name, amlc_azure::UnderlyingResourceAction::Detach).await?,
     };
     Ok(Some(operation))
+}
+
+/// What to tell the user when they cancelled an operation: ARM has no cancel for compute actions, so the
+/// operation may still finish in Azure. Says so, with the state the compute reports now.
+pub async fn cancelled_words(session: &Session, title: &str, name: &str) -> String {
+    let now = match session.client.get_compute(&session.workspace, name).await {
+        Ok(Some(compute)) => format!("'{name}' is now {}", compute.status()),
+        Ok(None) => format!("'{name}' is no longer listed"),
+        Err(_) => format!("the state of '{name}' could not be read"),
+    };
+    format!(
+        "{title}: cancelled. amlc stopped following the operation, but Azure cannot undo it and may still finish it; {now} (the tree shows the state Azure reports)"
+    )
 }
 
 /// How the server waits for an operation it started.

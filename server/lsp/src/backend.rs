@@ -34,6 +34,7 @@ impl Backend {
             if let Ok(mut session) = self.state.azure_session.try_lock() {
                 *session = None;
             }
+            self.state.sizes.settings_changed();
         }
         let Some(globs) = settings.get("specGlobs").and_then(Value::as_array) else {
             return;
@@ -96,6 +97,9 @@ impl LanguageServer for Backend {
         let experimental = params.capabilities.experimental.as_ref();
         let editor_tokens = experimental.and_then(|e| e.get("amlcGetToken")).and_then(|v| v.as_bool()).unwrap_or(false);
         self.state.set_editor_tokens(editor_tokens);
+        let lens_refresh =
+            params.capabilities.workspace.as_ref().and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support);
+        self.state.sizes.lens_refresh.store(lens_refresh.unwrap_or(false), std::sync::atomic::Ordering::Relaxed);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options);
         }
@@ -108,6 +112,8 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::debug!("initialized");
+        // Live VM sizes are fetched in the background when a workspace is configured.
+        let _ = self.live_catalog();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -152,6 +158,7 @@ impl LanguageServer for Backend {
         if let Some(amlc) = params.settings.get("amlc") {
             self.apply_settings(amlc);
             self.redetect_all();
+            let _ = self.live_catalog();
         }
     }
 
@@ -165,17 +172,19 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let position = params.text_document_position;
+        let catalog = self.live_catalog();
         self.with_spec("completion", &position.text_document.uri, move |snapshot, analysis, encoding| {
-            features::completion(snapshot, analysis, position.position, encoding)
+            features::completion(snapshot, analysis, position.position, encoding, catalog.as_deref())
         })
         .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let position = params.text_document_position_params;
+        let catalog = self.live_catalog();
         let found = self
             .with_spec("hover", &position.text_document.uri, move |snapshot, analysis, encoding| {
-                features::hover(snapshot, analysis, position.position, encoding)
+                features::hover(snapshot, analysis, position.position, encoding, catalog.as_deref())
             })
             .await?;
         Ok(found.flatten())
@@ -206,7 +215,11 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.with_spec("codeLens", &params.text_document.uri, features::code_lenses).await
+        let catalog = self.live_catalog();
+        self.with_spec("codeLens", &params.text_document.uri, move |snapshot, analysis, encoding| {
+            features::code_lenses(snapshot, analysis, encoding, catalog.as_deref())
+        })
+        .await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {

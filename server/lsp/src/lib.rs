@@ -19,6 +19,8 @@ mod detect;
 mod documents;
 mod handlers;
 pub mod lsp_ext;
+mod progress;
+mod sizes;
 mod state;
 
 pub use backend::Backend;

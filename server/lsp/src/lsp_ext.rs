@@ -15,6 +15,8 @@ use tower_lsp::lsp_types::{
 };
 use tower_lsp::{LspService, LspServiceBuilder};
 
+use amlc_azure::preflight::Intent;
+
 use crate::azure::{self, Action};
 use crate::backend::Backend;
 
@@ -56,6 +58,15 @@ impl tower_lsp::lsp_types::request::Request for GetToken {
     type Result = GetTokenResult;
     const METHOD: &'static str = "amlc/getToken";
 }
+
+/// `window/workDoneProgress/cancel` (standard LSP, client → server): stops following the operation of a token.
+pub const WORK_DONE_PROGRESS_CANCEL: &str = "window/workDoneProgress/cancel";
+/// `amlc/listSubscriptions` and `amlc/listWorkspaces`: what the workspace picker offers; `amlc/selectWorkspace`:
+/// the choice (handlers/workspace.rs). A request, not a command: vscode-languageclient registers every server
+/// command as an editor command, and the extension's own "amlc.workspace.select" would collide.
+pub const LIST_SUBSCRIPTIONS: &str = "amlc/listSubscriptions";
+pub const LIST_WORKSPACES: &str = "amlc/listWorkspaces";
+pub const SELECT_WORKSPACE: &str = "amlc/selectWorkspace";
 
 /// The `workspace/executeCommand` commands the server implements.
 pub const COMMANDS: [&str; 12] = [
@@ -113,7 +124,7 @@ impl Backend {
 impl Backend {
     /// Tokens from the editor's sign-in, asked for over `amlc/getToken` when ARM needs one (the client caches
     /// them until shortly before they expire).
-    fn editor_token_source(&self) -> Arc<dyn amlc_azure::credential::TokenSource> {
+    pub(crate) fn editor_token_source(&self) -> Arc<dyn amlc_azure::credential::TokenSource> {
         let client = self.client.clone();
         Arc::new(amlc_azure::credential::CallbackToken::new("editor sign-in", move |scope: String| {
             let client = client.clone();
@@ -132,7 +143,7 @@ impl Backend {
         }))
     }
 
-    async fn session(&self) -> std::result::Result<Arc<azure::Session>, azure::Failure> {
+    pub(crate) async fn session(&self) -> std::result::Result<Arc<azure::Session>, azure::Failure> {
         let mut cached = self.state.azure_session.lock().await;
         if let Some(session) = cached.as_ref() {
             return Ok(session.clone());
@@ -156,18 +167,19 @@ impl Backend {
         };
         let ws = &session.workspace;
         let location = session.client.get_workspace(ws).await.ok().map(|w| w.location);
-        let workspace = json!({
-            "subscriptionId": ws.subscription_id, "resourceGroup": ws.resource_group, "workspaceName": ws.workspace_name,
-            "location": location, "source": session.source, "armEndpoint": session.endpoint,
-        });
+        let workspace = crate::handlers::workspace::workspace_info(&session, location.as_deref());
         match session.client.list_computes(ws).await {
             Ok(computes) => {
                 let computes: Vec<Value> = computes.iter().map(azure::summary).collect();
-                Ok(json!({"workspace": workspace, "computes": computes, "error": null}))
+                let others = self.other_workspaces(&session).await;
+                Ok(json!({"workspace": workspace, "computes": computes, "error": null, "others": others}))
             }
-            Err(error) => Ok(
-                json!({"workspace": workspace, "computes": [], "error": {"code": "azure", "message": error.to_string()}}),
-            ),
+            Err(error) => {
+                let others = self.other_workspaces(&session).await;
+                Ok(
+                    json!({"workspace": workspace, "computes": [], "error": {"code": "azure", "message": error.to_string()}, "others": others}),
+                )
+            }
         }
     }
 
@@ -186,6 +198,11 @@ impl Backend {
             "amlc.compute.create" | "amlc.compute.attach" => {
                 let (action, name, operation) =
                     self.spec_action(&session, command == "amlc.compute.attach", &argument).await?;
+                if operation == Some("none") {
+                    let message = format!("'{name}' already matches the spec; nothing was sent");
+                    self.client.show_message(tower_lsp::lsp_types::MessageType::INFO, message).await;
+                    return Ok(Some(json!({"name": name, "operation": "none"})));
+                }
                 let result = match operation {
                     Some(operation) => json!({"name": name, "operation": operation}),
                     None => json!({"name": name}),
@@ -209,10 +226,12 @@ impl Backend {
                 .await
                 .is_ok();
         let title = format!("{} {name}", action.verb());
+        // Registered before the token is announced, so any cancel the client sends finds the operation.
+        let cancel = self.state.operations.start(&token);
         if progress {
             let begin = WorkDoneProgressBegin {
                 title: title.clone(),
-                cancellable: Some(false),
+                cancellable: Some(true),
                 ..WorkDoneProgressBegin::default()
             };
             send_progress(&self.client, &token, WorkDoneProgress::Begin(begin)).await;
@@ -220,6 +239,7 @@ impl Backend {
         let operation = match azure::begin(&session, &action, &name).await {
             Ok(operation) => operation,
             Err(failure) => {
+                self.state.operations.finish(&token);
                 if progress {
                     let end = WorkDoneProgressEnd { message: Some(failure.message.clone()) };
                     send_progress(&self.client, &token, WorkDoneProgress::End(end)).await;
@@ -230,6 +250,7 @@ impl Backend {
         let client = self.client.clone();
         let waiting_name = name.clone();
         let Some(operation) = operation else {
+            self.state.operations.finish(&token);
             if progress {
                 let end = WorkDoneProgressEnd { message: Some(format!("{title}: done")) };
                 send_progress(&client, &token, WorkDoneProgress::End(end)).await;
@@ -237,6 +258,7 @@ impl Backend {
             client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![name.clone()] }).await;
             return Ok(Some(result));
         };
+        let state = self.state.clone();
         tokio::spawn(async move {
             // Progress callbacks are synchronous; a channel keeps their reports in order.
             let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
@@ -254,10 +276,16 @@ impl Backend {
                     }
                 }
             });
-            let result = session.client.wait(&operation, &azure::wait_options(report)).await;
+            let mut wait = azure::wait_options(report);
+            wait.cancel = cancel;
+            let result = session.client.wait(&operation, &wait).await;
+            // The progress callback holds the channel's sender: dropping it lets the forwarder finish.
+            drop(wait);
+            state.operations.finish(&token);
             let _ = forwarder.await;
             let message = match &result {
                 Ok(()) => format!("{title}: done"),
+                Err(amlc_azure::AzureError::Cancelled) => azure::cancelled_words(&session, &title, &waiting_name).await,
                 Err(error) => format!("{title} failed: {error}"),
             };
             tracing::info!("{message}");
@@ -269,8 +297,12 @@ impl Backend {
                 )
                 .await;
             }
-            if result.is_err() {
-                client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message).await;
+            match &result {
+                Err(amlc_azure::AzureError::Cancelled) => {
+                    client.show_message(tower_lsp::lsp_types::MessageType::WARNING, message).await
+                }
+                Err(_) => client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message).await,
+                Ok(()) => {}
             }
             client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![waiting_name] }).await;
         });
@@ -351,13 +383,22 @@ impl Backend {
                 path.as_deref().map(|p| p.display().to_string()).unwrap_or(uri.to_string())
             ))
         })?;
-        let operation = if attach {
-            None
-        } else {
-            let existing =
-                session.client.get_compute(ws, &request.name).await.map_err(|e| plain_error(&e.to_string()))?;
-            Some(if existing.is_some() { "update" } else { "create" })
-        };
+        // The checks `amlc compute create|attach` makes, from the same module; a failure names the problem and
+        // nothing is sent.
+        let intent = if attach { Intent::Attach } else { Intent::CreateOrUpdate };
+        let report = amlc_azure::preflight::run(&session.client, ws, &request, intent)
+            .await
+            .map_err(|e| plain_error(&e.to_string()))?;
+        if report.failed() {
+            let message = format!("not sending the request for '{}': {}", request.name, report.problems());
+            self.client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message.clone()).await;
+            return Err(plain_error(&message));
+        }
+        let operation = (!attach).then_some(match &report.existing {
+            Some(_) if report.unchanged() => "none",
+            Some(_) => "update",
+            None => "create",
+        });
         Ok((Action::Put { body: request.body, attach }, request.name, operation))
     }
 }
@@ -371,7 +412,7 @@ fn compute_name(command: &str, argument: &Value) -> Result<String> {
         .ok_or_else(|| jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")))
 }
 
-fn plain_error(message: &str) -> jsonrpc::Error {
+pub(crate) fn plain_error(message: &str) -> jsonrpc::Error {
     jsonrpc::Error { code: jsonrpc::ErrorCode::ServerError(-32000), message: message.to_string().into(), data: None }
 }
 
@@ -386,7 +427,14 @@ async fn send_progress(client: &tower_lsp::Client, token: &NumberOrString, value
 
 /// Registers the custom methods on the service being built.
 pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend> {
-    builder.custom_method(DOCUMENT_STATE, Backend::document_state).custom_method(LIST_COMPUTES, Backend::list_computes)
+    builder
+        .custom_method(DOCUMENT_STATE, Backend::document_state)
+        .custom_method(LIST_COMPUTES, Backend::list_computes)
+        // Not a `LanguageServer` method in tower-lsp 0.20; a handler returning `()` is served as a notification.
+        .custom_method(WORK_DONE_PROGRESS_CANCEL, Backend::cancel_progress)
+        .custom_method(LIST_SUBSCRIPTIONS, Backend::list_subscriptions)
+        .custom_method(LIST_WORKSPACES, Backend::list_workspaces)
+        .custom_method(SELECT_WORKSPACE, Backend::select_workspace)
 }
 
 /// The service with every standard and custom method.

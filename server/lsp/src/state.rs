@@ -40,6 +40,10 @@ pub struct ServerState {
     /// Whether the client answers `amlc/getToken` (it advertised `experimental.amlcGetToken`).
     editor_tokens: AtomicBool,
     tokens: std::sync::atomic::AtomicU64,
+    /// Live VM sizes by region (`sizes.rs`).
+    pub sizes: crate::sizes::SizeCache,
+    /// Long operations the client may cancel (`progress.rs`).
+    pub operations: crate::progress::Operations,
 }
 
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

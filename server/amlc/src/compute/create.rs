@@ -2,11 +2,15 @@
 //! the region for the type, vCPU quota for max_instances, resource not attached under another name), print it and
 //! the exact body for --dry-run, then send and wait until the compute is ready.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use amlc_azure::body::{self, RequestBody};
 use amlc_azure::models::redact_secrets;
+use amlc_spec::Severity;
 use serde_json::Value;
+
+use crate::check::{self, FileReport};
 
 use super::args::{SpecArgs, UpdateArgs};
 use super::ops::{fetch, name as name_of};
@@ -19,13 +23,8 @@ pub enum Mode {
     Attach,
 }
 
-/// One pre-flight finding.
-#[derive(Debug, serde::Serialize)]
-pub struct Finding {
-    pub check: &'static str,
-    pub ok: bool,
-    pub message: String,
-}
+pub use amlc_azure::preflight::Finding;
+use amlc_azure::preflight::Intent;
 
 /// Reads a spec file with the spec engine: errors it finds stop here (the CLI would reject the file too), warnings
 /// are shown, and the body is built from the value after the CLI's own load step (`normalized`).
@@ -37,20 +36,25 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
     if let (Some(mode), Some(kind)) = (mode, analysis.compute_type) {
         wrong_command(mode, kind.is_attached(), kind.as_str(), path)?;
     }
-    let index = amlc_spec::LineIndex::new(&text);
-    let mut errors = 0;
-    for d in &analysis.diagnostics {
-        let at = index.line_col(&text, d.range.start, amlc_spec::PositionEncoding::Utf8);
-        let label = match d.severity {
-            amlc_spec::Severity::Error => {
-                errors += 1;
-                "error"
-            }
-            amlc_spec::Severity::Warning => "warning",
-            _ => continue,
-        };
-        eprintln!("{}:{}:{}: {label}[{}]: {}", path.display(), at.line + 1, at.col + 1, d.code, d.message);
-    }
+    // Errors and warnings only: notes and hints are for the editor and `amlc check`, not for a create.
+    let diagnostics = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
+        .cloned()
+        .collect();
+    let report = FileReport {
+        name: path.display().to_string(),
+        index: amlc_spec::LineIndex::new(&text),
+        secrets: analysis.secret_ranges(),
+        text,
+        diagnostics,
+    };
+    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let stderr = std::io::stderr();
+    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Best effort: a closed stderr must not turn a valid spec into a failed create.
+    let _ = check::render::human_diagnostics(&mut stderr.lock(), &report, color);
     if errors > 0 {
         return Err(Failure::usage(format!("{}: {errors} error(s) in the spec; nothing was sent", path.display()))
             .hint(format!("see them all with `amlc check {}`", path.display())));
@@ -154,115 +158,14 @@ async fn quota_words(ctx: &Ctx, error: amlc_azure::AzureError, request: &Request
     failure
 }
 
+/// The shared pre-flight (`amlc_azure::preflight`): the CLI's create refuses an existing name (update is its own
+/// command), attach checks the name and the resource.
 async fn preflight(ctx: &Ctx, request: &RequestBody, mode: Mode) -> Result<Vec<Finding>, Failure> {
-    let mut findings = Vec::new();
-    let name = &request.name;
-    let existing = ctx.client.get_compute(&ctx.ws, name).await?;
-    match &existing {
-        None => findings.push(Finding { check: "name", ok: true, message: format!("'{name}' is free in the workspace") }),
-        Some(c) => findings.push(Finding {
-            check: "name",
-            ok: false,
-            message: format!(
-                "'{name}' already exists ({}, {}); a PUT would overwrite it. To change it use `amlc compute update -f SPEC`, or pick another name",
-                c.compute_type(),
-                c.status()
-            ),
-        }),
-    }
-    if mode == Mode::Attach {
-        if let Some(resource_id) = request.body["properties"]["resourceId"].as_str() {
-            let computes = ctx.client.list_computes(&ctx.ws).await?;
-            let holder = computes.iter().find(|c| {
-                c.name != *name
-                    && c.properties.resource_id.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(resource_id))
-            });
-            findings.push(match holder {
-                Some(c) => Finding {
-                    check: "resource",
-                    ok: false,
-                    message: format!(
-                        "{resource_id} is already attached as '{}'; a second attachment breaks the first. Use '{}' or detach it first",
-                        c.name, c.name
-                    ),
-                },
-                None => Finding { check: "resource", ok: true, message: "the resource is not attached under another name".into() },
-            });
-        }
-        return Ok(findings);
-    }
-    let location = request.body["location"].as_str().unwrap_or_default().to_string();
-    let size_name = request.body["properties"]["properties"]["vmSize"].as_str().unwrap_or_default().to_string();
-    let sizes = match ctx.client.list_vm_sizes(&ctx.ws.subscription_id, &location).await {
-        Ok(sizes) => sizes,
-        // A region the subscription cannot use is itself a pre-flight finding, not a crash of the dry run.
-        Err(amlc_azure::AzureError::Arm(e)) if (400..500).contains(&e.status) => {
-            findings.push(Finding {
-                check: "region",
-                ok: false,
-                message: format!("cannot use region '{location}': {e}"),
-            });
-            return Ok(findings);
-        }
-        Err(e) => return Err(e.into()),
+    let intent = match mode {
+        Mode::Create => Intent::Create,
+        Mode::Attach => Intent::Attach,
     };
-    let Some(size) = sizes.iter().find(|s| s.name.eq_ignore_ascii_case(&size_name)) else {
-        let mut offered: Vec<&str> =
-            sizes.iter().filter(|s| s.supports(request.compute_type)).map(|s| s.name.as_str()).collect();
-        offered.truncate(8);
-        findings.push(Finding {
-            check: "size",
-            ok: false,
-            message: format!(
-                "{size_name} is not offered in {location}{}",
-                if offered.is_empty() { String::new() } else { format!("; offered there: {}", offered.join(", ")) }
-            ),
-        });
-        return Ok(findings);
-    };
-    if !size.supports(request.compute_type) {
-        findings.push(Finding {
-            check: "size",
-            ok: false,
-            message: format!("{} cannot be used for {}", size.name, request.compute_type),
-        });
-        return Ok(findings);
-    }
-    let low_priority = request.body["properties"]["properties"]["vmPriority"] == "LowPriority";
-    if low_priority && size.low_priority_capable == Some(false) {
-        findings.push(Finding { check: "size", ok: false, message: format!("{} has no low-priority VMs", size.name) });
-        return Ok(findings);
-    }
-    findings.push(Finding { check: "size", ok: true, message: format!("{} is offered in {location}", size.name) });
-    let nodes = request.body["properties"]["properties"]["scaleSettings"]["maxNodeCount"].as_i64().unwrap_or(1);
-    let need = size.v_cpus.unwrap_or(0) * nodes;
-    let family = size.family.clone().unwrap_or_default();
-    let usages = ctx.client.list_usages(&ctx.ws.subscription_id, &location).await?;
-    // Low-priority cores come from the regional low-priority pool; dedicated cores from the family's quota.
-    let row = if low_priority {
-        usages.iter().find(|u| u.name_value().to_ascii_lowercase().contains("lowpriority"))
-    } else {
-        usages.iter().find(|u| u.name_value().eq_ignore_ascii_case(&family))
-    };
-    findings.push(match row {
-        Some(u) => {
-            let free = u.limit - u.current_value;
-            let what = if low_priority { "low-priority".to_string() } else { family.clone() };
-            Finding {
-                check: "quota",
-                ok: need <= free,
-                message: format!(
-                    "needs {need} vCPUs ({nodes} × {} {}) of {what}: {} of {} in use, {free} free",
-                    size.v_cpus.unwrap_or(0),
-                    size.name,
-                    u.current_value,
-                    u.limit
-                ),
-            }
-        }
-        None => Finding { check: "quota", ok: true, message: format!("no usage figures for {family}; not checked") },
-    });
-    Ok(findings)
+    Ok(amlc_azure::preflight::run(&ctx.client, &ctx.ws, request, intent).await?.findings)
 }
 
 fn print_dry_run(ctx: &Ctx, request: &RequestBody, findings: &[Finding], show_secrets: bool) -> Outcome {
@@ -289,22 +192,6 @@ fn print_dry_run(ctx: &Ctx, request: &RequestBody, findings: &[Finding], show_se
     }
 }
 
-/// Leaf paths of a JSON value (`a.b.c` → value).
-fn leaves(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            for (k, v) in map {
-                leaves(&if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") }, v, out);
-            }
-        }
-        other => out.push((prefix.to_string(), other.clone())),
-    }
-}
-
-fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(value, |v, k| v.get(k))
-}
-
 pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     let (name, desired) = match &args.file {
         Some(file) => {
@@ -317,7 +204,6 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     };
     let existing = fetch(ctx, &name).await?;
     let kind = existing.compute_type().to_string();
-    let current = serde_json::to_value(&existing).unwrap_or(Value::Null);
     // The changes the spec asks for, compared on the paths ARM reports back.
     let mut changes: Vec<(String, Value, Value)> = Vec::new();
     if let Some(request) = &desired {
@@ -327,20 +213,7 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
                 request.compute_type
             )));
         }
-        let mut wanted = Vec::new();
-        leaves("", &request.body, &mut wanted);
-        for (path, value) in wanted {
-            // Secrets and write-only settings are not returned by GET, so they cannot be compared.
-            if amlc_azure::models::SECRET_KEYS.iter().any(|k| path.ends_with(k)) || path == "location" {
-                continue;
-            }
-            match lookup(&current, &path) {
-                Some(now) if !same(now, &value) => changes.push((path, now.clone(), value)),
-                // An updatable setting the compute does not have yet is a change too.
-                None if body::is_updatable(&kind, &path) => changes.push((path, Value::Null, value)),
-                _ => {}
-            }
-        }
+        changes = amlc_azure::preflight::diff(&existing, request).into_iter().map(|c| (c.path, c.now, c.new)).collect();
     }
     let mut scale = existing.scale_settings().unwrap_or_default();
     let mut scale_changed = false;
@@ -435,12 +308,4 @@ async fn finish(ctx: &Ctx, no_wait: bool, name: &str, op: amlc_azure::Operation)
     let result = amlc_azure::actions::wait_ready(&ctx.client, &ctx.ws, name, false, &op, &wait).await;
     bar.finish_and_clear();
     result.map(|_| ()).map_err(Failure::from)
-}
-
-/// Equality that ignores case where ARM normalises it (sizes, enum values).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::String(x), Value::String(y)) => x.eq_ignore_ascii_case(y),
-        _ => a == b,
-    }
 }

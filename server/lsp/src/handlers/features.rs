@@ -18,10 +18,11 @@ pub fn completion(
     analysis: &Analysis,
     position: Position,
     encoding: PositionEncoding,
+    catalog: Option<&ide::SizeCatalog>,
 ) -> CompletionResponse {
     let convert = converter(snapshot, encoding);
     let offset = convert.offset(position);
-    let items = ide::complete(&snapshot.text, analysis, offset)
+    let items = ide::complete_with(&snapshot.text, analysis, offset, catalog)
         .into_iter()
         .map(|item| CompletionItem {
             label: item.label,
@@ -57,9 +58,10 @@ pub fn hover(
     analysis: &Analysis,
     position: Position,
     encoding: PositionEncoding,
+    catalog: Option<&ide::SizeCatalog>,
 ) -> Option<Hover> {
     let convert = converter(snapshot, encoding);
-    let found = ide::hover(&snapshot.text, analysis, convert.offset(position))?;
+    let found = ide::hover_with(&snapshot.text, analysis, convert.offset(position), catalog)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: found.markdown }),
         range: Some(convert.range(found.range)),
@@ -162,8 +164,15 @@ pub fn selection_ranges(
 
 /// Code lenses on a spec's first line, each wired to a command the server implements: "Create" for an
 /// instance or cluster and "Attach" for kubernetes/virtualmachine/synapsespark (the spec's URI is the
-/// argument), then Start and Stop for an instance, "Apply scale" for a cluster.
-pub fn code_lenses(snapshot: &Snapshot, analysis: &Analysis, encoding: PositionEncoding) -> Vec<CodeLens> {
+/// argument), then Start and Stop for an instance, "Apply scale" for a cluster. With a live size catalog, the
+/// cost of the spec (a cluster at max_instances and idle at min_instances, an instance while running) is an
+/// informational lens (empty command) on the `size` line, its source in the title.
+pub fn code_lenses(
+    snapshot: &Snapshot,
+    analysis: &Analysis,
+    encoding: PositionEncoding,
+    catalog: Option<&ide::SizeCatalog>,
+) -> Vec<CodeLens> {
     let Some(document) = &analysis.document else { return Vec::new() };
     let Some(name) = document.root.get("name").and_then(|n| n.as_str()).filter(|n| !n.is_empty()) else {
         return Vec::new();
@@ -199,5 +208,16 @@ pub fn code_lenses(snapshot: &Snapshot, analysis: &Analysis, encoding: PositionE
         }
         _ => Vec::new(),
     });
+    if let Some(hint) = catalog.and_then(|catalog| ide::cost_hint(analysis, catalog)) {
+        lenses.push(CodeLens {
+            range: convert.range(hint.range),
+            command: Some(Command {
+                title: format!("{} · {}", hint.title, hint.source),
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        });
+    }
     lenses
 }

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::catalog::SizeCatalog;
 use super::context::{position_at, Position};
 use crate::schema::{self, PropertyInfo};
 use crate::syntax::PathSegment;
@@ -38,12 +39,23 @@ pub fn schema_url(t: ComputeType) -> String {
     format!("https://azuremlschemas.azureedge.net/latest/{}.schema.json", t.schema_stem())
 }
 
-/// Completion items at a byte offset.
+/// Completion items at a byte offset, with sizes from the built-in table.
 pub fn complete(text: &str, analysis: &Analysis, offset: u32) -> Vec<CompletionItem> {
+    complete_with(text, analysis, offset, None)
+}
+
+/// Completion items at a byte offset; `catalog`, when given, replaces the built-in size table with the sizes
+/// offered in the workspace region for the spec's type.
+pub fn complete_with(
+    text: &str,
+    analysis: &Analysis,
+    offset: u32,
+    catalog: Option<&SizeCatalog>,
+) -> Vec<CompletionItem> {
     let compute_type = analysis.compute_type.or_else(|| type_from_text(text));
     match position_at(text, offset as usize) {
         Position::Key { path, word, indent } => complete_key(text, analysis, compute_type, &path, word, indent),
-        Position::Value { path, value } => complete_value(compute_type, &path, value),
+        Position::Value { path, value } => complete_value(compute_type, &path, value, catalog),
     }
 }
 
@@ -151,7 +163,7 @@ fn key_item(t: ComputeType, path: &[PathSegment], p: &PropertyInfo, word: TextRa
     } else if path.is_empty() && p.name == "$schema" {
         format!("$schema: {}", schema_url(t))
     } else {
-        let choices = value_choices(t, &child, p);
+        let choices = value_choices(t, &child, p, None);
         if !choices.is_empty() && choices.len() <= 12 {
             let labels: Vec<String> = choices.iter().map(|c| c.label.replace([',', '|'], "")).collect();
             format!("{}: ${{1|{}|}}", p.name, labels.join(","))
@@ -204,7 +216,12 @@ fn describe_type(p: &PropertyInfo) -> String {
     parts.join(", ")
 }
 
-fn complete_value(compute_type: Option<ComputeType>, path: &[PathSegment], value: TextRange) -> Vec<CompletionItem> {
+fn complete_value(
+    compute_type: Option<ComputeType>,
+    path: &[PathSegment],
+    value: TextRange,
+    catalog: Option<&SizeCatalog>,
+) -> Vec<CompletionItem> {
     if path.len() == 1 && path[0] == PathSegment::Key("type".into()) {
         return ComputeType::ALL
             .iter()
@@ -220,7 +237,7 @@ fn complete_value(compute_type: Option<ComputeType>, path: &[PathSegment], value
     }
     let Some(t) = compute_type else { return Vec::new() };
     let Some(p) = schema::property(t, path) else { return Vec::new() };
-    value_choices(t, path, &p)
+    value_choices(t, path, &p, catalog)
         .into_iter()
         .map(|mut item| {
             item.replace = value;
@@ -243,9 +260,40 @@ fn value_item(label: &str, detail: Option<String>, replace: TextRange, kind: Com
     }
 }
 
+/// The sizes offered in the catalog's region for the type, with cores, memory, GPUs and (when known) the
+/// dedicated hourly price in the detail.
+fn live_sizes(t: ComputeType, catalog: &SizeCatalog) -> Vec<CompletionItem> {
+    catalog
+        .for_type(Some(t))
+        .enumerate()
+        .map(|(i, size)| {
+            let mut detail = format!("{} vCPUs, {} GiB", size.vcpus, size.memory_gib);
+            if size.gpus > 0 {
+                detail.push_str(&format!(", {} GPU{}", size.gpus, if size.gpus == 1 { "" } else { "s" }));
+            }
+            if let Some(price) = size.dedicated_per_hour {
+                detail.push_str(&format!(", {}", catalog.money(price)));
+            }
+            let mut item = value_item(&size.name, Some(detail), TextRange::default(), CompletionKind::Value);
+            item.documentation =
+                Some(format!("Offered in {} for {}. Prices: {}.", catalog.region, t.rest_name(), catalog.source()));
+            item.sort_text = format!("{i:04}");
+            item
+        })
+        .collect()
+}
+
 /// The values a property can take, when they form a known list.
-fn value_choices(t: ComputeType, path: &[PathSegment], p: &PropertyInfo) -> Vec<CompletionItem> {
+fn value_choices(
+    t: ComputeType,
+    path: &[PathSegment],
+    p: &PropertyInfo,
+    catalog: Option<&SizeCatalog>,
+) -> Vec<CompletionItem> {
     let none = TextRange::default();
+    if let (true, Some(catalog)) = (p.vm_size, catalog) {
+        return live_sizes(t, catalog);
+    }
     if p.vm_size {
         return sizes::SIZES
             .iter()

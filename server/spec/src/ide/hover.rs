@@ -3,10 +3,11 @@
 
 use serde_json::Value;
 
+use super::catalog::SizeCatalog;
 use crate::schema::{self, PropertyInfo};
 use crate::syntax::{NodeKind, PathSegment};
 use crate::yaml11::Resolved;
-use crate::{sizes, Analysis, TextRange};
+use crate::{sizes, Analysis, ComputeType, TextRange};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hover {
@@ -15,7 +16,14 @@ pub struct Hover {
     pub range: TextRange,
 }
 
-pub fn hover(_text: &str, analysis: &Analysis, offset: u32) -> Option<Hover> {
+/// Hover with the built-in size table (no prices).
+pub fn hover(text: &str, analysis: &Analysis, offset: u32) -> Option<Hover> {
+    hover_with(text, analysis, offset, None)
+}
+
+/// Hover; `catalog`, when given, adds what the workspace region offers for a size: its figures and the hourly
+/// price dedicated vs low priority, saying where the price comes from.
+pub fn hover_with(_text: &str, analysis: &Analysis, offset: u32, catalog: Option<&SizeCatalog>) -> Option<Hover> {
     let document = analysis.document.as_ref()?;
     let location = document.path_at(offset)?;
     let range = location.node.range;
@@ -37,7 +45,10 @@ pub fn hover(_text: &str, analysis: &Analysis, offset: u32) -> Option<Hover> {
     if !location.on_key {
         if let NodeKind::Scalar(scalar) = &location.node.kind {
             if property.as_ref().is_some_and(|p| p.vm_size) {
-                sections.push(size_reading(&scalar.text));
+                sections.push(match catalog {
+                    Some(catalog) => live_size_reading(&scalar.text, compute_type, catalog),
+                    None => size_reading(&scalar.text),
+                });
             }
             if let Some(reading) = duration_reading(location.path.last(), &scalar.resolved, &scalar.text) {
                 sections.push(reading);
@@ -102,6 +113,33 @@ fn size_reading(name: &str) -> String {
         }
         None => format!("`{name}` is not in amlc's built-in size table; availability depends on the region."),
     }
+}
+
+fn live_size_reading(name: &str, compute_type: Option<ComputeType>, catalog: &SizeCatalog) -> String {
+    let region = &catalog.region;
+    let Some(size) = catalog.find(name) else {
+        return format!("`{name}` is not offered in {region} (the workspace region), per vmSizes.");
+    };
+    let mut text = format!("**{}**: {} vCPUs, {} GiB memory", size.name, size.vcpus, size.memory_gib);
+    if size.gpus > 0 {
+        text.push_str(&format!(", {} GPU{}", size.gpus, if size.gpus == 1 { "" } else { "s" }));
+    }
+    if let Some(t) = compute_type.filter(|t| !size.supports(*t)) {
+        text.push_str(&format!("  \nNot usable for {} in {region}.", t.rest_name()));
+    }
+    let mut prices = Vec::new();
+    if let Some(price) = size.dedicated_per_hour {
+        prices.push(format!("{} dedicated", catalog.money(price)));
+    }
+    match size.low_priority_per_hour {
+        Some(price) => prices.push(format!("{} low priority", catalog.money(price))),
+        None if !size.low_priority_capable && !prices.is_empty() => prices.push("no low-priority VMs".into()),
+        None => {}
+    }
+    if !prices.is_empty() {
+        text.push_str(&format!("\n\nPer node in {region}: {} ({}).", prices.join(", "), catalog.source()));
+    }
+    text
 }
 
 /// The human reading of a duration value, by the key's unit.

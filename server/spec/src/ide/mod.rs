@@ -3,12 +3,16 @@
 //! and no LSP types, so the language server and any other front end share them.
 
 pub mod actions;
+pub mod catalog;
 pub mod completion;
 mod context;
+pub mod cost;
 pub mod hover;
 pub mod outline;
 
 pub use actions::{code_actions, CodeAction};
-pub use completion::{complete, CompletionItem, CompletionKind};
-pub use hover::{hover, Hover};
+pub use catalog::{CatalogSize, SizeCatalog};
+pub use completion::{complete, complete_with, CompletionItem, CompletionKind};
+pub use cost::{cost_hint, CostHint};
+pub use hover::{hover, hover_with, Hover};
 pub use outline::{folding_ranges, selection_ranges, symbols, FoldingRange, Symbol, SymbolKind};
