@@ -55,6 +55,12 @@ impl Backend {
         if !snapshot.is_spec {
             return Ok(None);
         }
+        // Without a cached analysis, wait for the one that is running (it is likely this version's)
+        // rather than start a second one beside it.
+        let _running = match self.state.cached_analysis(&snapshot) {
+            Some(_) => None,
+            None => Some(self.state.gate(uri).lock_owned().await),
+        };
         let state = self.state.clone();
         handlers::run_blocking(request, move || {
             let analysis = state.analysis(&snapshot);

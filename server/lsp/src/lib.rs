@@ -11,6 +11,7 @@ use std::task::{Context, Poll};
 use tokio::sync::Notify;
 use tower_lsp::jsonrpc::{Request, Response};
 
+mod analyzer;
 mod azure;
 mod backend;
 mod convert;

@@ -20,6 +20,12 @@ pub struct ServerState {
     detector: RwLock<Detector>,
     /// The analysis of the latest version of each spec that has one, shared by every request.
     analyses: Mutex<HashMap<Url, (i32, Arc<Analysis>)>>,
+    /// The thread that runs analyses and frees replaced ones (see `analyzer.rs`).
+    analyzer: crate::analyzer::Analyzer,
+    /// One analysis at a time per document: a burst of edits queues here, and whoever gets the
+    /// gate re-checks the version first, so stale versions are skipped rather than analysed (and
+    /// two copies of a large file's tree never grow side by side).
+    gates: Mutex<HashMap<Url, Arc<tokio::sync::Mutex<()>>>>,
     /// Documents whose last publish was not empty, so that a document that stops being a spec
     /// (or closes) gets its diagnostics cleared exactly once.
     pub published: Mutex<HashSet<Url>>,
@@ -107,21 +113,33 @@ impl ServerState {
 
     pub fn store_analysis(&self, uri: &Url, version: i32, analysis: Arc<Analysis>) {
         if self.documents.version(uri) == Some(version) {
-            lock(&self.analyses).insert(uri.clone(), (version, analysis));
+            let previous = lock(&self.analyses).insert(uri.clone(), (version, analysis));
+            // Freeing a large file's tree takes milliseconds: do it beside the publish, not before it.
+            if let Some((_, previous)) = previous {
+                self.analyzer.free(previous);
+            }
         }
     }
 
     pub fn forget(&self, uri: &Url) {
         lock(&self.analyses).remove(uri);
+        lock(&self.gates).remove(uri);
+    }
+
+    /// The gate that serialises the analyses of one document (see `gates`).
+    pub fn gate(&self, uri: &Url) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.gates).entry(uri.clone()).or_default().clone()
     }
 
     /// The analysis of a snapshot: the cached one when it is for this version, otherwise computed
-    /// now (on the calling thread, which is a blocking-pool thread in the request paths).
+    /// now on the analysis thread (the caller, a blocking-pool thread, waits for it). The
+    /// server keeps no JSON value: diagnostics, the type and the tree serve every feature, and
+    /// commands that send a spec analyse it afresh.
     pub fn analysis(&self, snapshot: &Snapshot) -> Arc<Analysis> {
         if let Some(analysis) = self.cached_analysis(snapshot) {
             return analysis;
         }
-        let analysis = Arc::new(amlc_spec::analyze(&snapshot.text));
+        let analysis = Arc::new(self.analyzer.analyze(&snapshot.text));
         self.store_analysis(&snapshot.uri, snapshot.version, analysis.clone());
         analysis
     }

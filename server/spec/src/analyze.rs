@@ -26,6 +26,18 @@ pub fn analyze_bytes(bytes: &[u8]) -> Analysis {
 
 /// Analyses one compute spec.
 pub fn analyze(text: &str) -> Analysis {
+    analyze_with(text, true)
+}
+
+/// The same diagnostics, compute type and tree as [`analyze`], without [`Analysis::value`] and
+/// [`Analysis::normalized`]: the editor path, which needs no JSON value once the diagnostics
+/// exist. Building the value once instead of twice (and not keeping it) makes a large file's
+/// analysis cheaper and its memory smaller.
+pub fn analyze_without_values(text: &str) -> Analysis {
+    analyze_with(text, false)
+}
+
+fn analyze_with(text: &str, keep_values: bool) -> Analysis {
     let mut analysis = Analysis::default();
     let parsed = syntax::parse(text);
     let mut diags = Vec::new();
@@ -51,17 +63,26 @@ pub fn analyze(text: &str) -> Analysis {
         // Keep the tree for editor features; judge nothing until the YAML is fixed.
         analysis.document = parsed.document;
     } else if let Some(doc) = parsed.document {
-        match crate::value::to_json(&doc) {
-            Ok(value) => analysis.value = Some(value),
-            Err(_) => diags.push(Diagnostic::new(
-                codes::LIMIT_EXCEEDED,
-                "aliases expand to too many values (a \"billion laughs\" file); amlc stops here",
-                TextRange::empty(0),
-            )),
+        let value = match crate::value::to_json(&doc) {
+            Ok(value) => Some(value),
+            Err(_) => {
+                diags.push(Diagnostic::new(
+                    codes::LIMIT_EXCEEDED,
+                    "aliases expand to too many values (a \"billion laughs\" file); amlc stops here",
+                    TextRange::empty(0),
+                ));
+                None
+            }
+        };
+        if keep_values {
+            analysis.value = value.clone();
         }
         if doc.root.as_mapping().is_some() {
-            analysis.compute_type =
-                crate::check::check(text, &doc, analysis.value.as_ref(), &mut diags, &mut analysis.normalized);
+            let mut normalized = None;
+            analysis.compute_type = crate::check::check(text, &doc, value, &mut diags, &mut normalized);
+            if keep_values {
+                analysis.normalized = normalized;
+            }
         }
         analysis.document = Some(doc);
     }

@@ -12,7 +12,7 @@ use serde_json::Value;
 pub(crate) fn check(
     text: &str,
     doc: &Document,
-    value: Option<&Value>,
+    value: Option<Value>,
     diags: &mut Vec<Diagnostic>,
     normalized: &mut Option<Value>,
 ) -> Option<ComputeType> {
@@ -219,6 +219,9 @@ fn where_of(path: &[PathSegment]) -> String {
 #[derive(Default)]
 struct KeyCache {
     entries: Vec<(String, AllowedKeys)>,
+    /// "Did you mean" answers by (location shape, unknown key): list items repeat the same
+    /// unknown key thousands of times in a large file, and the edit distances are the cost.
+    suggestions: std::collections::HashMap<(String, String), Option<String>>,
 }
 
 /// The keys allowed at one location and the "; allowed: ..." message suffix.
@@ -227,14 +230,7 @@ type AllowedKeys = std::rc::Rc<(Vec<String>, String)>;
 impl KeyCache {
     /// The keys allowed at `path` and the "; allowed: ..." suffix (empty when too many).
     fn get(&mut self, ctype: ComputeType, path: &[PathSegment]) -> AllowedKeys {
-        let shape: String = path
-            .iter()
-            .map(|p| match p {
-                PathSegment::Key(k) => k.as_str(),
-                PathSegment::Index(_) => "[]",
-            })
-            .collect::<Vec<_>>()
-            .join("/");
+        let shape = shape_of(path);
         if let Some((_, v)) = self.entries.iter().find(|(k, _)| *k == shape) {
             return v.clone();
         }
@@ -249,6 +245,29 @@ impl KeyCache {
         self.entries.push((shape, v.clone()));
         v
     }
+
+    /// [`did_you_mean`] for an unknown key at `path`, computed once per location shape and key.
+    fn suggest(&mut self, path: &[PathSegment], key: &str, known: &[String]) -> Option<String> {
+        let id = (shape_of(path), key.to_string());
+        if let Some(s) = self.suggestions.get(&id) {
+            return s.clone();
+        }
+        let s = did_you_mean(key, known);
+        self.suggestions.insert(id, s.clone());
+        s
+    }
+}
+
+/// A path with list indices erased (`custom_applications/[]/endpoints`): every item of a list
+/// has the same schema.
+fn shape_of(path: &[PathSegment]) -> String {
+    path.iter()
+        .map(|p| match p {
+            PathSegment::Key(k) => k.as_str(),
+            PathSegment::Index(_) => "[]",
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -272,7 +291,7 @@ fn schema_error(
                 key_path.push(PathSegment::Key(key.clone()));
                 let range = doc.entry_at(&key_path).map_or_else(|| value_range(doc, path), |e| e.key.range);
                 let mut message = format!("unknown key `{key}` {}", where_of(path));
-                let suggestion = did_you_mean(key, known);
+                let suggestion = cache.suggest(path, key, known);
                 if let Some(s) = &suggestion {
                     message.push_str(&format!("; did you mean `{s}`?"));
                 } else if path.is_empty() {

@@ -24,7 +24,7 @@ pub mod sizes;
 mod suppress;
 pub mod timezones;
 
-pub use analyze::{analyze, analyze_bytes};
+pub use analyze::{analyze, analyze_bytes, analyze_without_values};
 pub use compute_type::{looks_like_compute_spec, ComputeType};
 pub use diagnostic::{Diagnostic, DiagnosticTag, Fix, Severity, TextEdit};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};

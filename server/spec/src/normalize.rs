@@ -20,12 +20,37 @@ pub(crate) enum Issue {
 }
 
 /// Returns the normalized value and the issues found on the way.
-pub(crate) fn normalize(schema: &Compiled, doc: &Document, value: &Value) -> (Value, Vec<Issue>) {
-    let mut out = value.clone();
+pub(crate) fn normalize(schema: &Compiled, doc: &Document, value: Value) -> (Value, Vec<Issue>) {
+    let mut out = value;
     let mut issues = Vec::new();
-    let mut path = Vec::new();
-    walk(schema, 0, doc, &mut out, &mut path, &mut issues);
+    walk(schema, 0, doc, &mut out, None, &mut issues);
     (out, issues)
+}
+
+/// The path to the value being walked, as a chain of borrowed steps: it is turned into a
+/// `Vec<PathSegment>` only for the rare issue, so the walk copies no key.
+struct Step<'a> {
+    segment: StepSegment<'a>,
+    parent: Option<&'a Step<'a>>,
+}
+
+enum StepSegment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn materialize(step: Option<&Step<'_>>) -> Vec<PathSegment> {
+    let mut out = Vec::new();
+    let mut at = step;
+    while let Some(s) = at {
+        out.push(match s.segment {
+            StepSegment::Key(k) => PathSegment::Key(k.to_string()),
+            StepSegment::Index(i) => PathSegment::Index(i),
+        });
+        at = s.parent;
+    }
+    out.reverse();
+    out
 }
 
 const TRUTHY: &[&str] = &["t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1"];
@@ -126,14 +151,7 @@ impl Compiled {
     }
 }
 
-fn walk(
-    c: &Compiled,
-    id: usize,
-    doc: &Document,
-    value: &mut Value,
-    path: &mut Vec<PathSegment>,
-    issues: &mut Vec<Issue>,
-) {
+fn walk(c: &Compiled, id: usize, doc: &Document, value: &mut Value, path: Option<&Step<'_>>, issues: &mut Vec<Issue>) {
     let Some(node) = c.nodes.get(id) else { return };
     match node.ty {
         Ty::Integer => match value {
@@ -146,7 +164,7 @@ fn walk(
                 if let Some(f) = n.as_f64() {
                     if f.is_finite() && f.abs() < 9.0e15 {
                         if f.fract() != 0.0 {
-                            issues.push(Issue::Truncated(path.clone(), f));
+                            issues.push(Issue::Truncated(materialize(path), f));
                         }
                         *value = Value::Number(Number::from(f.trunc() as i64));
                     }
@@ -170,9 +188,10 @@ fn walk(
                 }
                 let b = s.as_bytes();
                 if b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' {
-                    if let Some(n) = doc.lookup(path) {
+                    let path = materialize(path);
+                    if let Some(n) = doc.lookup(&path) {
                         if doc.deref(n).as_scalar().is_some_and(|sc| sc.resolved == Resolved::Timestamp) {
-                            issues.push(Issue::DateNotString(path.clone()));
+                            issues.push(Issue::DateNotString(path));
                         }
                     }
                 }
@@ -188,14 +207,13 @@ fn walk(
             let mut drop = Vec::new();
             for (k, v) in map.iter_mut() {
                 let Some(sub) = c.child(id, k) else { continue };
-                path.push(PathSegment::Key(k.clone()));
+                let step = Step { segment: StepSegment::Key(k), parent: path };
                 if c.nodes.get(sub).is_some_and(|n| n.read_only) {
-                    issues.push(Issue::ReadOnly(path.clone()));
+                    issues.push(Issue::ReadOnly(materialize(Some(&step))));
                     drop.push(k.clone());
                 } else {
-                    walk(c, sub, doc, v, path, issues);
+                    walk(c, sub, doc, v, Some(&step), issues);
                 }
-                path.pop();
             }
             for k in drop {
                 map.shift_remove(&k);
@@ -204,9 +222,8 @@ fn walk(
         Value::Array(items) => {
             let Some(sub) = node.items else { return };
             for (i, item) in items.iter_mut().enumerate() {
-                path.push(PathSegment::Index(i));
-                walk(c, sub, doc, item, path, issues);
-                path.pop();
+                let step = Step { segment: StepSegment::Index(i), parent: path };
+                walk(c, sub, doc, item, Some(&step), issues);
             }
         }
         _ => {}

@@ -406,37 +406,50 @@ impl CharToByte {
     }
 }
 
-/// The keys seen in one mapping, for duplicate detection: a short list scanned linearly, with
-/// a hash index once the mapping grows (a spec's `tags` can hold thousands of keys).
+/// Duplicate detection for one mapping: a short mapping is scanned in place (no allocation per
+/// key); once it grows, a hash index of first occurrences takes over (a spec's `tags` can hold
+/// thousands of keys).
 #[derive(Default)]
 struct KeySet {
-    list: Vec<(String, TextRange)>,
     index: Option<std::collections::HashMap<String, TextRange>>,
 }
 
 impl KeySet {
-    fn get(&self, name: &str) -> Option<&TextRange> {
+    /// The range of the first key named `name` among `entries`.
+    fn first(&self, entries: &[Entry], name: &str) -> Option<TextRange> {
         match &self.index {
-            Some(map) => map.get(name),
-            None => self.list.iter().find(|(k, _)| k == name).map(|(_, r)| r),
+            Some(map) => map.get(name).copied(),
+            None => entries.iter().find(|e| key_name(&e.key) == name).map(|e| e.key.range),
         }
     }
 
-    fn insert(&mut self, name: String, range: TextRange) {
-        if self.get(&name).is_some() {
-            return;
-        }
+    /// Records a key about to be appended to `entries`.
+    fn insert(&mut self, entries: &[Entry], name: &str, range: TextRange) {
         match &mut self.index {
-            Some(map) => {
-                map.insert(name, range);
+            Some(map) if !map.contains_key(name) => {
+                map.insert(name.to_string(), range);
             }
-            None if self.list.len() >= 16 => {
-                let mut map: std::collections::HashMap<String, TextRange> = self.list.drain(..).collect();
-                map.insert(name, range);
+            Some(_) => {}
+            None if entries.len() >= 16 => {
+                let mut map = std::collections::HashMap::with_capacity(entries.len() * 2);
+                for e in entries {
+                    map.entry(key_name(&e.key).into_owned()).or_insert(e.key.range);
+                }
+                map.entry(name.to_string()).or_insert(range);
                 self.index = Some(map);
             }
-            None => self.list.push((name, range)),
+            None => {}
         }
+    }
+}
+
+/// [`key_string`] without an allocation for the usual string key.
+fn key_name(key: &Node) -> std::borrow::Cow<'_, str> {
+    match &key.kind {
+        NodeKind::Scalar(s) if matches!(s.resolved, Resolved::Str | Resolved::Timestamp | Resolved::Invalid(_)) => {
+            std::borrow::Cow::Borrowed(s.text.as_str())
+        }
+        _ => std::borrow::Cow::Owned(key_string(key)),
     }
 }
 
@@ -764,8 +777,12 @@ fn attach(
                 *pending_key = Some(node);
             }
             Some(key) => {
-                let name = key_string(&key);
-                if let Some(first) = keys.get(&name) {
+                let entries: &[Entry] = match &map.kind {
+                    NodeKind::Mapping(entries) => entries,
+                    _ => &[],
+                };
+                let name = key_name(&key);
+                if let Some(first) = keys.first(entries, &name) {
                     let first_line = 1 + text.get(..first.start as usize).map_or(0, |t| t.matches('\n').count());
                     errors.push(SyntaxError {
                         kind: SyntaxErrorKind::DuplicateKey,
@@ -773,10 +790,11 @@ fn attach(
                             "duplicate key `{name}` (first on line {first_line}): the CLI keeps only this last value and silently drops the first; remove one of them"
                         ),
                         range: key.range,
-                        related: Some(*first),
+                        related: Some(first),
                     });
                 }
-                keys.insert(name, key.range);
+                keys.insert(entries, &name, key.range);
+                drop(name);
                 if let NodeKind::Mapping(entries) = &mut map.kind {
                     if entries.is_empty() && !map.flow {
                         map.range.start = key.range.start;

@@ -78,7 +78,7 @@ fn convert(doc: &Document, node: &Node, budget: &mut usize, depth: usize) -> Res
             Value::Array(out)
         }
         NodeKind::Mapping(entries) => {
-            let mut out = Map::new();
+            let mut out = Map::with_capacity(entries.len());
             // Merge keys first, so explicit keys win, as in PyYAML.
             for e in entries {
                 if e.key.as_scalar().is_some_and(|s| s.text == "<<" && !s.style.is_quoted()) {

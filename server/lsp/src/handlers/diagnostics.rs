@@ -1,6 +1,7 @@
 //! Diagnostics: after every open or change, a background task analyses the snapshot and publishes
-//! the result with its version. A result whose version is no longer current is dropped, both before
-//! the work starts (a newer edit already arrived) and just before sending.
+//! the result with its version. Analyses of one document run one at a time (the state's gate); a
+//! result whose version is no longer current is dropped, both before the work starts (a newer edit
+//! already arrived, perhaps while waiting for the gate) and just before sending.
 
 use std::sync::Arc;
 
@@ -22,6 +23,12 @@ pub fn schedule(client: &Client, state: &Arc<ServerState>, snapshot: Snapshot) {
         }
         if !snapshot.is_spec {
             clear(&client, &state, uri).await;
+            return;
+        }
+        // One analysis at a time per document; an edit that arrived while we waited supersedes us.
+        let gate = state.gate(&uri);
+        let _running = gate.lock().await;
+        if state.documents.version(&uri) != Some(version) {
             return;
         }
         let work_state = state.clone();
