@@ -47,3 +47,21 @@ export async function listComputes(base, ws) {
   }
   return out;
 }
+
+/** PUTs a small AmlCompute cluster into a workspace (ARM accepts it at once; provisioning goes on in the emulator). */
+export async function createCluster(base, ws, name) {
+  const url = `${base}/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspaceName}/computes/${name}?api-version=${API}`;
+  const body = {
+    location: ws.location ?? 'eastus',
+    properties: {
+      computeType: 'AmlCompute',
+      properties: { vmSize: 'STANDARD_DS3_V2', vmPriority: 'Dedicated', scaleSettings: { minNodeCount: 0, maxNodeCount: 1 } },
+    },
+  };
+  const r = await fetch(url, {
+    method: 'PUT',
+    headers: { authorization: 'Bearer e2e', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (r.status !== 200 && r.status !== 201) throw new Error(`PUT ${name}: HTTP ${r.status} ${await r.text()}`);
+}

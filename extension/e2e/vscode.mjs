@@ -52,11 +52,11 @@ function logTo(child, file) {
   child.stderr?.pipe(out);
 }
 
-/** `amlc emulator --listen 127.0.0.1:PORT --seed`; resolves once it prints its "listening on" line. */
-export async function startEmulator() {
+/** `amlc emulator --listen 127.0.0.1:PORT --seed [args]`; resolves once it prints its "listening on" line. */
+export async function startEmulator(args = []) {
   if (!AMLC_BIN) throw new Error('AMLC_BIN is not set');
   const port = await freePort();
-  const child = spawn(AMLC_BIN, ['emulator', '--listen', `127.0.0.1:${port}`, '--seed'], {
+  const child = spawn(AMLC_BIN, ['emulator', '--listen', `127.0.0.1:${port}`, '--seed', ...args], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -172,5 +172,25 @@ export function extensionLogs(userDataDir) {
     }
   };
   walk(path.join(userDataDir, 'logs'));
+  return out;
+}
+
+/**
+ * The pids of the `amlc lsp` processes started from the extension installed in RUN/exts (the bundled server), read
+ * from /proc: the test kills exactly these by id to check the restart after a crash.
+ */
+export function serverPids() {
+  const exts = path.join(RUN, 'exts') + path.sep;
+  const out = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let argv;
+    try {
+      argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (argv[0]?.startsWith(exts) && argv[1] === 'lsp') out.push(Number(entry));
+  }
   return out;
 }

@@ -12,10 +12,10 @@ import {
   type NameResult,
   type ShowResult,
   type SshCommandResult,
-  type WorkspaceInfo,
   type WorkspaceRef,
 } from './lsp_ext';
 import { allowedActions, appKey, openableApplications, type ComputeNode } from './model';
+import { pickWorkspace, type PickerUi } from './pick';
 import type { ServerManager } from './server';
 import type { ComputeTree } from './tree';
 
@@ -269,9 +269,8 @@ export function registerCommands(
   const target = () =>
     vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 
-  reg('amlc.workspace.select', async () => {
-    const cfg = vscode.workspace.getConfiguration('amlc');
-    const cur: Partial<WorkspaceRef> = tree.workspace ?? cfg.get<WorkspaceRef | null>('workspace') ?? {};
+  /** Types the three IDs by hand (no listing permission, or an older server). */
+  const enterWorkspace = async (cur: Partial<WorkspaceRef>): Promise<WorkspaceRef | undefined> => {
     const ask = (prompt: string, value: string | undefined) =>
       vscode.window.showInputBox({
         title: 'Select Azure ML workspace',
@@ -281,18 +280,57 @@ export function registerCommands(
         validateInput: (v) => (v.trim() ? undefined : 'Required'),
       });
     const subscriptionId = await ask('Subscription ID', cur.subscriptionId);
-    if (!subscriptionId) return;
+    if (!subscriptionId) return undefined;
     const resourceGroup = await ask('Resource group', cur.resourceGroup);
-    if (!resourceGroup) return;
+    if (!resourceGroup) return undefined;
     const workspaceName = await ask('Workspace name', cur.workspaceName);
-    if (!workspaceName) return;
-    const ref: WorkspaceRef = { subscriptionId: subscriptionId.trim(), resourceGroup: resourceGroup.trim(), workspaceName: workspaceName.trim() };
+    if (!workspaceName) return undefined;
+    return { subscriptionId: subscriptionId.trim(), resourceGroup: resourceGroup.trim(), workspaceName: workspaceName.trim() };
+  };
+
+  const pickerUi: PickerUi = {
+    pick: (items, options) => Promise.resolve(vscode.window.showQuickPick(items, { ...options, matchOnDescription: true, ignoreFocusOut: true })),
+    failed: async (message) => (await vscode.window.showWarningMessage(message, 'Enter IDs by hand')) === 'Enter IDs by hand',
+  };
+
+  /** Switches the server to a workspace (it checks the workspace exists first), remembers it, reloads the tree. */
+  const applyWorkspace = async (ref: WorkspaceRef): Promise<void> => {
+    const cfg = vscode.workspace.getConfiguration('amlc');
+    // A refusal leaves everything as it was.
+    if (server.running) {
+      try {
+        const ws = await server.selectWorkspace(ref, cfg.get<string>('armEndpoint'));
+        if (ws) vscode.window.setStatusBarMessage(`$(azure) Workspace ${ws.workspaceName}${ws.location ? ` (${ws.location})` : ''}`, 5000);
+      } catch (e) {
+        const choice = await vscode.window.showErrorMessage(`amlc: ${errorText(e)}`, 'Show log');
+        if (choice === 'Show log') server.output.show(true);
+        return;
+      }
+    }
+    // Remembered for the next session; it also reaches the server through didChangeConfiguration.
     await cfg.update('workspace', ref, target());
-    // The setting reaches the server through didChangeConfiguration; the command also returns the resolved workspace.
-    if (!server.supports(ServerCommand.selectWorkspace)) return;
-    const armEndpoint = cfg.get<string>('armEndpoint');
-    const ws = await run<WorkspaceInfo>(ServerCommand.selectWorkspace, { ...ref, ...(armEndpoint ? { armEndpoint } : {}) });
-    if (ws) vscode.window.setStatusBarMessage(`$(azure) Workspace ${ws.workspaceName}`, 5000);
+    await tree.refresh();
+  };
+
+  reg('amlc.workspace.select', async () => {
+    const cfg = vscode.workspace.getConfiguration('amlc');
+    const cur: Partial<WorkspaceRef> = tree.workspace ?? cfg.get<WorkspaceRef | null>('workspace') ?? {};
+    let ref: WorkspaceRef | undefined;
+    if (server.running) {
+      const outcome = await pickWorkspace(server, pickerUi, cur);
+      if (outcome.kind === 'cancelled') return;
+      ref = outcome.kind === 'picked' ? outcome.workspace : await enterWorkspace(cur);
+    } else {
+      ref = await enterWorkspace(cur);
+    }
+    if (ref) await applyWorkspace(ref);
+  });
+
+  /** "Make This the Current Workspace" on another folder's workspace node. */
+  reg('amlc.workspace.switchTo', async (arg) => {
+    const ws = arg && typeof arg === 'object' && 'workspace' in arg ? (arg as { workspace?: WorkspaceRef }).workspace : undefined;
+    if (!ws?.subscriptionId || !ws.resourceGroup || !ws.workspaceName) return;
+    await applyWorkspace({ subscriptionId: ws.subscriptionId, resourceGroup: ws.resourceGroup, workspaceName: ws.workspaceName });
   });
 
   reg('amlc.workspace.useEmulator', async () => {

@@ -6,6 +6,41 @@ export const COMPUTES_CHANGED = 'amlc/computesChanged';
 export const GET_TOKEN = 'amlc/getToken';
 /** Support method (server/lsp/src/lsp_ext.rs): the server's view of an open document, including whether it is a spec. */
 export const DOCUMENT_STATE = 'amlc/documentState';
+/** The workspace picker's lists (server/lsp/src/handlers/workspace.rs). */
+export const LIST_SUBSCRIPTIONS = 'amlc/listSubscriptions';
+export const LIST_WORKSPACES = 'amlc/listWorkspaces';
+/**
+ * The choice: `{subscriptionId, resourceGroup, workspaceName, armEndpoint?}` → the `workspace` object. A request,
+ * not a server command: the client registers server commands as editor commands, and "amlc.workspace.select" is ours.
+ */
+export const SELECT_WORKSPACE = 'amlc/selectWorkspace';
+
+export interface SubscriptionInfo {
+  subscriptionId: string;
+  displayName?: string;
+  state?: string;
+  tenantId?: string | null;
+}
+
+export interface ListSubscriptionsResult {
+  subscriptions: SubscriptionInfo[];
+}
+
+export interface ListWorkspacesParams {
+  subscriptionId: string;
+}
+
+export interface WorkspaceListing {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+  location?: string;
+  id?: string;
+}
+
+export interface ListWorkspacesResult {
+  workspaces: WorkspaceListing[];
+}
 
 export interface DocumentStateResult {
   uri: string;
@@ -27,7 +62,6 @@ export const ServerCommand = {
   sshCommand: 'amlc.compute.sshCommand',
   show: 'amlc.compute.show',
   copyCommand: 'amlc.compute.copyCommand',
-  selectWorkspace: 'amlc.workspace.select',
 } as const;
 
 /**
@@ -36,7 +70,7 @@ export const ServerCommand = {
  */
 export function capabilityKey(serverCommand: string): string {
   const last = serverCommand.split('.').pop() ?? serverCommand;
-  return serverCommand === ServerCommand.selectWorkspace ? 'amlc.has.selectWorkspace' : `amlc.has.${last}`;
+  return `amlc.has.${last}`;
 }
 
 export type AuthMode = 'auto' | 'vscode' | 'azureCli' | 'environment' | 'managedIdentity' | 'none';
@@ -118,6 +152,20 @@ export interface ListComputesResult {
   error: ServerError | null;
   /** Optional, per group: one failed call for a group shows an error node for that group only. */
   groupErrors?: Partial<Record<ComputeGroup, ServerError>> | null;
+  /**
+   * The workspaces other folders' `.azureml/config.json` name, each listed on its own: one that fails carries its
+   * own `error` and the rest of the tree stays. Their computes are read-only (actions go to `workspace`).
+   */
+  others?: OtherWorkspace[] | null;
+}
+
+export interface OtherWorkspace {
+  /** The workspace folder whose config named it. */
+  folder: string;
+  /** null when the folder's config could not be read. */
+  workspace: WorkspaceInfo | null;
+  computes: ComputeSummary[];
+  error: ServerError | null;
 }
 
 export interface ComputesChangedParams {

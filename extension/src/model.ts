@@ -1,7 +1,7 @@
 // Turns an `amlc/listComputes` result into the nodes of the "Azure ML Compute" tree: labels, icons,
 // tooltips and the contextValue that the menus' `when` clauses read. Pure (no `vscode` import), so it is unit-tested.
 
-import type { ComputeGroup, ComputeSummary, ListComputesResult, ServerError, WorkspaceInfo } from './lsp_ext';
+import type { ComputeGroup, ComputeSummary, ListComputesResult, OtherWorkspace, ServerError, WorkspaceInfo } from './lsp_ext';
 
 export const GROUPS: readonly { id: ComputeGroup; label: string }[] = [
   { id: 'instances', label: 'Compute instances' },
@@ -19,6 +19,9 @@ export interface IconSpec {
 export interface WorkspaceNode {
   kind: 'workspace';
   key: string;
+  /** The workspace, when known; `current` is false for another folder's workspace (shown read-only). */
+  workspace?: WorkspaceInfo;
+  current: boolean;
   label: string;
   description: string;
   tooltip: string;
@@ -204,7 +207,7 @@ export function computeDescription(c: ComputeSummary): string {
   return parts.join(' · ');
 }
 
-export function computeTooltip(c: ComputeSummary): string {
+export function computeTooltip(c: ComputeSummary, otherWorkspace?: string): string {
   const lines: string[] = [c.name, `Type: ${c.computeType}`];
   if (c.state) lines.push(`State: ${c.state}`);
   if (c.provisioningState) lines.push(`Provisioning: ${c.provisioningState}`);
@@ -221,7 +224,8 @@ export function computeTooltip(c: ComputeSummary): string {
   if (c.sshEnabled !== undefined && groupOf(c) === 'instances') lines.push(`SSH: ${c.sshEnabled ? 'enabled' : 'disabled'}`);
   const apps = c.applications ?? [];
   if (apps.length) lines.push(`Applications: ${apps.map((a) => a.displayName).join(', ')}`);
-  if (c.readOnly) lines.push('Read-only: amlc lists this legacy compute type but offers no actions on it.');
+  if (otherWorkspace) lines.push(`In workspace ${otherWorkspace}: make it the current workspace to act on this compute.`);
+  else if (c.readOnly) lines.push('Read-only: amlc lists this legacy compute type but offers no actions on it.');
   if (c.description) lines.push('', c.description);
   return lines.join('\n');
 }
@@ -237,17 +241,18 @@ function errorNode(key: string, err: ServerError): ErrorNode {
   };
 }
 
-export function computeNode(c: ComputeSummary): ComputeNode {
+export function computeNode(c: ComputeSummary, otherWorkspace?: string, keyPrefix = ''): ComputeNode {
   const description = computeDescription(c);
   return {
     kind: 'compute',
-    key: `compute:${c.id ?? c.name}`,
+    key: `${keyPrefix}compute:${c.id ?? c.name}`,
     name: c.name,
     label: c.name,
     description,
-    tooltip: computeTooltip(c),
+    tooltip: computeTooltip(c, otherWorkspace),
     accessibilityLabel: [c.name, description].filter((s) => s).join(', '),
-    contextValue: computeContextValue(c),
+    // Another workspace's compute gets none of the compute menus: they would act on the current workspace.
+    contextValue: otherWorkspace ? `amlc.otherCompute type:${groupOf(c)}` : computeContextValue(c),
     icon: computeIcon(c),
     compute: c,
   };
@@ -257,25 +262,33 @@ export function workspaceLabel(ws: WorkspaceInfo): string {
   return ws.workspaceName;
 }
 
-export function buildTree(result: ListComputesResult | null | undefined): TreeModel {
-  if (!result) return { roots: [], busy: false };
-  const ws = result.workspace;
-  if (!ws) {
-    return { roots: [], busy: false, message: result.error ? result.error.message : undefined };
-  }
-  const computes = Array.isArray(result.computes) ? result.computes.filter((c) => c && typeof c.name === 'string') : [];
-  const groupErrors = result.groupErrors ?? {};
+interface RootInput {
+  ws: WorkspaceInfo;
+  computes: ComputeSummary[];
+  error: ServerError | null | undefined;
+  groupErrors: Partial<Record<ComputeGroup, ServerError>>;
+  /** Keys of the current workspace's nodes stay short; another workspace's are prefixed to stay unique. */
+  prefix: string;
+  current: boolean;
+}
+
+function validComputes(list: unknown): ComputeSummary[] {
+  return Array.isArray(list) ? list.filter((c): c is ComputeSummary => !!c && typeof c.name === 'string') : [];
+}
+
+function workspaceRoot({ ws, computes, error, groupErrors, prefix, current }: RootInput): WorkspaceNode {
+  const other = current ? undefined : ws.workspaceName;
   const groups: GroupNode[] = GROUPS.map(({ id, label }) => {
     const items = computes
       .filter((c) => groupOf(c) === id)
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map(computeNode);
+      .map((c) => computeNode(c, other, prefix));
     const children: (ComputeNode | ErrorNode)[] = [...items];
     const gErr = groupErrors[id];
-    if (gErr) children.unshift(errorNode(`error:${id}`, gErr));
+    if (gErr) children.unshift(errorNode(`${prefix}error:${id}`, gErr));
     return {
       kind: 'group',
-      key: `group:${id}`,
+      key: `${prefix}group:${id}`,
       group: id,
       label,
       description: gErr ? 'error' : `${items.length}`,
@@ -286,9 +299,9 @@ export function buildTree(result: ListComputesResult | null | undefined): TreeMo
   });
   const children: (GroupNode | ErrorNode)[] = [];
   // A failure of the whole list call shows once under the workspace; groups stay so the shape is stable.
-  if (result.error) children.push(errorNode('error:workspace', result.error));
+  if (error) children.push(errorNode(`${prefix}error:workspace`, error));
   children.push(...groups);
-  const where = [ws.resourceGroup, ws.location].filter((s) => s).join(' · ');
+  const where = [ws.resourceGroup, ws.location, current ? '' : 'other folder'].filter((s) => s).join(' · ');
   const tooltipLines = [
     `Workspace: ${ws.workspaceName}`,
     `Resource group: ${ws.resourceGroup}`,
@@ -297,22 +310,73 @@ export function buildTree(result: ListComputesResult | null | undefined): TreeMo
   if (ws.location) tooltipLines.push(`Location: ${ws.location}`);
   if (ws.source) tooltipLines.push(`From: ${ws.source}`);
   if (ws.armEndpoint) tooltipLines.push(`ARM endpoint: ${ws.armEndpoint}`);
-  const root: WorkspaceNode = {
+  if (!current) tooltipLines.push('Another folder\'s workspace: make it the current one to act on its computes.');
+  return {
     kind: 'workspace',
     key: `workspace:${ws.subscriptionId}/${ws.resourceGroup}/${ws.workspaceName}`,
+    workspace: ws,
+    current,
     label: workspaceLabel(ws),
     description: where,
     tooltip: tooltipLines.join('\n'),
-    contextValue: 'amlc.workspace',
-    icon: { id: 'azure' },
+    contextValue: current ? 'amlc.workspace' : 'amlc.workspace.other',
+    icon: { id: current ? 'azure' : 'cloud' },
     children,
   };
-  return { roots: [root], busy: computes.some(isTransient) };
 }
 
-/** Finds a compute by name in a model (commands invoked from the palette pass a name, not a node). */
+/** The folder's last path segment, for a folder whose config could not be read. */
+function folderName(uri: string): string {
+  const parts = uri.replace(/\/+$/, '').split('/');
+  return decodeURIComponent(parts[parts.length - 1] || uri);
+}
+
+function otherRoot(o: OtherWorkspace, index: number): WorkspaceNode | undefined {
+  if (!o || typeof o !== 'object') return undefined;
+  const prefix = `other${index}:`;
+  if (o.workspace && typeof o.workspace.workspaceName === 'string') {
+    return workspaceRoot({ ws: o.workspace, computes: validComputes(o.computes), error: o.error, groupErrors: {}, prefix, current: false });
+  }
+  // No workspace (the folder's config.json could not be read): only the error, under the folder's name.
+  const err = o.error ?? { code: 'config', message: 'could not read this folder\'s .azureml/config.json' };
+  return {
+    kind: 'workspace',
+    key: `folder:${o.folder}`,
+    current: false,
+    label: folderName(String(o.folder ?? '')),
+    description: 'workspace config',
+    tooltip: `${o.folder}\n${err.message}`,
+    contextValue: 'amlc.workspace.broken',
+    icon: { id: 'warning' },
+    children: [errorNode(`${prefix}error:workspace`, err)],
+  };
+}
+
+export function buildTree(result: ListComputesResult | null | undefined): TreeModel {
+  if (!result) return { roots: [], busy: false };
+  const ws = result.workspace;
+  if (!ws) {
+    return { roots: [], busy: false, message: result.error ? result.error.message : undefined };
+  }
+  const computes = validComputes(result.computes);
+  const root = workspaceRoot({ ws, computes, error: result.error, groupErrors: result.groupErrors ?? {}, prefix: '', current: true });
+  const roots: WorkspaceNode[] = [root];
+  const others = Array.isArray(result.others) ? result.others : [];
+  others.forEach((o, i) => {
+    const r = otherRoot(o, i);
+    if (r && !roots.some((x) => x.key === r.key)) roots.push(r);
+  });
+  const busy = computes.some(isTransient) || others.some((o) => validComputes(o?.computes).some(isTransient));
+  return { roots, busy };
+}
+
+/**
+ * Finds a compute by name in the current workspace (commands invoked from the palette pass a name, not a node; every
+ * action goes to the current workspace, so another folder's workspace is never searched).
+ */
 export function findCompute(model: TreeModel, name: string): ComputeNode | undefined {
-  const stack: TreeNode[] = [...model.roots];
+  const current = model.roots.find((r) => r.kind === 'workspace' && r.current);
+  const stack: TreeNode[] = current ? [current] : [];
   while (stack.length) {
     const n = stack.pop() as TreeNode;
     if (n.kind === 'compute' && n.name === name) return n;

@@ -17,14 +17,17 @@ import {
   type StaticFeature,
 } from 'vscode-languageclient/node';
 
+import { ARM_SCOPE, answerGetToken } from './auth';
 import { findServer, parseVersion, serverCandidates, versionCompatible, type Candidate } from './binary';
-import { tokenExpiry } from './choices';
 import {
   COMPUTES_CHANGED,
   DOCUMENT_STATE,
   GET_TOKEN,
   type DocumentStateResult,
   LIST_COMPUTES,
+  LIST_SUBSCRIPTIONS,
+  LIST_WORKSPACES,
+  SELECT_WORKSPACE,
   ServerCommand,
   capabilityKey,
   type AuthMode,
@@ -33,12 +36,14 @@ import {
   type GetTokenResult,
   type InitializationOptions,
   type ListComputesResult,
+  type ListSubscriptionsResult,
+  type ListWorkspacesResult,
+  type SubscriptionInfo,
+  type WorkspaceInfo,
+  type WorkspaceListing,
   type WorkspaceRef,
 } from './lsp_ext';
-
-const ARM_SCOPE = 'https://management.azure.com/.default';
-const RESTART_WINDOW_MS = 3 * 60 * 1000;
-const MAX_RESTARTS = 5;
+import { RestartPolicy } from './restart';
 
 export function readOptions(): InitializationOptions {
   const cfg = vscode.workspace.getConfiguration('amlc');
@@ -67,7 +72,7 @@ class GetTokenCapability implements StaticFeature {
 export class ServerManager implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   private client: LanguageClient | undefined;
-  private crashes: number[] = [];
+  private readonly restarts = new RestartPolicy();
   private readonly changed = new vscode.EventEmitter<ComputesChangedParams>();
   private readonly stateChanged = new vscode.EventEmitter<boolean>();
   /** Fires when the server says computes changed. */
@@ -154,7 +159,8 @@ export class ServerManager implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'yaml' }],
       outputChannel: this.output,
-      initializationOptions: readOptions(),
+      // A function, so a restart after a crash starts the server with the settings of now (e.g. a picked workspace).
+      initializationOptions: () => readOptions(),
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => this.onClosed(),
@@ -181,37 +187,24 @@ export class ServerManager implements vscode.Disposable {
     this.stateChanged.fire(true);
   }
 
-  /** Restarts after a crash, at most MAX_RESTARTS times in RESTART_WINDOW_MS; then says so and stops trying. */
-  private onClosed(): { action: CloseAction; handled: boolean } {
-    const now = Date.now();
-    this.crashes = this.crashes.filter((t) => now - t < RESTART_WINDOW_MS);
-    this.crashes.push(now);
-    if (this.crashes.length <= MAX_RESTARTS) {
-      this.log(`the server exited; restarting (${this.crashes.length}/${MAX_RESTARTS})`);
-      return { action: CloseAction.Restart, handled: true };
-    }
-    this.log('the server keeps exiting; not restarting it again');
-    void this.showError(
-      `The amlc language server crashed ${this.crashes.length} times in 3 minutes and was not restarted. Use "Azure ML: Restart Language Server" after fixing the cause.`,
-    );
+  /** Restarts after a crash, a few times in a window (restart.ts); then says so and stops trying. */
+  private onClosed(): { action: CloseAction; handled: boolean; message?: string } {
+    const decision = this.restarts.onExit(Date.now());
+    this.log(decision.message);
+    if (decision.restart) return { action: CloseAction.Restart, handled: true };
+    void this.showError(decision.message);
     return { action: CloseAction.DoNotRestart, handled: true };
   }
 
   private async getToken(p: GetTokenParams): Promise<GetTokenResult | ResponseError<void>> {
-    const scopes = Array.isArray(p?.scopes) && p.scopes.length ? p.scopes : [ARM_SCOPE];
-    const auth = readOptions().auth;
-    try {
-      // In "auto" mode, never pop up a sign-in from a background request: the server falls back to other logins.
-      const session =
-        auth === 'vscode'
-          ? await vscode.authentication.getSession('microsoft', scopes, { createIfNone: true })
-          : await vscode.authentication.getSession('microsoft', scopes, { silent: true });
-      if (!session) return new ResponseError(1, 'No Microsoft account is signed in to VS Code ("Azure ML: Sign In with Microsoft").');
-      return { token: session.accessToken, expiresOnUnixSeconds: tokenExpiry(session.accessToken, Math.floor(Date.now() / 1000)) };
-    } catch (e) {
-      // The message may mention the account, never the token.
-      return new ResponseError(1, `VS Code sign-in failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const answer = await answerGetToken(
+      p,
+      readOptions().auth,
+      (provider, scopes, options) => Promise.resolve(vscode.authentication.getSession(provider, scopes, options)),
+      (line) => this.log(line),
+      Math.floor(Date.now() / 1000),
+    );
+    return 'result' in answer ? answer.result : new ResponseError(1, answer.error);
   }
 
   /** The server commands this server advertised (`executeCommandProvider.commands`). */
@@ -236,6 +229,32 @@ export class ServerManager implements vscode.Disposable {
   async listComputes(): Promise<ListComputesResult> {
     if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
     return this.client.sendRequest<ListComputesResult>(LIST_COMPUTES, {});
+  }
+
+  async listSubscriptions(): Promise<SubscriptionInfo[]> {
+    if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
+    const r = await this.client.sendRequest<ListSubscriptionsResult>(LIST_SUBSCRIPTIONS, {});
+    return Array.isArray(r?.subscriptions) ? r.subscriptions : [];
+  }
+
+  async listWorkspaces(subscriptionId: string): Promise<WorkspaceListing[]> {
+    if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
+    const r = await this.client.sendRequest<ListWorkspacesResult>(LIST_WORKSPACES, { subscriptionId });
+    return Array.isArray(r?.workspaces) ? r.workspaces : [];
+  }
+
+  /**
+   * Makes a workspace the server's (it checks that the workspace exists first). `undefined` from a server without
+   * `amlc/selectWorkspace`: the setting alone then carries the choice.
+   */
+  async selectWorkspace(ref: WorkspaceRef, armEndpoint?: string): Promise<WorkspaceInfo | undefined> {
+    if (!this.client || !this.running) throw new Error('The amlc language server is not running.');
+    try {
+      return await this.client.sendRequest<WorkspaceInfo>(SELECT_WORKSPACE, { ...ref, ...(armEndpoint ? { armEndpoint } : {}) });
+    } catch (e) {
+      if (e instanceof ResponseError && e.code === -32601) return undefined;
+      throw e;
+    }
   }
 
   /** Runs a server command (`workspace/executeCommand`); progress and cancel are the server's `$/progress`. */
@@ -264,7 +283,7 @@ export class ServerManager implements vscode.Disposable {
   }
 
   async restart(): Promise<void> {
-    this.crashes = [];
+    this.restarts.reset();
     await this.stop();
     await this.start();
   }

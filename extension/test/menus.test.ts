@@ -99,7 +99,14 @@ test('capability keys are distinct per contract command', () => {
   const keys = Object.values(ServerCommand).map(capabilityKey);
   assert.equal(new Set(keys).size, keys.length);
   assert.equal(capabilityKey(ServerCommand.copyCommand), 'amlc.has.copyCommand');
-  assert.equal(capabilityKey(ServerCommand.selectWorkspace), 'amlc.has.selectWorkspace');
+});
+
+test("server commands never reuse the extension's own command ids", () => {
+  // vscode-languageclient registers every server command as an editor command; a shared id makes the start fail
+  // ("command 'amlc.workspace.select' already exists"), which is why the workspace choice is a request.
+  const ours = new Set(manifest.contributes.commands.map((c) => c.command));
+  for (const c of Object.values(ServerCommand)) assert.ok(!ours.has(c), c);
+  assert.ok(ours.has('amlc.workspace.select'));
 });
 
 test('non-compute nodes get no compute actions', () => {
@@ -139,4 +146,10 @@ test('the when-clause evaluator itself handles the operators used', () => {
   assert.equal(evaluateWhen('a != b || c', { a: 'b', c: true }), true);
   assert.equal(evaluateWhen('v =~ /^x\\/y$/i', { v: 'X/Y' }), true);
   assert.equal(evaluateWhen('(a || b) && c', { a: true, c: false }), false);
+});
+
+test("another folder's workspace offers only to become current; its computes offer nothing", () => {
+  assert.deepEqual(menuFor('amlc.workspace.other'), ['Make This the Current Workspace']);
+  assert.deepEqual(menuFor('amlc.otherCompute type:instances'), []);
+  assert.deepEqual(menuFor('amlc.workspace.broken'), []);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 
 import type { ListComputesResult } from '../src/lsp_ext';
-import { buildTree, findCompute, type ComputeNode, type GroupNode, type WorkspaceNode } from '../src/model';
+import { buildTree, findCompute, type ComputeNode, type GroupNode, type TreeNode, type WorkspaceNode } from '../src/model';
 import { readJson } from './paths';
 
 const fixture = (): ListComputesResult => readJson<ListComputesResult>('test/fixtures/listComputes.json');
@@ -138,4 +138,56 @@ test('malformed entries are skipped instead of breaking the tree', () => {
   (r.computes as unknown[]).push(null, { computeType: 'AmlCompute' }, 42);
   const total = groups(r).reduce((n, g) => n + g.children.length, 0);
   assert.equal(total, fixture().computes.length);
+});
+
+test("other folders' workspaces become read-only roots; a failing one shows its own error and the rest stays", () => {
+  const r = fixture();
+  const two = { subscriptionId: 's', resourceGroup: 'rg2', workspaceName: 'ws-two', location: 'westeurope', source: 'config' };
+  r.others = [
+    {
+      folder: 'file:///w/two',
+      workspace: two,
+      computes: [{ name: 'cpu-cluster', computeType: 'AmlCompute', group: 'clusters', readOnly: true, actions: [], size: 'STANDARD_DS3_V2' }],
+      error: null,
+    },
+    {
+      folder: 'file:///w/gone',
+      workspace: { ...two, workspaceName: 'ws-gone' },
+      computes: [],
+      error: { code: 'azure', message: 'The workspace ws-gone was not found.' },
+    },
+    { folder: 'file:///w/broken%20cfg/', workspace: null, computes: [], error: { code: 'config', message: 'config.json is not JSON' } },
+  ];
+  const model = buildTree(r);
+  assert.deepEqual(model.roots.map((n) => n.label), ['ws-dev', 'ws-two', 'ws-gone', 'broken cfg']);
+  const [main, ok, gone, broken] = model.roots as WorkspaceNode[];
+  assert.deepEqual([main.current, ok.current, gone.current, broken.current], [true, false, false, false]);
+  assert.equal(main.contextValue, 'amlc.workspace');
+  assert.equal(ok.contextValue, 'amlc.workspace.other');
+  assert.equal(ok.description, 'rg2 · westeurope · other folder');
+
+  // The current workspace keeps every group and compute, with no error.
+  assert.ok(main.children.every((c) => c.kind === 'group'));
+  // The healthy other workspace lists its compute without any compute menu.
+  const okClusters = ok.children.find((c): c is GroupNode => c.kind === 'group' && c.group === 'clusters');
+  const cluster = okClusters?.children[0] as ComputeNode;
+  assert.equal(cluster.name, 'cpu-cluster');
+  assert.equal(cluster.contextValue, 'amlc.otherCompute type:clusters');
+  assert.match(cluster.tooltip, /In workspace ws-two: make it the current workspace/);
+  // The failing one: an error node first, its groups empty; the broken config: only its error.
+  assert.equal(gone.children[0].kind, 'error');
+  assert.equal(gone.children[0].label, 'The workspace ws-gone was not found.');
+  assert.deepEqual(broken.children.map((c) => [c.kind, c.label]), [['error', 'config.json is not JSON']]);
+
+  // Every node key is unique (VS Code requires unique TreeItem ids), and palette lookups stay in the current workspace.
+  const keys: string[] = [];
+  const walk = (n: TreeNode) => {
+    keys.push(n.key);
+    if (n.kind === 'workspace' || n.kind === 'group') n.children.forEach(walk);
+  };
+  model.roots.forEach(walk);
+  assert.equal(new Set(keys).size, keys.length);
+  const found = findCompute(model, 'cpu-cluster');
+  assert.equal(found?.key, findCompute(buildTree(fixture()), 'cpu-cluster')?.key);
+  assert.ok(found?.contextValue.startsWith('amlc.compute'));
 });

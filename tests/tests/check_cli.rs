@@ -108,3 +108,19 @@ fn sarif_output_is_a_valid_sarif_log_with_one_based_regions() {
         assert!(log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().iter().any(|r| r["id"] == rule));
     }
 }
+
+#[test]
+fn a_password_in_a_spec_never_appears_in_any_output_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let password = "Zq7-not-in-logs!";
+    let spec = format!(
+        "type: virtualmachine\nname: my-vm\nresource_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm\nssh_settings:\n  admin_username: azureuser\n  admin_password: {password}   # the plaintext-password warning points here\n"
+    );
+    std::fs::write(dir.path().join("vm.yml"), spec).expect("write");
+    for format in ["human", "json", "sarif"] {
+        let output = check(&["--format", format, "--color", "always", "vm.yml"], dir.path());
+        let all = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(all.contains("AMLC070"), "{format}: the warning is reported: {all}");
+        assert!(!all.contains(password), "{format} output shows the password:\n{all}");
+    }
+}

@@ -153,7 +153,20 @@ fn preflight_refuses_what_would_fail_and_dry_run_shows_the_body() {
         serde_json::json!({"name": "no-such-size", "type": "amlcompute", "size": "Standard_Nope"}),
     );
     fails(emu.amlc(&["create", "-f", &missing]), 1, "is not offered in eastus");
-    assert!(!computes(&emu).iter().any(|c| c["name"] == "gpu" || c["name"] == "no-such-size"), "nothing was created");
+    // A spec the engine rejects is shown as `amlc check` shows it (code, file:line:col, the line, a caret) and
+    // nothing is sent.
+    let swapped = dir.path().join("swapped.yml");
+    std::fs::write(&swapped, "type: amlcompute\nname: swapped\nmin_instances: 4\nmax_instances: 1\n").expect("write");
+    let shown = fails(emu.amlc(&["create", "-f", &swapped.display().to_string()]), 2, "nothing was sent");
+    let at = format!("--> {}:3:1", swapped.display());
+    assert!(
+        shown.contains("error[AMLC042]") && shown.contains(&at) && shown.contains("3 | min_instances: 4"),
+        "{shown}"
+    );
+    assert!(
+        !computes(&emu).iter().any(|c| c["name"] == "gpu" || c["name"] == "no-such-size" || c["name"] == "swapped"),
+        "nothing was created"
+    );
 
     // A second attachment of the same resource is refused, naming the holder; delete never removes an attached one.
     let k8s = computes(&emu).into_iter().find(|c| c["name"] == "k8s-attached").expect("seeded k8s");

@@ -207,6 +207,8 @@ pub enum Check {
 }
 
 /// The ARM client.
+/// Cloning shares the HTTP connection pool and the token cache.
+#[derive(Clone)]
 pub struct ArmClient {
     http: reqwest::Client,
     options: ClientOptions,
@@ -240,7 +242,7 @@ impl ArmClient {
         self.tokens.name()
     }
 
-    fn url(&self, path: &[&str], api_version: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
+    pub(crate) fn url(&self, path: &[&str], api_version: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
         let mut url = self.options.endpoint.clone();
         {
             let mut segments = url
@@ -424,7 +426,7 @@ impl ArmClient {
     }
 
     /// Follows `nextLink` until the last page. `items_key` is `value` for lists and `nodes` for listNodes.
-    async fn collect_pages<T: DeserializeOwned>(
+    pub(crate) async fn collect_pages<T: DeserializeOwned>(
         &self,
         method: Method,
         first: Url,

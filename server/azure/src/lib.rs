@@ -10,6 +10,7 @@ pub mod error;
 pub mod models;
 pub mod preflight;
 pub mod ssh;
+pub mod workspaces;
 
 pub use client::{
     ArmClient, Check, ClientOptions, Operation, PollTarget, Progress, ProgressFn, RetryPolicy, WaitOptions,
@@ -22,3 +23,4 @@ pub use error::{ArmError, AzureError, ErrorKind};
 pub use models::{
     Application, ComputeNode, ComputeResource, NodeStateCounts, UnderlyingResourceAction, Usage, VmSize, Workspace,
 };
+pub use workspaces::{Subscription, WorkspaceListing};

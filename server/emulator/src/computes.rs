@@ -333,17 +333,10 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
         },
         last_operation: match (&existing, is_instance) {
             (Some(old), _) => old.last_operation.clone(),
-            (None, true) => Some(LastOperation {
-                name: "Create".to_string(),
-                time_ms: now,
-                status: "InProgress".to_string(),
-                trigger: "User".to_string(),
-            }),
+            (None, true) => Some(LastOperation::by_user("Create", now, "InProgress")),
             (None, false) => None,
         },
         pending: Some(Pending {
-            operation: op_name.to_string(),
-            until_ms: now + duration,
             provisioning_state: Some(if fails { "Failed" } else { "Succeeded" }.to_string()),
             state: match (existing.is_none() && is_instance, fails) {
                 (true, false) if unusable => Some("Unusable".to_string()),
@@ -351,11 +344,10 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
                 (true, true) => Some("CreateFailed".to_string()),
                 _ => None,
             },
-            remove: false,
             last_operation_status: (existing.is_none() && is_instance)
                 .then(|| if fails { "CreateFailed" } else { "Succeeded" }.to_string()),
             provisioning_errors: failure.clone().map(|e| vec![json!({ "error": e })]),
-            props: None,
+            ..Pending::new(op_name, now + duration)
         }),
         created_ms: existing.as_ref().map(|c| c.created_ms).unwrap_or(now),
         modified_ms: now,
@@ -410,16 +402,8 @@ fn patch(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
     stored.provisioning_state = "Updating".to_string();
     stored.modified_ms = now;
     stored.state_changed_ms = now;
-    stored.pending = Some(Pending {
-        operation: "Update".to_string(),
-        until_ms: until,
-        provisioning_state: Some("Succeeded".to_string()),
-        state: None,
-        remove: false,
-        last_operation_status: None,
-        provisioning_errors: None,
-        props: None,
-    });
+    stored.pending =
+        Some(Pending { provisioning_state: Some("Succeeded".to_string()), ..Pending::new("Update", until) });
     let body = compute_json(stored, &ctx(emu));
     drop(state);
     let mut resp = json_response(StatusCode::OK, &body);
@@ -468,23 +452,10 @@ fn delete(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult 
         stored.provisioning_state = "Deleting".to_string();
         if stored.is_instance() {
             stored.state = Some("Deleting".to_string());
-            stored.last_operation = Some(LastOperation {
-                name: "Delete".to_string(),
-                time_ms: now,
-                status: "InProgress".to_string(),
-                trigger: "User".to_string(),
-            });
+            stored.last_operation = Some(LastOperation::by_user("Delete", now, "InProgress"));
         }
-        stored.pending = Some(Pending {
-            operation: if detach { "Detach" } else { "Delete" }.to_string(),
-            until_ms: until,
-            provisioning_state: None,
-            state: None,
-            remove: true,
-            last_operation_status: None,
-            provisioning_errors: None,
-            props: None,
-        });
+        stored.pending =
+            Some(Pending { remove: true, ..Pending::new(if detach { "Detach" } else { "Delete" }, until) });
     }
     drop(state);
     Ok(lro::accepted(emu, r, &op))
@@ -571,21 +542,11 @@ fn power(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &str) 
     if let Some(stored) = state.get_mut(&ws_id, name) {
         stored.state = Some(transient.to_string());
         stored.state_changed_ms = now;
-        stored.last_operation = Some(LastOperation {
-            name: op_name.to_string(),
-            time_ms: now,
-            status: "InProgress".to_string(),
-            trigger: "User".to_string(),
-        });
+        stored.last_operation = Some(LastOperation::by_user(op_name, now, "InProgress"));
         stored.pending = Some(Pending {
-            operation: op_name.to_string(),
-            until_ms: until,
-            provisioning_state: None,
             state: Some(target.to_string()),
-            remove: false,
             last_operation_status: Some("Succeeded".to_string()),
-            provisioning_errors: None,
-            props: None,
+            ..Pending::new(op_name, until)
         });
     }
     drop(state);
@@ -648,21 +609,12 @@ fn resize(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult 
     if let Some(stored) = state.get_mut(&ws_id, name) {
         stored.state = Some("Resizing".to_string());
         stored.state_changed_ms = now;
-        stored.last_operation = Some(LastOperation {
-            name: "Resize".to_string(),
-            time_ms: now,
-            status: "InProgress".to_string(),
-            trigger: "User".to_string(),
-        });
+        stored.last_operation = Some(LastOperation::by_user("Resize", now, "InProgress"));
         stored.pending = Some(Pending {
-            operation: "Resize".to_string(),
-            until_ms: until,
-            provisioning_state: None,
             state: Some("Stopped".to_string()),
-            remove: false,
             last_operation_status: Some("Succeeded".to_string()),
-            provisioning_errors: None,
             props: Some(props),
+            ..Pending::new("Resize", until)
         });
     }
     drop(state);

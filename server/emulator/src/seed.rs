@@ -47,12 +47,7 @@ fn instance(ws: &WorkspaceSeed, name: &str, state: &str, last: &str, now: u64) -
     c.description = Some(format!("Demo compute instance ({})", state.to_ascii_lowercase()));
     c.state = Some(state.to_string());
     c.disable_local_auth = Some(false);
-    c.last_operation = Some(LastOperation {
-        name: last.to_string(),
-        time_ms: now,
-        status: "Succeeded".to_string(),
-        trigger: "User".to_string(),
-    });
+    c.last_operation = Some(LastOperation::by_user(last, now, "Succeeded"));
     c
 }
 

@@ -136,6 +136,10 @@ impl Emulator {
         let l: Vec<&str> = lower.iter().map(String::as_str).collect();
         const RP: &str = "microsoft.machinelearningservices";
         match l.as_slice() {
+            ["subscriptions"] => {
+                only(r, &[Method::GET])?;
+                crate::workspaces::subscriptions(self, r)
+            }
             ["subscriptions", _, "providers", rp, "locations", _, rest @ ..] if *rp == RP => {
                 crate::locations::route(self, r, rest)
             }
@@ -225,7 +229,13 @@ pub async fn handle(AxumState(emu): AxumState<Arc<Emulator>>, req: Request) -> R
         }
         auth?;
         let query = parse_query(&query_text);
-        let api_version = check_api_version(query.get("api-version").map(String::as_str), resource_type(&segs))?;
+        let asked = query.get("api-version").map(String::as_str);
+        // `GET /subscriptions` belongs to Microsoft.Resources, which has api-versions of its own.
+        let api_version = if segs.len() == 1 && segs[0].eq_ignore_ascii_case("subscriptions") {
+            crate::workspaces::check_subscription_api_version(asked)?
+        } else {
+            check_api_version(asked, resource_type(&segs))?
+        };
         let base = host.map(|h| format!("http://{h}")).unwrap_or_else(|| emu.fallback_base.clone());
         let r = Req { method: method.clone(), path: path.clone(), segs, query, body, base, api_version };
         let out = emu.route(&r);

@@ -66,6 +66,13 @@ pub struct LastOperation {
     pub trigger: String,
 }
 
+impl LastOperation {
+    /// An operation a user asked for, as the service reports it (`operationTrigger: User`).
+    pub fn by_user(name: &str, time_ms: u64, status: &str) -> LastOperation {
+        LastOperation { name: name.to_string(), time_ms, status: status.to_string(), trigger: "User".to_string() }
+    }
+}
+
 /// A change in flight: what the compute becomes when `until_ms` is reached.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pending {
@@ -81,6 +88,22 @@ pub struct Pending {
     pub provisioning_errors: Option<Vec<Value>>,
     /// A new `properties.properties` to apply (PATCH of scale settings).
     pub props: Option<Value>,
+}
+
+impl Pending {
+    /// An operation that changes nothing but its own end time; callers set what it changes with struct update.
+    pub fn new(operation: &str, until_ms: u64) -> Pending {
+        Pending {
+            operation: operation.to_string(),
+            until_ms,
+            provisioning_state: None,
+            state: None,
+            remove: false,
+            last_operation_status: None,
+            provisioning_errors: None,
+            props: None,
+        }
+    }
 }
 
 /// A long-running operation as its status URLs report it.
@@ -236,21 +259,12 @@ mod tests {
             provisioning_state: "Creating".to_string(),
             provisioning_errors: None,
             state: Some("Creating".to_string()),
-            last_operation: Some(LastOperation {
-                name: "Create".to_string(),
-                time_ms: 0,
-                status: "InProgress".to_string(),
-                trigger: "User".to_string(),
-            }),
+            last_operation: Some(LastOperation::by_user("Create", 0, "InProgress")),
             pending: Some(Pending {
-                operation: "Create".to_string(),
-                until_ms: 100,
                 provisioning_state: Some("Succeeded".to_string()),
                 state: Some("Running".to_string()),
-                remove: false,
                 last_operation_status: Some("Succeeded".to_string()),
-                provisioning_errors: None,
-                props: None,
+                ..Pending::new("Create", 100)
             }),
             created_ms: 0,
             modified_ms: 0,
@@ -271,16 +285,7 @@ mod tests {
         assert_eq!(c.and_then(|c| c.state.as_deref()), Some("Running"));
         assert_eq!(c.and_then(|c| c.last_operation.as_ref()).map(|l| l.status.as_str()), Some("Succeeded"));
         if let Some(c) = state.get_mut(&ws, "ci1") {
-            c.pending = Some(Pending {
-                operation: "Delete".to_string(),
-                until_ms: 200,
-                provisioning_state: None,
-                state: None,
-                remove: true,
-                last_operation_status: None,
-                provisioning_errors: None,
-                props: None,
-            });
+            c.pending = Some(Pending { remove: true, ..Pending::new("Delete", 200) });
         }
         state.settle(200);
         assert!(state.get(&ws, "ci1").is_none());

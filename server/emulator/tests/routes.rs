@@ -91,6 +91,53 @@ async fn workspace_get_and_lists() {
 }
 
 #[tokio::test]
+async fn subscriptions_and_workspace_lists_page_with_next_links() {
+    let other = "11111111-1111-1111-1111-111111111111";
+    let mut config = fast_config();
+    config.page_size = 2;
+    for seed in ["rg2/ws-eu/westeurope", "rg2/ws-b", "rg3/ws-c"] {
+        config.workspaces.push(format!("{SUB}/{seed}").parse().expect("seed"));
+    }
+    config.workspaces.push(format!("{other}/rg/ws-other").parse().expect("seed"));
+    let h = start(config).await;
+
+    // Each subscription once, in the order first served, in Microsoft.Resources' shape.
+    let subs = h.send_url("GET", &format!("{}/subscriptions?api-version=2022-12-01", h.emu.base_url()), None).await;
+    assert_eq!(subs.status, 200, "{:?}", subs.body);
+    let ids: Vec<&str> =
+        subs.body["value"].as_array().into_iter().flatten().filter_map(|s| s["subscriptionId"].as_str()).collect();
+    assert_eq!(ids, [SUB, other]);
+    assert_eq!(subs.body["value"][0]["state"], "Enabled");
+    assert_eq!(subs.body["value"][1]["id"], format!("/subscriptions/{other}"));
+    assert!(subs.body["value"][0]["displayName"].as_str().is_some_and(|n| !n.is_empty()));
+    // Microsoft.Resources versions, not Azure ML's.
+    let bad = h.send_url("GET", &format!("{}/subscriptions?api-version=1999-01-01", h.emu.base_url()), None).await;
+    assert_eq!((bad.status, bad.code()), (400, "InvalidApiVersionParameter"));
+    let missing = h.send_url("GET", &format!("{}/subscriptions", h.emu.base_url()), None).await;
+    assert_eq!((missing.status, missing.code()), (400, "MissingApiVersionParameter"));
+
+    // Four workspaces in SUB, two per page: follow nextLink to the end.
+    let mut url = h.url(&format!("/subscriptions/{SUB}/providers/Microsoft.MachineLearningServices/workspaces"));
+    let mut names = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = h.send_url("GET", &url, None).await;
+        assert_eq!(page.status, 200);
+        pages += 1;
+        names.extend(
+            page.body["value"].as_array().into_iter().flatten().filter_map(|w| w["name"].as_str().map(str::to_string)),
+        );
+        match page.body["nextLink"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 2);
+    assert_eq!(names, ["ws", "ws-eu", "ws-b", "ws-c"]);
+    h.emu.shutdown().await;
+}
+
+#[tokio::test]
 async fn compute_lists_are_paged_with_absolute_next_links() {
     let mut config = fast_config();
     config.seed_computes = true;

@@ -58,6 +58,19 @@ impl From<amlc_azure::AzureError> for Failure {
     }
 }
 
+/// An ARM client for the settings' endpoint and credentials, and whether that endpoint is the local emulator.
+/// Needs no workspace: the workspace picker lists subscriptions with it.
+pub fn client_for(
+    settings: &AzureSettings,
+    editor: Option<Arc<dyn TokenSource>>,
+) -> Result<(ArmClient, bool), Failure> {
+    let endpoint = settings.arm_endpoint.clone().unwrap_or_else(|| amlc_azure::client::DEFAULT_ENDPOINT.to_string());
+    let options = ClientOptions::with_endpoint(&endpoint)?;
+    let emulator = options.endpoint.scheme() == "http" && is_loopback(&options.endpoint);
+    let tokens = token_source(&settings.auth, emulator, editor)?;
+    Ok((ArmClient::new(options, tokens)?, emulator))
+}
+
 pub fn connect(
     settings: &AzureSettings,
     folders: &[Url],

@@ -61,6 +61,12 @@ impl tower_lsp::lsp_types::request::Request for GetToken {
 
 /// `window/workDoneProgress/cancel` (standard LSP, client → server): stops following the operation of a token.
 pub const WORK_DONE_PROGRESS_CANCEL: &str = "window/workDoneProgress/cancel";
+/// `amlc/listSubscriptions` and `amlc/listWorkspaces`: what the workspace picker offers; `amlc/selectWorkspace`:
+/// the choice (handlers/workspace.rs). A request, not a command: vscode-languageclient registers every server
+/// command as an editor command, and the extension's own "amlc.workspace.select" would collide.
+pub const LIST_SUBSCRIPTIONS: &str = "amlc/listSubscriptions";
+pub const LIST_WORKSPACES: &str = "amlc/listWorkspaces";
+pub const SELECT_WORKSPACE: &str = "amlc/selectWorkspace";
 
 /// The `workspace/executeCommand` commands the server implements.
 pub const COMMANDS: [&str; 12] = [
@@ -118,7 +124,7 @@ impl Backend {
 impl Backend {
     /// Tokens from the editor's sign-in, asked for over `amlc/getToken` when ARM needs one (the client caches
     /// them until shortly before they expire).
-    fn editor_token_source(&self) -> Arc<dyn amlc_azure::credential::TokenSource> {
+    pub(crate) fn editor_token_source(&self) -> Arc<dyn amlc_azure::credential::TokenSource> {
         let client = self.client.clone();
         Arc::new(amlc_azure::credential::CallbackToken::new("editor sign-in", move |scope: String| {
             let client = client.clone();
@@ -161,18 +167,19 @@ impl Backend {
         };
         let ws = &session.workspace;
         let location = session.client.get_workspace(ws).await.ok().map(|w| w.location);
-        let workspace = json!({
-            "subscriptionId": ws.subscription_id, "resourceGroup": ws.resource_group, "workspaceName": ws.workspace_name,
-            "location": location, "source": session.source, "armEndpoint": session.endpoint,
-        });
+        let workspace = crate::handlers::workspace::workspace_info(&session, location.as_deref());
         match session.client.list_computes(ws).await {
             Ok(computes) => {
                 let computes: Vec<Value> = computes.iter().map(azure::summary).collect();
-                Ok(json!({"workspace": workspace, "computes": computes, "error": null}))
+                let others = self.other_workspaces(&session).await;
+                Ok(json!({"workspace": workspace, "computes": computes, "error": null, "others": others}))
             }
-            Err(error) => Ok(
-                json!({"workspace": workspace, "computes": [], "error": {"code": "azure", "message": error.to_string()}}),
-            ),
+            Err(error) => {
+                let others = self.other_workspaces(&session).await;
+                Ok(
+                    json!({"workspace": workspace, "computes": [], "error": {"code": "azure", "message": error.to_string()}, "others": others}),
+                )
+            }
         }
     }
 
@@ -424,7 +431,7 @@ fn compute_name(command: &str, argument: &Value) -> Result<String> {
         .ok_or_else(|| jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")))
 }
 
-fn plain_error(message: &str) -> jsonrpc::Error {
+pub(crate) fn plain_error(message: &str) -> jsonrpc::Error {
     jsonrpc::Error { code: jsonrpc::ErrorCode::ServerError(-32000), message: message.to_string().into(), data: None }
 }
 
@@ -444,6 +451,9 @@ pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backen
         .custom_method(LIST_COMPUTES, Backend::list_computes)
         // Not a `LanguageServer` method in tower-lsp 0.20; a handler returning `()` is served as a notification.
         .custom_method(WORK_DONE_PROGRESS_CANCEL, Backend::cancel_progress)
+        .custom_method(LIST_SUBSCRIPTIONS, Backend::list_subscriptions)
+        .custom_method(LIST_WORKSPACES, Backend::list_workspaces)
+        .custom_method(SELECT_WORKSPACE, Backend::select_workspace)
 }
 
 /// The service with every standard and custom method.

@@ -141,11 +141,14 @@ fn meta_rules(
     if let Some(entry) = doc.root.entry("$schema") {
         if let Some(url) = doc.deref(&entry.value).as_str() {
             match schema_hint {
-                Some(t) if t != ctype => diags.push(Diagnostic::new(
-                    codes::SCHEMA_URL_MISMATCH,
-                    format!("`$schema` is the {t} schema but `type` is {ctype}; editors will offer the wrong keys, so point it at the {ctype} schema"),
-                    entry.value.range,
-                )),
+                Some(t) if t != ctype => diags.push(
+                    Diagnostic::new(
+                        codes::SCHEMA_URL_MISMATCH,
+                        format!("`$schema` is the {t} schema but `type` is {ctype}; editors will offer the wrong keys, so point it at the {ctype} schema"),
+                        entry.value.range,
+                    )
+                    .with_fix(schema_url_fix(ctype, entry.value.range)),
+                ),
                 None if url.ends_with(".json") => diags.push(Diagnostic::new(
                     codes::SCHEMA_URL_MISMATCH,
                     format!("`$schema` does not name a compute schema; the CLI ignores it, but editors will use it, so point it at the {ctype} schema (`.../latest/{}.schema.json`)", ctype.schema_stem()),
@@ -153,6 +156,19 @@ fn meta_rules(
                 )),
                 _ => {}
             }
+        }
+    }
+    // The modeline steers yaml-language-server and amlc's own completion the same way `$schema` does.
+    if let Some((range, t)) = crate::compute_type::modeline(text) {
+        if t != ctype {
+            diags.push(
+                Diagnostic::new(
+                    codes::SCHEMA_URL_MISMATCH,
+                    format!("the `# yaml-language-server: $schema=` modeline names the {t} schema but `type` is {ctype}; editors will offer the wrong keys, so point it at the {ctype} schema"),
+                    range,
+                )
+                .with_fix(schema_url_fix(ctype, range)),
+            );
         }
     }
     if ctype != ComputeType::AmlCompute {
@@ -169,6 +185,12 @@ fn meta_rules(
             diags.push(d);
         }
     }
+}
+
+/// Replaces a schema URL (in `$schema` or a modeline) with the published one for `ctype`.
+fn schema_url_fix(ctype: ComputeType, range: TextRange) -> Fix {
+    let url = format!("https://azuremlschemas.azureedge.net/latest/{}.schema.json", ctype.schema_stem());
+    Fix::replace(format!("Use the {ctype} schema"), range, url, true)
 }
 
 fn json_type_name(t: &str) -> &str {

@@ -66,8 +66,8 @@ codes! {
         "The value is outside what the schema allows (range, length or pattern). Change it.";
     READ_ONLY_IGNORED = "AMLC027", Hint, "read-only key is ignored",
         "This key is reported by `az ml compute show` but cannot be set: the CLI drops it on create. Remove it to avoid confusion.";
-    SCHEMA_URL_MISMATCH = "AMLC028", Warning, "`$schema` does not match `type`",
-        "The `$schema` URL names another compute kind than `type`. The CLI ignores `$schema`, but editors use it for completion, so fix the URL.";
+    SCHEMA_URL_MISMATCH = "AMLC028", Warning, "schema URL does not match `type`",
+        "The `$schema` URL, or the `# yaml-language-server: $schema=` modeline, names another compute kind than `type`. The CLI ignores both, but editors use them for completion and hover, so fix the URL (the quick fix does).";
     LOCATION_IGNORED = "AMLC029", Warning, "`location` is ignored for this type",
         "Only amlcompute honours `location`; for every other type the CLI replaces it with the workspace's region. Remove it.";
     DEPRECATED_KEY = "AMLC030", Hint, "deprecated key",
@@ -128,6 +128,8 @@ codes! {
         "The size has GPUs, which cost several times a CPU size. Keep it if the work needs a GPU.";
     UNKNOWN_SUPPRESSION = "AMLC090", Warning, "unknown code in a suppression comment",
         "An `amlc-disable` comment names a code amlc does not have. Check the code.";
+    UNREADABLE_FILE = "AMLC099", Error, "file cannot be read",
+        "`amlc check` could not read the file (it does not exist, permission is denied, or it is not a regular file). The message gives the system's reason; the other files are still checked.";
 }
 
 /// The entry for a code.

@@ -86,12 +86,31 @@ impl std::fmt::Display for ComputeType {
 
 /// The compute type named by a `# yaml-language-server: $schema=<url>` modeline, if any.
 pub fn modeline_type(text: &str) -> Option<ComputeType> {
-    text.lines().take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || !l.starts_with(' ')).find_map(
-        |line| {
-            let rest = line.trim_start().strip_prefix('#')?.trim_start().strip_prefix("yaml-language-server:")?;
-            ComputeType::from_schema_url(rest.trim_start().strip_prefix("$schema=")?)
-        },
-    )
+    modeline(text).map(|m| m.1)
+}
+
+/// A modeline naming a compute schema: the byte range of its URL and the type the URL names.
+/// Only comments before the first indented line count, as in yaml-language-server.
+pub fn modeline(text: &str) -> Option<(crate::TextRange, ComputeType)> {
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !(body.trim().is_empty() || body.trim_start().starts_with('#') || !body.starts_with(' ')) {
+            break;
+        }
+        let Some(rest) = body.trim_start().strip_prefix('#') else { continue };
+        let Some(rest) = rest.trim_start().strip_prefix("yaml-language-server:") else { continue };
+        let Some(url) = rest.trim_start().strip_prefix("$schema=") else { continue };
+        let url = url.trim_end();
+        let Some(t) = ComputeType::from_schema_url(url) else { continue };
+        // `url` is a sub-slice of `body`, itself a prefix of `line`: its offset is exact.
+        let at = start + (url.as_ptr() as usize - line.as_ptr() as usize);
+        let (Ok(s), Ok(e)) = (u32::try_from(at), u32::try_from(at + url.len())) else { return None };
+        return Some((crate::TextRange::new(s, e), t));
+    }
+    None
 }
 
 /// Whether a YAML text looks like a compute spec: a compute `$schema`, a

@@ -10,6 +10,7 @@ mod compute_type;
 mod diagnostic;
 pub mod ide;
 mod line_index;
+pub mod secrets;
 pub mod syntax;
 pub mod value;
 pub mod yaml11;
@@ -77,6 +78,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The byte ranges of secret values (passwords), which front ends mask wherever they show the text.
+    pub fn secret_ranges(&self) -> Vec<TextRange> {
+        self.document.as_ref().map(secrets::secret_ranges).unwrap_or_default()
+    }
+
     /// Whether any diagnostic is an error (the spec would be refused).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)

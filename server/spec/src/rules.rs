@@ -451,19 +451,21 @@ fn ssh(cx: &mut Ctx) {
                 range,
             );
             if enabled.is_none() {
-                let at = line_start(cx.text, range.start);
-                if slice(cx.text, TextRange::new(at, range.start)).is_empty() {
-                    d = d.with_fix(Fix::replace(
-                        "Add `ssh_public_access_enabled: true`",
-                        TextRange::empty(at),
-                        "ssh_public_access_enabled: true\n",
-                        false,
-                    ));
+                if let Some(fix) = top_level_line_before(cx.text, range, "ssh_public_access_enabled: true", false) {
+                    d = d.with_fix(fix);
                 }
             }
             cx.push(d);
         }
     }
+}
+
+/// A fix that adds `line` (a top-level `key: value`) just above the key at `range`, when that key starts its line
+/// (a key inside a flow mapping has no line of its own to insert before).
+fn top_level_line_before(text: &str, range: TextRange, line: &str, preferred: bool) -> Option<Fix> {
+    let at = line_start(text, range.start);
+    (at == range.start)
+        .then(|| Fix::replace(format!("Add `{line}`"), TextRange::empty(at), format!("{line}\n"), preferred))
 }
 
 fn line_start(text: &str, offset: u32) -> u32 {
@@ -549,14 +551,8 @@ fn cluster(cx: &mut Ctx) {
             "`ssh_public_access_enabled` is not set and the cluster is not in a VNet, so the service opens the nodes' SSH port to the internet; set `ssh_public_access_enabled: false` unless you need public SSH",
             range,
         );
-        let at = line_start(cx.text, range.start);
-        if at == range.start {
-            d = d.with_fix(Fix::replace(
-                "Add `ssh_public_access_enabled: false`",
-                TextRange::empty(at),
-                "ssh_public_access_enabled: false\n",
-                true,
-            ));
+        if let Some(fix) = top_level_line_before(cx.text, range, "ssh_public_access_enabled: false", true) {
+            d = d.with_fix(fix);
         }
         cx.push(d);
     }

@@ -5,8 +5,8 @@ pub mod render;
 
 use amlc_spec::{Diagnostic, LineIndex, Severity, TextRange};
 
-/// The code `amlc check` raises itself when a file cannot be read at all. Documented in docs/diagnostics.md.
-pub const CODE_UNREADABLE: &str = "AMLC099";
+/// The code `amlc check` raises itself when a file cannot be read at all (registered with the others).
+pub const CODE_UNREADABLE: &str = amlc_spec::codes::UNREADABLE_FILE;
 
 /// One input: a name to report and the bytes read (or why they could not be read).
 pub struct Input {
@@ -20,23 +20,28 @@ pub struct FileReport {
     pub text: String,
     pub index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
+    /// Byte ranges of secret values, masked wherever the text is shown.
+    pub secrets: Vec<TextRange>,
 }
 
 impl FileReport {
     pub fn check(input: Input) -> FileReport {
-        let (text, diagnostics) = match input.bytes {
-            Err(reason) => {
-                (String::new(), vec![file_error(CODE_UNREADABLE, format!("cannot read this file: {reason}"), 0)])
-            }
+        let (text, diagnostics, secrets) = match input.bytes {
+            Err(reason) => (
+                String::new(),
+                vec![file_error(CODE_UNREADABLE, format!("cannot read this file: {reason}"), 0)],
+                Vec::new(),
+            ),
             Ok(bytes) => {
                 // Editors do not count a byte-order mark in positions; neither do we.
                 let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-                let diagnostics = amlc_spec::analyze_bytes(bytes).diagnostics;
-                (String::from_utf8_lossy(bytes).into_owned(), diagnostics)
+                let analysis = amlc_spec::analyze_bytes(bytes);
+                let secrets = analysis.secret_ranges();
+                (String::from_utf8_lossy(bytes).into_owned(), analysis.diagnostics, secrets)
             }
         };
         let index = LineIndex::new(&text);
-        FileReport { name: input.name, text, index, diagnostics }
+        FileReport { name: input.name, text, index, diagnostics, secrets }
     }
 
     pub fn has_error(&self) -> bool {

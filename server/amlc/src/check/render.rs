@@ -18,49 +18,15 @@ pub fn code_url(code: &str) -> String {
 }
 
 pub fn human(out: &mut impl Write, reports: &[FileReport], skipped: usize, color: bool) -> io::Result<()> {
-    let paint = |style: Style, text: &str| {
-        if color {
-            format!("{}{text}{}", style.render(), style.render_reset())
-        } else {
-            text.to_owned()
-        }
-    };
-    let bold = Style::new().bold();
-    let gutter = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
     let mut counts = [0usize; 4];
-
     for report in reports {
         for diagnostic in &report.diagnostics {
             counts[diagnostic.severity as usize] += 1;
-            let style = severity_style(diagnostic.severity);
-            let (start, end) = report.index.range_to_line_cols(&report.text, diagnostic.range, PositionEncoding::Utf8);
-            let line_text = line_text(report, start.line);
-            let start_col = char_col(line_text, start.col);
-            let end_col = if end.line == start.line { char_col(line_text, end.col) } else { line_text.chars().count() };
-            let number = (start.line + 1).to_string();
-            let pad = " ".repeat(number.len());
-
-            writeln!(
-                out,
-                "{}{} {}",
-                paint(style, &format!("{}[{}]", diagnostic.severity.as_str(), diagnostic.code)),
-                paint(bold, ":"),
-                paint(bold, &diagnostic.message)
-            )?;
-            writeln!(out, "{pad}{} {}:{}:{}", paint(gutter, "-->"), report.name, start.line + 1, start_col + 1)?;
-            if !report.text.is_empty() {
-                let shown = line_text.replace('\t', " ");
-                let marker = "^".repeat(end_col.saturating_sub(start_col).max(1));
-                writeln!(out, "{pad} {}", paint(gutter, "|"))?;
-                writeln!(out, "{} {} {shown}", paint(gutter, &number), paint(gutter, "|"))?;
-                writeln!(out, "{pad} {} {}{}", paint(gutter, "|"), " ".repeat(start_col), paint(style, &marker))?;
-            }
-            for fix in diagnostic.fixes.iter().take(1) {
-                writeln!(out, "{pad} {} {}: {}", paint(gutter, "="), paint(bold, "help"), fix.title)?;
-            }
-            writeln!(out)?;
         }
+        human_diagnostics(out, report, color)?;
     }
+    let paint = painter(color);
+    let bold = Style::new().bold();
 
     let [errors, warnings, infos, hints] = counts;
     let mut summary = format!("checked {} file{}", reports.len(), plural(reports.len()));
@@ -157,6 +123,55 @@ fn sarif_result(report: &FileReport, d: &Diagnostic) -> Value {
 
 fn position(at: LineCol) -> Value {
     json!({ "line": at.line, "column": at.col })
+}
+
+/// One file's diagnostics, compiler-style with the source line and a caret; `amlc compute create` shows a spec's
+/// problems with the same function, so both commands read alike.
+pub fn human_diagnostics(out: &mut impl Write, report: &FileReport, color: bool) -> io::Result<()> {
+    let paint = painter(color);
+    let bold = Style::new().bold();
+    let gutter = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    for diagnostic in &report.diagnostics {
+        let style = severity_style(diagnostic.severity);
+        let (start, end) = report.index.range_to_line_cols(&report.text, diagnostic.range, PositionEncoding::Utf8);
+        let line_text = line_text(report, start.line);
+        let start_col = char_col(line_text, start.col);
+        let end_col = if end.line == start.line { char_col(line_text, end.col) } else { line_text.chars().count() };
+        let number = (start.line + 1).to_string();
+        let pad = " ".repeat(number.len());
+
+        writeln!(
+            out,
+            "{}{} {}",
+            paint(style, &format!("{}[{}]", diagnostic.severity.as_str(), diagnostic.code)),
+            paint(bold, ":"),
+            paint(bold, &diagnostic.message)
+        )?;
+        writeln!(out, "{pad}{} {}:{}:{}", paint(gutter, "-->"), report.name, start.line + 1, start_col + 1)?;
+        if !report.text.is_empty() {
+            let line_start = report.index.line_range(start.line).map_or(0, |r| r.start);
+            let shown = amlc_spec::secrets::mask_line(line_text, line_start, &report.secrets).replace('\t', " ");
+            let marker = "^".repeat(end_col.saturating_sub(start_col).max(1));
+            writeln!(out, "{pad} {}", paint(gutter, "|"))?;
+            writeln!(out, "{} {} {shown}", paint(gutter, &number), paint(gutter, "|"))?;
+            writeln!(out, "{pad} {} {}{}", paint(gutter, "|"), " ".repeat(start_col), paint(style, &marker))?;
+        }
+        for fix in diagnostic.fixes.iter().take(1) {
+            writeln!(out, "{pad} {} {}: {}", paint(gutter, "="), paint(bold, "help"), fix.title)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn painter(color: bool) -> impl Fn(Style, &str) -> String {
+    move |style: Style, text: &str| {
+        if color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_owned()
+        }
+    }
 }
 
 fn severity_style(severity: Severity) -> Style {

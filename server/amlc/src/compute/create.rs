@@ -2,11 +2,15 @@
 //! the region for the type, vCPU quota for max_instances, resource not attached under another name), print it and
 //! the exact body for --dry-run, then send and wait until the compute is ready.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use amlc_azure::body::{self, RequestBody};
 use amlc_azure::models::redact_secrets;
+use amlc_spec::Severity;
 use serde_json::Value;
+
+use crate::check::{self, FileReport};
 
 use super::args::{SpecArgs, UpdateArgs};
 use super::ops::{fetch, name as name_of};
@@ -32,20 +36,25 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
     if let (Some(mode), Some(kind)) = (mode, analysis.compute_type) {
         wrong_command(mode, kind.is_attached(), kind.as_str(), path)?;
     }
-    let index = amlc_spec::LineIndex::new(&text);
-    let mut errors = 0;
-    for d in &analysis.diagnostics {
-        let at = index.line_col(&text, d.range.start, amlc_spec::PositionEncoding::Utf8);
-        let label = match d.severity {
-            amlc_spec::Severity::Error => {
-                errors += 1;
-                "error"
-            }
-            amlc_spec::Severity::Warning => "warning",
-            _ => continue,
-        };
-        eprintln!("{}:{}:{}: {label}[{}]: {}", path.display(), at.line + 1, at.col + 1, d.code, d.message);
-    }
+    // Errors and warnings only: notes and hints are for the editor and `amlc check`, not for a create.
+    let diagnostics = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
+        .cloned()
+        .collect();
+    let report = FileReport {
+        name: path.display().to_string(),
+        index: amlc_spec::LineIndex::new(&text),
+        secrets: analysis.secret_ranges(),
+        text,
+        diagnostics,
+    };
+    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let stderr = std::io::stderr();
+    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Best effort: a closed stderr must not turn a valid spec into a failed create.
+    let _ = check::render::human_diagnostics(&mut stderr.lock(), &report, color);
     if errors > 0 {
         return Err(Failure::usage(format!("{}: {errors} error(s) in the spec; nothing was sent", path.display()))
             .hint(format!("see them all with `amlc check {}`", path.display())));

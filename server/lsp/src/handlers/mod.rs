@@ -4,6 +4,7 @@
 pub mod diagnostics;
 pub mod features;
 mod guard;
+pub mod workspace;
 
 use amlc_spec::PositionEncoding;
 use tower_lsp::lsp_types::*;

@@ -220,4 +220,15 @@ mod tests {
         let fixed = fixed_by("type: computeinstance", "Add missing required keys: name");
         assert_eq!(fixed, "type: computeinstance\nname: \n");
     }
+
+    #[test]
+    fn schema_urls_are_pointed_at_the_spec_type() {
+        let modeline = "# yaml-language-server: $schema=https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\ntype: computeinstance\nname: ci-one\n";
+        let fixed = fixed_by(modeline, "Use the computeinstance schema");
+        assert_eq!(fixed, "# yaml-language-server: $schema=https://azuremlschemas.azureedge.net/latest/computeInstance.schema.json\ntype: computeinstance\nname: ci-one\n");
+        let key = "$schema: 'https://azuremlschemas.azureedge.net/1.2.0/vmCompute.schema.json'\ntype: amlcompute\nname: cpu\n";
+        let fixed = fixed_by(key, "Use the amlcompute schema");
+        assert_eq!(fixed, "$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\ntype: amlcompute\nname: cpu\n");
+        assert!(crate::analyze(&fixed).diagnostics.iter().all(|d| d.code != crate::codes::SCHEMA_URL_MISMATCH));
+    }
 }
