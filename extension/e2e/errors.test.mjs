@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { ARTIFACTS, RUN, openBrowser, startCodeServer } from './vscode.mjs';
+import { ARTIFACTS, RUN, closeWorkbench, expandComputeView, openWorkbench } from './vscode.mjs';
 
 const WS = path.join(RUN, 'ws-missing-server');
 let server;
@@ -13,28 +13,17 @@ let page;
 
 describe('amlc extension when the server binary is missing', () => {
   before(async () => {
-    fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
-    fs.writeFileSync(
-      path.join(WS, '.vscode', 'settings.json'),
-      JSON.stringify({ 'amlc.server.path': path.join(WS, 'no-such-amlc') }, null, 2),
-    );
+    fs.mkdirSync(WS, { recursive: true });
     fs.writeFileSync(path.join(WS, 'cluster.yml'), 'type: amlcompute\nname: c\n');
-    server = await startCodeServer(WS);
-    browser = await openBrowser();
-    page = browser.pages()[0];
-    await page.goto(`${server.base}/?folder=${encodeURIComponent(WS)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page.locator('.explorer-folders-view').waitFor();
+    ({ server, browser, page } = await openWorkbench(WS, { 'amlc.server.path': path.join(WS, 'no-such-amlc') }));
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    server?.stop();
+    await closeWorkbench({ server, browser });
   });
 
   it('says the server was not found, with Show log, and the view offers a restart', async () => {
-    const header = page.locator('.pane-header', { hasText: 'Azure ML Compute' }).first();
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await expandComputeView(page);
     const toast = page.locator('.notification-toast', { hasText: 'was not found at' });
     await toast.first().waitFor({ timeout: 60000 });
     await toast.first().locator('.monaco-button', { hasText: 'Show log' }).waitFor();

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ARTIFACTS, RUN, extensionLogs, openBrowser, serverPids, startCodeServer, startEmulator } from './vscode.mjs';
+import { ARTIFACTS, RUN, closeWorkbench, extensionLogs, openWorkbench, serverPids, startEmulator } from './vscode.mjs';
 import { createCluster, discoverWorkspace, listComputes } from './arm.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -88,25 +88,18 @@ describe('amlc extension in code-server against amlc emulator', () => {
     workspace = await discoverWorkspace(emulator.url);
     seeded = await listComputes(emulator.url, workspace);
     await createCluster(emulator.url, SECOND, SECOND_CLUSTER);
-    fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
+    fs.mkdirSync(WS, { recursive: true });
     fs.cpSync(path.join(HERE, 'fixtures'), WS, { recursive: true });
     const settings = { 'amlc.armEndpoint': emulator.url, 'amlc.auth': 'none' };
     if (workspace) {
       settings['amlc.workspace'] = workspace;
     }
-    fs.writeFileSync(path.join(WS, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
-    server = await startCodeServer(WS);
-    browser = await openBrowser();
-    page = browser.pages()[0];
-    await page.goto(`${server.base}/?folder=${encodeURIComponent(WS)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page.locator('.explorer-folders-view').waitFor();
+    ({ server, browser, page } = await openWorkbench(WS, settings));
   });
 
   after(async () => {
     if (page) await shot('final').catch(() => {});
-    await browser?.close().catch(() => {});
-    server?.stop();
+    await closeWorkbench({ server, browser });
     emulator?.stop();
     if (server) {
       for (const f of extensionLogs(server.userDataDir)) {

@@ -194,3 +194,31 @@ export function serverPids() {
   }
   return out;
 }
+
+/**
+ * The set-up every UI test shares: writes the folder's `.vscode/settings.json`, starts code-server on it, opens
+ * chromium on the folder and waits for the Explorer. Returns what `closeWorkbench` stops.
+ */
+export async function openWorkbench(workspaceDir, settings = {}) {
+  fs.mkdirSync(path.join(workspaceDir, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspaceDir, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  const server = await startCodeServer(workspaceDir);
+  const browser = await openBrowser();
+  const page = browser.pages()[0];
+  await page.goto(`${server.base}/?folder=${encodeURIComponent(workspaceDir)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  await page.locator('.explorer-folders-view').waitFor();
+  return { server, browser, page };
+}
+
+/** Closes the browser and stops code-server (and with it what the extension started in its process group). */
+export async function closeWorkbench({ server, browser } = {}) {
+  await browser?.close().catch(() => {});
+  server?.stop();
+}
+
+/** Expands the "Azure ML Compute" view when it is collapsed. */
+export async function expandComputeView(page) {
+  const header = page.locator('.pane-header', { hasText: 'Azure ML Compute' }).first();
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+}

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { ARTIFACTS, RUN, openBrowser, startCodeServer } from './vscode.mjs';
+import { ARTIFACTS, RUN, closeWorkbench, expandComputeView, openWorkbench } from './vscode.mjs';
 
 const WS = path.join(RUN, 'ws-welcome');
 let server;
@@ -20,25 +20,16 @@ async function shot(name) {
 describe('amlc extension with no workspace configured', () => {
   before(async () => {
     // An empty folder: no .azureml/config.json, no amlc settings, so the server has no workspace.
-    fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(WS, '.vscode', 'settings.json'), '{}\n');
-    server = await startCodeServer(WS);
-    browser = await openBrowser();
-    page = browser.pages()[0];
-    await page.goto(`${server.base}/?folder=${encodeURIComponent(WS)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page.locator('.explorer-folders-view').waitFor();
+    ({ server, browser, page } = await openWorkbench(WS, {}));
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
     // The emulator the extension started runs in code-server's process group, so this stops it too.
-    server?.stop();
+    await closeWorkbench({ server, browser });
   });
 
   it('shows the welcome view, and "Use the local emulator" fills the tree', async () => {
-    const header = page.locator('.pane-header', { hasText: 'Azure ML Compute' }).first();
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await expandComputeView(page);
     const welcome = page.locator('.welcome-view-content', { hasText: 'No Azure ML workspace is selected' }).first();
     try {
       await welcome.waitFor({ timeout: 60000 });

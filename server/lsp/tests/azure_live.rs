@@ -55,12 +55,7 @@ async fn live_sizes_feed_completion_hover_and_the_cost_lens() {
         "name: gpu\ntype: amlcompute\nsize: Standard_NC6\nmin_instances: 0\nmax_instances: 2\ntier: low_priority\n";
     client.open(uri, text).await;
 
-    let completion = client
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": position_after(text, "size: ")}),
-        )
-        .await;
+    let completion = complete_after(&mut client, uri, text, "size: ").await;
     let items = completion["items"].as_array().cloned().unwrap_or_default();
     let nc6_item = items.iter().find(|i| i["label"] == "Standard_NC6").cloned().unwrap_or(Value::Null);
     let detail = nc6_item["detail"].as_str().unwrap_or_default();
@@ -112,12 +107,7 @@ async fn offline_there_are_no_prices_and_the_built_in_sizes_stay() {
     let uri = "file:///specs/offline.yml";
     let text = "name: c\ntype: amlcompute\nsize: Standard_DS3_v2\n";
     client.open(uri, text).await;
-    let completion = client
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": uri}, "position": position_after(text, "size: ")}),
-        )
-        .await;
+    let completion = complete_after(&mut client, uri, text, "size: ").await;
     let items = completion["items"].as_array().cloned().unwrap_or_default();
     assert!(items.iter().any(|i| i["label"] == "Standard_DS3_v2"), "{completion}");
     assert!(items.iter().all(|i| !i["detail"].as_str().unwrap_or_default().contains('$')), "{completion}");
@@ -312,4 +302,14 @@ async fn node_counts_applications_and_ssh_to_a_cluster_node() {
         "{k8s}"
     );
     emulator.shutdown().await;
+}
+
+/// The completion answer at the end of the first `needle` in `text`.
+async fn complete_after(client: &mut TestClient, uri: &str, text: &str, needle: &str) -> Value {
+    client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position_after(text, needle)}),
+        )
+        .await
 }

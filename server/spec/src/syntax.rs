@@ -97,6 +97,19 @@ pub struct Node {
 }
 
 impl Node {
+    /// Ends a block collection where its last child ends, so the range does not run on over the blank lines and
+    /// comments the parser's end event includes.
+    fn end_at_last_child(&mut self) {
+        let last_end = match &self.kind {
+            NodeKind::Mapping(entries) => entries.last().map(|e| e.range().end),
+            NodeKind::Sequence(items) => items.last().map(|n| n.range.end),
+            _ => None,
+        };
+        if let Some(end) = last_end {
+            self.range.end = end.max(self.range.start);
+        }
+    }
+
     pub fn as_mapping(&self) -> Option<&[Entry]> {
         match &self.kind {
             NodeKind::Mapping(entries) => Some(entries),
@@ -561,14 +574,7 @@ pub fn parse(text: &str) -> Parsed {
                     // on over trailing blanks and comments; keep only the bracket.
                     node.range.end = (start + 1).min(text.len() as u32).max(node.range.start);
                 } else {
-                    let last_end = match &node.kind {
-                        NodeKind::Mapping(entries) => entries.last().map(|e| e.range().end),
-                        NodeKind::Sequence(items) => items.last().map(|n| n.range.end),
-                        _ => None,
-                    };
-                    if let Some(e) = last_end {
-                        node.range.end = e.max(node.range.start);
-                    }
+                    node.end_at_last_child();
                 }
                 attach(node, &mut stack, &mut root, &mut anchors, &mut out.errors, text);
             }
@@ -653,14 +659,7 @@ pub fn parse(text: &str) -> Parsed {
                     Frame::Mapping { node, .. } | Frame::Sequence { node } => node,
                 };
                 let mut node = node;
-                let last_end = match &node.kind {
-                    NodeKind::Mapping(entries) => entries.last().map(|e| e.range().end),
-                    NodeKind::Sequence(items) => items.last().map(|n| n.range.end),
-                    _ => None,
-                };
-                if let Some(e) = last_end {
-                    node.range.end = e.max(node.range.start);
-                }
+                node.end_at_last_child();
                 let mut ignored = Vec::new();
                 attach(node, &mut stack, &mut root, &mut anchors, &mut ignored, text);
             }
