@@ -8,8 +8,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use amlc_spec::Analysis;
 
+/// An earlier text of the same document and its analysis.
+pub type Previous = (Arc<String>, Arc<Analysis>);
+
 enum Job {
-    Analyze(Arc<String>, Sender<Analysis>),
+    Analyze(Arc<String>, Option<Previous>, Sender<Analysis>),
     Free(Arc<Analysis>),
 }
 
@@ -25,11 +28,11 @@ impl Analyzer {
             let spawned = std::thread::Builder::new().name("amlc-analysis".into()).spawn(move || {
                 for job in rx {
                     match job {
-                        Job::Analyze(text, reply) => {
+                        Job::Analyze(text, previous, reply) => {
                             // A panic here must not end the thread; the caller sees the closed
                             // reply and analyses on its own thread, where the panic is reported.
                             let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                amlc_spec::analyze_without_values(&text)
+                                run(&text, previous.as_ref())
                             }));
                             if let Ok(analysis) = analysis {
                                 let _ = reply.send(analysis);
@@ -49,9 +52,10 @@ impl Analyzer {
 
     /// Analyses `text` on the analysis thread and waits for the result (callers are blocking-pool
     /// threads). Falls back to the calling thread if the analysis thread cannot answer.
-    pub fn analyze(&self, text: &Arc<String>) -> Analysis {
+    /// With the previous analysis of the document, only the edited block is parsed again.
+    pub fn analyze(&self, text: &Arc<String>, previous: Option<Previous>) -> Analysis {
         let (reply, answer) = channel();
-        if self.sender().send(Job::Analyze(text.clone(), reply)).is_ok() {
+        if self.sender().send(Job::Analyze(text.clone(), previous, reply)).is_ok() {
             if let Ok(analysis) = answer.recv() {
                 return analysis;
             }
@@ -67,6 +71,13 @@ impl Analyzer {
     }
 }
 
+fn run(text: &str, previous: Option<&Previous>) -> Analysis {
+    match previous {
+        Some((previous_text, previous)) => amlc_spec::analyze_edited(previous_text, previous, text),
+        None => amlc_spec::analyze_without_values(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,13 +86,18 @@ mod tests {
     fn analyses_on_its_thread_and_frees_there() {
         let analyzer = Analyzer::default();
         let text = Arc::new("type: amlcompute\nname: c1\nmin_instances: 3\nmax_instances: 1\n".to_string());
-        let analysis = analyzer.analyze(&text);
+        let analysis = analyzer.analyze(&text, None);
         assert_eq!(analysis.compute_type, Some(amlc_spec::ComputeType::AmlCompute));
         assert_eq!(analysis.diagnostics, amlc_spec::analyze(&text).diagnostics);
         assert!(analysis.value.is_none() && analysis.normalized.is_none());
         let shared = Arc::new(analysis);
         analyzer.free(shared.clone());
         // The second analysis is queued behind the free and still answers.
-        assert_eq!(analyzer.analyze(&text).diagnostics, shared.diagnostics);
+        assert_eq!(analyzer.analyze(&text, None).diagnostics, shared.diagnostics);
+        // An edit re-analysed from the previous analysis says what a fresh analysis says.
+        let edited = Arc::new(text.replace("max_instances: 1", "max_instances: 5"));
+        let incremental = analyzer.analyze(&edited, Some((text.clone(), shared.clone())));
+        assert_eq!(incremental.diagnostics, amlc_spec::analyze(&edited).diagnostics);
+        assert_ne!(incremental.diagnostics, shared.diagnostics);
     }
 }

@@ -96,9 +96,21 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
 }
 
 /// The documentation link of a code: `…/docs/diagnostics.md#amlc001` (GitHub lower-cases heading anchors).
+/// The links are parsed once: a large spec can publish thousands of diagnostics per keystroke,
+/// and parsing a URL for each one showed up in profiles.
 pub fn code_description(code: &str) -> Option<CodeDescription> {
-    let href = Url::parse(&format!("{DIAGNOSTICS_DOC_URL}#{}", code.to_ascii_lowercase())).ok()?;
+    static LINKS: std::sync::OnceLock<std::collections::HashMap<&'static str, Url>> = std::sync::OnceLock::new();
+    let links = LINKS
+        .get_or_init(|| amlc_spec::codes::ALL.iter().filter_map(|info| Some((info.code, link(info.code)?))).collect());
+    let href = match links.get(code) {
+        Some(href) => href.clone(),
+        None => link(code)?,
+    };
     Some(CodeDescription { href })
+}
+
+fn link(code: &str) -> Option<Url> {
+    Url::parse(&format!("{DIAGNOSTICS_DOC_URL}#{}", code.to_ascii_lowercase())).ok()
 }
 
 #[cfg(test)]

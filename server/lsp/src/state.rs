@@ -13,13 +13,20 @@ use crate::azure::{AzureSettings, Session};
 use crate::detect::Detector;
 use crate::documents::{DocumentStore, Snapshot};
 
+/// The newest analysis of a document, with the text it was made from.
+struct Stored {
+    version: i32,
+    text: Arc<String>,
+    analysis: Arc<Analysis>,
+}
+
 #[derive(Default)]
 pub struct ServerState {
     pub documents: DocumentStore,
     utf8: AtomicBool,
     detector: RwLock<Detector>,
     /// The analysis of the latest version of each spec that has one, shared by every request.
-    analyses: Mutex<HashMap<Url, (i32, Arc<Analysis>)>>,
+    analyses: Mutex<HashMap<Url, Stored>>,
     /// The thread that runs analyses and frees replaced ones (see `analyzer.rs`).
     analyzer: crate::analyzer::Analyzer,
     /// One analysis at a time per document: a burst of edits queues here, and whoever gets the
@@ -107,16 +114,17 @@ impl ServerState {
 
     pub fn cached_analysis(&self, snapshot: &Snapshot) -> Option<Arc<Analysis>> {
         let analyses = lock(&self.analyses);
-        let (version, analysis) = analyses.get(&snapshot.uri)?;
-        (*version == snapshot.version).then(|| analysis.clone())
+        let stored = analyses.get(&snapshot.uri)?;
+        (stored.version == snapshot.version).then(|| stored.analysis.clone())
     }
 
-    pub fn store_analysis(&self, uri: &Url, version: i32, analysis: Arc<Analysis>) {
-        if self.documents.version(uri) == Some(version) {
-            let previous = lock(&self.analyses).insert(uri.clone(), (version, analysis));
+    pub fn store_analysis(&self, snapshot: &Snapshot, analysis: Arc<Analysis>) {
+        if self.documents.version(&snapshot.uri) == Some(snapshot.version) {
+            let stored = Stored { version: snapshot.version, text: snapshot.text.clone(), analysis };
+            let previous = lock(&self.analyses).insert(snapshot.uri.clone(), stored);
             // Freeing a large file's tree takes milliseconds: do it beside the publish, not before it.
-            if let Some((_, previous)) = previous {
-                self.analyzer.free(previous);
+            if let Some(previous) = previous {
+                self.analyzer.free(previous.analysis);
             }
         }
     }
@@ -139,8 +147,11 @@ impl ServerState {
         if let Some(analysis) = self.cached_analysis(snapshot) {
             return analysis;
         }
-        let analysis = Arc::new(self.analyzer.analyze(&snapshot.text));
-        self.store_analysis(&snapshot.uri, snapshot.version, analysis.clone());
+        // The last analysis of this document, of whatever version, lets the analyser re-parse
+        // only the block the edits touched.
+        let previous = lock(&self.analyses).get(&snapshot.uri).map(|s| (s.text.clone(), s.analysis.clone()));
+        let analysis = Arc::new(self.analyzer.analyze(&snapshot.text, previous));
+        self.store_analysis(snapshot, analysis.clone());
         analysis
     }
 }

@@ -1,6 +1,10 @@
 //! Criterion benchmarks of `analyze`: a 20-line spec, and the 1k/10k/50k-line specs that
 //! ../shared/lspbench/gen_docs.py generates (written to a temporary folder at bench start, so no
 //! large file is committed). Goals: ≤ 100 µs for the small spec, ≤ 50 ms at 50k lines, linear.
+//! `analyze_edited` measures the editor's keystroke path, which re-parses only the edited block.
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
@@ -77,6 +81,39 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The editor's path on a keystroke: one character appended to a value in the middle of the
+    // file, analysed from the previous analysis (only the edited block is parsed again).
+    let mut group = c.benchmark_group("analyze_edited/lines");
+    group.sample_size(10);
+    for (lines, file) in [(1_000u64, "ci-1k.yaml"), (10_000, "ci-10k.yaml"), (50_000, "ci-50k.yaml")] {
+        let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
+        let Some(edited) = append_to_middle_value(&text) else { continue };
+        let previous = amlc_spec::analyze_without_values(&text);
+        group.throughput(Throughput::Elements(lines));
+        group.bench_with_input(BenchmarkId::from_parameter(lines), &edited, |b, edited| {
+            b.iter(|| amlc_spec::analyze_edited(&text, &previous, black_box(edited)))
+        });
+    }
+    group.finish();
+}
+
+/// The text with `x` appended to the plain `key: value` line nearest the middle, as lspbench edits.
+fn append_to_middle_value(text: &str) -> Option<String> {
+    let middle = text.len() / 2;
+    let line_start = text[middle..].find('\n')? + middle + 1;
+    let mut at = line_start;
+    for line in text[line_start..].split_inclusive('\n') {
+        let body = line.trim_end();
+        let plain_value =
+            body.split_once(": ").is_some_and(|(_, v)| v.starts_with(|c: char| c.is_ascii_alphanumeric()));
+        if plain_value {
+            let mut out = text.to_string();
+            out.insert(at + body.len(), 'x');
+            return Some(out);
+        }
+        at += line.len();
+    }
+    None
 }
 
 criterion_group!(benches, bench);

@@ -37,10 +37,33 @@ pub fn analyze_without_values(text: &str) -> Analysis {
     analyze_with(text, false)
 }
 
+/// [`analyze_without_values`] of `text`, given the analysis of an earlier text of the same
+/// document: only the mapping entry or list item the edit touched is parsed again (see
+/// `reparse.rs`); every judging step still runs on the whole tree, so the diagnostics are the
+/// ones a fresh analysis gives. Falls back to a full parse whenever the re-parse is not certain.
+pub fn analyze_edited(previous_text: &str, previous: &Analysis, text: &str) -> Analysis {
+    let reparsed = match (&previous.document, &previous.clean_parse_notes) {
+        (Some(document), Some(notes)) => {
+            crate::reparse::reparse(&crate::reparse::Previous { text: previous_text, document, notes }, text)
+        }
+        _ => None,
+    };
+    match reparsed {
+        Some(parsed) => analyze_parsed(text, parsed, false),
+        None => analyze_without_values(text),
+    }
+}
+
 fn analyze_with(text: &str, keep_values: bool) -> Analysis {
+    analyze_parsed(text, syntax::parse(text), keep_values)
+}
+
+fn analyze_parsed(text: &str, parsed: syntax::Parsed, keep_values: bool) -> Analysis {
     let mut analysis = Analysis::default();
-    let parsed = syntax::parse(text);
     let mut diags = Vec::new();
+    if parsed.errors.is_empty() && !parsed.partial && parsed.document.is_some() {
+        analysis.clean_parse_notes = Some(parsed.notes.clone());
+    }
     for err in &parsed.errors {
         let code = match err.kind {
             SyntaxErrorKind::Syntax => codes::YAML_SYNTAX,

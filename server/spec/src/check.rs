@@ -110,24 +110,41 @@ pub(crate) fn check(
             map.entry("namespace").or_insert_with(|| Value::String("default".into()));
         }
     }
-    if let Some(validator) = schema::validator(ctype) {
-        let mut cache = KeyCache::default();
-        for err in validator.iter_errors(&norm) {
-            let path: Vec<PathSegment> = err
-                .instance_path()
-                .iter()
-                .map(|s| match s {
-                    LocationSegment::Property(p) => PathSegment::Key(p.to_string()),
-                    LocationSegment::Index(i) => PathSegment::Index(i),
-                })
-                .collect();
-            schema_error(text, doc, ctype, &path, err.kind(), &err, diags, &mut cache);
-        }
-    }
+    // Schema validation and the rules only read the tree and the value: a large spec runs them
+    // side by side. The rules' diagnostics are appended last either way, so the order is the same.
+    let run_rules = || {
+        let mut found = Vec::new();
+        rules::run(text, doc, ctype, &norm, &mut found);
+        found
+    };
+    let rule_diags = if crate::parallel::is_large(doc.root.range) {
+        let (found, ()) = crate::parallel::join(run_rules, || validate(text, doc, ctype, &norm, diags));
+        found
+    } else {
+        validate(text, doc, ctype, &norm, diags);
+        run_rules()
+    };
     meta_rules(text, doc, ctype, schema_hint, diags);
-    rules::run(text, doc, ctype, &norm, diags);
+    diags.extend(rule_diags);
     *normalized = Some(norm);
     Some(ctype)
+}
+
+/// JSON Schema validation of the normalized value, each error mapped to its key or value.
+fn validate(text: &str, doc: &Document, ctype: ComputeType, norm: &Value, diags: &mut Vec<Diagnostic>) {
+    let Some(validator) = schema::validator(ctype) else { return };
+    let mut cache = KeyCache::default();
+    for err in validator.iter_errors(norm) {
+        let path: Vec<PathSegment> = err
+            .instance_path()
+            .iter()
+            .map(|s| match s {
+                LocationSegment::Property(p) => PathSegment::Key(p.to_string()),
+                LocationSegment::Index(i) => PathSegment::Index(i),
+            })
+            .collect();
+        schema_error(text, doc, ctype, &path, err.kind(), &err, diags, &mut cache);
+    }
 }
 
 /// `$schema` and `location`, which concern how the file is read rather than the compute.

@@ -18,13 +18,15 @@ pub mod yaml11;
 mod analyze;
 mod check;
 mod normalize;
+mod parallel;
+mod reparse;
 mod rules;
 pub mod schema;
 pub mod sizes;
 mod suppress;
 pub mod timezones;
 
-pub use analyze::{analyze, analyze_bytes, analyze_without_values};
+pub use analyze::{analyze, analyze_bytes, analyze_edited, analyze_without_values};
 pub use compute_type::{looks_like_compute_spec, ComputeType};
 pub use diagnostic::{Diagnostic, DiagnosticTag, Fix, Severity, TextEdit};
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
@@ -75,6 +77,9 @@ pub struct Analysis {
     pub normalized: Option<serde_json::Value>,
     /// The YAML tree with byte ranges, for editor features; `None` when it does not parse.
     pub document: Option<syntax::Document>,
+    /// The YAML 1.1/1.2 notes of a parse that found no error: with [`Analysis::document`], what
+    /// [`analyze_edited`] needs to re-parse only the block an edit touches. `None` after an error.
+    pub(crate) clean_parse_notes: Option<Vec<syntax::Yaml12Note>>,
 }
 
 impl Analysis {

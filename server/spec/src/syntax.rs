@@ -99,7 +99,7 @@ pub struct Node {
 impl Node {
     /// Ends a block collection where its last child ends, so the range does not run on over the blank lines and
     /// comments the parser's end event includes.
-    fn end_at_last_child(&mut self) {
+    pub(crate) fn end_at_last_child(&mut self) {
         let last_end = match &self.kind {
             NodeKind::Mapping(entries) => entries.last().map(|e| e.range().end),
             NodeKind::Sequence(items) => items.last().map(|n| n.range.end),

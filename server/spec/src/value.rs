@@ -12,10 +12,47 @@ pub struct ExpansionLimit;
 
 /// The document as JSON, or `Err` when aliases expand past the limit.
 pub fn to_json(doc: &Document) -> Result<Value, ExpansionLimit> {
+    if let Some(value) = to_json_in_halves(doc) {
+        return Ok(value);
+    }
     // Without anchors no alias can expand, so only documents with anchors pay for counting.
     let mut budget =
         if doc.anchors.is_empty() { usize::MAX } else { MAX_ALIAS_EXPANSION.max(count_nodes(&doc.root) * 4) };
     convert(doc, &doc.root, &mut budget, 0)
+}
+
+/// A large top-level mapping converted as two halves of its entries on two threads; `None`
+/// for anything else (small, or with anchors or merge keys, whose order matters across halves).
+fn to_json_in_halves(doc: &Document) -> Option<Value> {
+    let NodeKind::Mapping(entries) = &doc.root.kind else { return None };
+    if !doc.anchors.is_empty() || !crate::parallel::is_large(doc.root.range) || entries.iter().any(is_merge) {
+        return None;
+    }
+    let middle = doc.root.range.start + (doc.root.range.end - doc.root.range.start) / 2;
+    let split = entries.iter().position(|e| e.value.range.end >= middle).unwrap_or(0).max(1).min(entries.len());
+    let half = |entries: &[crate::syntax::Entry]| -> Result<Vec<(String, Value)>, ExpansionLimit> {
+        let mut budget = usize::MAX;
+        entries.iter().map(|e| Ok((entry_key(doc, e), convert(doc, &e.value, &mut budget, 1)?))).collect()
+    };
+    let (first, second) = crate::parallel::join(|| half(&entries[..split]), || half(&entries[split..]));
+    let mut out = Map::with_capacity(entries.len());
+    // Inserted in document order: a duplicate key keeps its first place and its last value.
+    for (key, value) in first.ok()?.into_iter().chain(second.ok()?) {
+        out.insert(key, value);
+    }
+    Some(Value::Object(out))
+}
+
+fn is_merge(e: &crate::syntax::Entry) -> bool {
+    e.key.as_scalar().is_some_and(|s| s.text == "<<" && !s.style.is_quoted())
+}
+
+/// The key as PyYAML loads it (an aliased key is the anchored node's key).
+fn entry_key(doc: &Document, e: &crate::syntax::Entry) -> String {
+    match &e.key.kind {
+        NodeKind::Alias(id) => doc.anchor(*id).map(key_string).unwrap_or_default(),
+        _ => key_string(&e.key),
+    }
 }
 
 fn count_nodes(node: &Node) -> usize {
@@ -81,7 +118,7 @@ fn convert(doc: &Document, node: &Node, budget: &mut usize, depth: usize) -> Res
             let mut out = Map::with_capacity(entries.len());
             // Merge keys first, so explicit keys win, as in PyYAML.
             for e in entries {
-                if e.key.as_scalar().is_some_and(|s| s.text == "<<" && !s.style.is_quoted()) {
+                if is_merge(e) {
                     let merged = convert(doc, &e.value, budget, depth + 1)?;
                     let sources = match merged {
                         Value::Array(items) => items,
@@ -98,13 +135,10 @@ fn convert(doc: &Document, node: &Node, budget: &mut usize, depth: usize) -> Res
                 }
             }
             for e in entries {
-                if e.key.as_scalar().is_some_and(|s| s.text == "<<" && !s.style.is_quoted()) {
+                if is_merge(e) {
                     continue;
                 }
-                let key = match &e.key.kind {
-                    NodeKind::Alias(id) => doc.anchor(*id).map(key_string).unwrap_or_default(),
-                    _ => key_string(&e.key),
-                };
+                let key = entry_key(doc, e);
                 let value = convert(doc, &e.value, budget, depth + 1)?;
                 // A duplicate key replaces the earlier value but keeps its place, like a dict.
                 out.insert(key, value);
@@ -129,6 +163,19 @@ mod tests {
             serde_json::json!({"a": true, "b": 15, "c": "017", "d": [1, 2], "e": [1, 2], "f": 1000, "g": null,
                 "base": {"p": 1, "q": 2}, "m": {"p": 1, "q": 3}})
         );
+    }
+
+    #[test]
+    fn a_large_mapping_converted_in_halves_equals_one_pass() {
+        let mut text = String::from("type: computeinstance\n");
+        for i in 0..6000 {
+            text.push_str(&format!("key{}: {{a: yes, b: [1, '2', 0o17]}}\n", i % 4000));
+        }
+        let doc = parse(&text).document.expect("doc");
+        assert!(crate::parallel::is_large(doc.root.range));
+        let halves = to_json_in_halves(&doc).expect("converted in halves");
+        let mut budget = usize::MAX;
+        assert_eq!(Ok(halves), convert(&doc, &doc.root, &mut budget, 0));
     }
 
     #[test]

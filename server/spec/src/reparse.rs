@@ -1,0 +1,484 @@
+//! Re-parsing only the block an edit touched. On a keystroke in a large spec, parsing the whole
+//! text again is most of the work; instead the edited mapping entry or list item is parsed on its
+//! own and spliced into a copy of the previous tree, and everything after it is shifted.
+//!
+//! The result must be exactly the tree a full parse would build, so every doubt falls back to
+//! the full parse (`None`): an error or anchor anywhere near, a changed indentation, an item
+//! that became two, a key that now repeats a sibling's. The property test in
+//! `tests/reparse.rs` checks the equality on random edits.
+
+use crate::syntax::{
+    parse, Document, Entry, Node, NodeKind, Parsed, SyntaxError, SyntaxErrorKind, Yaml12Note, MAX_DEPTH, MAX_FILE_BYTES,
+};
+use crate::TextRange;
+
+/// The part of the previous parse a re-parse starts from: its text and its tree, which must
+/// have parsed without any error.
+pub(crate) struct Previous<'a> {
+    pub text: &'a str,
+    pub document: &'a Document,
+    pub notes: &'a [Yaml12Note],
+}
+
+/// Parses `text` by re-parsing only what changed since `previous`; `None` when that cannot be
+/// done with certainty, and the caller parses in full.
+pub(crate) fn reparse(previous: &Previous<'_>, text: &str) -> Option<Parsed> {
+    reparse_block(previous, text).map(|(parsed, _)| parsed)
+}
+
+/// [`reparse`], with the span of the old text whose block was parsed again.
+fn reparse_block(previous: &Previous<'_>, text: &str) -> Option<(Parsed, TextRange)> {
+    let old = previous.text;
+    if !previous.document.anchors.is_empty() || text.len() > MAX_FILE_BYTES || old == text {
+        return None;
+    }
+    let root = &previous.document.root;
+    if root.flow || root.as_mapping().is_none() {
+        return None;
+    }
+    let edit = changed_region(old, text);
+    let candidates = candidates(old, root, edit);
+    // Deepest first: the smallest block that holds the edit is the cheapest to parse again.
+    for candidate in candidates.iter().rev() {
+        // A block as large as half the file is no cheaper than the whole.
+        if (candidate.span.end - candidate.span.start) as usize > old.len() / 2 {
+            break;
+        }
+        match splice(previous, text, edit, candidate) {
+            Splice::Done(parsed) => return Some((*parsed, candidate.span)),
+            // The edit broke the block: a larger block is as broken, and the full parse finds
+            // the error's exact place and message.
+            Splice::Broken => return None,
+            Splice::Doubtful => {}
+        }
+    }
+    None
+}
+
+/// What re-parsing one candidate block gave.
+enum Splice {
+    Done(Box<Parsed>),
+    /// The block alone has a syntax error.
+    Broken,
+    /// The block parsed, but not certainly as it would in place; a larger block may do.
+    Doubtful,
+}
+
+/// The bytes that differ: `old[start..old_end]` became `new[start..old_end + delta]`.
+#[derive(Clone, Copy, Debug)]
+struct Edit {
+    start: u32,
+    old_end: u32,
+    delta: i64,
+}
+
+fn changed_region(old: &str, new: &str) -> Edit {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = a.len().min(b.len()) - prefix;
+    let mut suffix = a.iter().rev().zip(b.iter().rev()).take(max_suffix).take_while(|(x, y)| x == y).count();
+    while !old.is_char_boundary(a.len() - suffix) || !new.is_char_boundary(b.len() - suffix) {
+        suffix -= 1;
+    }
+    Edit { start: prefix as u32, old_end: (a.len() - suffix) as u32, delta: b.len() as i64 - a.len() as i64 }
+}
+
+/// A block that may be parsed on its own: a mapping entry or a list item of a block collection.
+#[derive(Clone, Debug)]
+struct Candidate {
+    /// Child indexes from the root to the block.
+    path: Vec<usize>,
+    /// Whether the block is a list item (else a mapping entry).
+    item: bool,
+    /// From the block's first byte to the end of its last line, in the old text.
+    span: TextRange,
+}
+
+/// The blocks that contain the whole edit, outermost first.
+fn candidates(old: &str, root: &Node, edit: Edit) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let mut path = Vec::new();
+    let mut node = root;
+    loop {
+        if node.flow {
+            return out;
+        }
+        let next = match &node.kind {
+            NodeKind::Mapping(entries) => entries.iter().enumerate().find_map(|(i, e)| {
+                let span = TextRange::new(e.key.range.start, line_end(old, e.range().end));
+                contains(span, edit).then_some((i, &e.value, span, false))
+            }),
+            NodeKind::Sequence(items) => items.iter().enumerate().find_map(|(i, n)| {
+                let span = TextRange::new(n.range.start, line_end(old, n.range.end));
+                contains(span, edit).then_some((i, n, span, true))
+            }),
+            _ => None,
+        };
+        let Some((index, child, span, item)) = next else { return out };
+        path.push(index);
+        out.push(Candidate { path: path.clone(), item, span });
+        node = child;
+    }
+}
+
+fn contains(span: TextRange, edit: Edit) -> bool {
+    span.start <= edit.start && edit.old_end <= span.end
+}
+
+/// The offset of the line break that ends the line holding `offset` (or the end of the text).
+fn line_end(text: &str, offset: u32) -> u32 {
+    let from = (offset as usize).min(text.len());
+    text[from..].find(['\n', '\r']).map_or(text.len(), |i| from + i) as u32
+}
+
+fn line_start(text: &str, offset: u32) -> u32 {
+    text[..offset as usize].rfind('\n').map_or(0, |i| i + 1) as u32
+}
+
+/// Parses the candidate's new text alone and splices it in; `None` unless the result is
+/// certainly the one a full parse would give.
+fn splice(previous: &Previous<'_>, text: &str, edit: Edit, candidate: &Candidate) -> Splice {
+    let mut broken = false;
+    match splice_block(previous, text, edit, candidate, &mut broken) {
+        Some(parsed) => Splice::Done(Box::new(parsed)),
+        None if broken => Splice::Broken,
+        None => Splice::Doubtful,
+    }
+}
+
+fn splice_block(
+    previous: &Previous<'_>,
+    text: &str,
+    edit: Edit,
+    candidate: &Candidate,
+    broken: &mut bool,
+) -> Option<Parsed> {
+    let old = previous.text;
+    let start = line_start(old, candidate.span.start);
+    // What stands before the block on its line: indentation only for an entry, indentation and
+    // one dash for a list item (an entry that follows a dash is re-parsed as that item).
+    let lead = &old[start as usize..candidate.span.start as usize];
+    let (indent, dash) = if candidate.item {
+        let dash = lead.find('-')?;
+        let (before, after) = (&lead[..dash], &lead[dash + 1..]);
+        if !before.bytes().all(|b| b == b' ') || after.is_empty() || !after.bytes().all(|b| b == b' ') {
+            return None;
+        }
+        (dash as u32, true)
+    } else {
+        if !lead.bytes().all(|b| b == b' ') {
+            return None;
+        }
+        (lead.len() as u32, false)
+    };
+    let new_end = u32::try_from(i64::from(candidate.span.end) + edit.delta).ok()?;
+    let block = text.get(start as usize..new_end as usize)?;
+    // Markers that end or start documents change everything after them.
+    if block.lines().any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%')) {
+        return None;
+    }
+    // A block scalar's range runs on to the start of the next line, into whatever follows.
+    if has_block_scalar(node_at(&previous.document.root, &candidate.path)?) {
+        return None;
+    }
+    let parsed = parse(block);
+    // A list item parsed alone is a top-level list, which only a whole spec may not be.
+    let real_error = |e: &SyntaxError| !(candidate.item && e.kind == SyntaxErrorKind::NotAMapping);
+    if parsed.errors.iter().any(real_error) || parsed.partial {
+        *broken = true;
+        return None;
+    }
+    let doc = parsed.document?;
+    if !doc.anchors.is_empty() || doc.root.flow || has_block_scalar(&doc.root) {
+        return None;
+    }
+    let depth = candidate.path.len() + depth_of(&doc.root);
+    if depth >= MAX_DEPTH {
+        return None;
+    }
+    let mut fresh = doc.root;
+    offset_all(&mut fresh, start);
+    // The block must still be one block, starting where it started.
+    let replacement = match (fresh.kind, dash) {
+        (NodeKind::Sequence(mut items), true) if items.len() == 1 && fresh.range.start == start + indent => {
+            Replacement::Item(items.pop()?)
+        }
+        (NodeKind::Mapping(mut entries), false) if entries.len() == 1 => {
+            let entry = entries.pop()?;
+            if entry.key.range.start != start + indent {
+                return None;
+            }
+            Replacement::Entry(entry)
+        }
+        _ => return None,
+    };
+
+    let shift = Shift { from: candidate.span.end, delta: edit.delta };
+    let mut root = shift.cloned(&previous.document.root);
+    replace(&mut root, &candidate.path, replacement)?;
+    let mut notes: Vec<Yaml12Note> = previous
+        .notes
+        .iter()
+        .filter(|n| n.range.end < start || n.range.start >= candidate.span.end)
+        .map(|n| Yaml12Note { range: shift.range(n.range), message: n.message.clone() })
+        .collect();
+    notes.extend(
+        parsed.notes.into_iter().map(|n| Yaml12Note { range: offset_range(n.range, start), message: n.message }),
+    );
+    notes.sort_by_key(|n| (n.range.start, n.range.end));
+    Some(Parsed { document: Some(Document { root, anchors: Vec::new() }), errors: Vec::new(), notes, partial: false })
+}
+
+enum Replacement {
+    Entry(Entry),
+    Item(Node),
+}
+
+/// Puts the new block at `path` and re-derives the ends of the collections around it, as the
+/// parser does (a block collection ends where its last child ends).
+fn replace(node: &mut Node, path: &[usize], replacement: Replacement) -> Option<()> {
+    let (&index, rest) = path.split_first()?;
+    match (&mut node.kind, rest.is_empty(), replacement) {
+        (NodeKind::Mapping(entries), true, Replacement::Entry(entry)) => {
+            // A key that now repeats a sibling's is a duplicate the full parse reports.
+            let name = crate::syntax::key_string(&entry.key);
+            if entries.iter().enumerate().any(|(i, e)| i != index && crate::syntax::key_string(&e.key) == name) {
+                return None;
+            }
+            *entries.get_mut(index)? = entry;
+        }
+        (NodeKind::Sequence(items), true, Replacement::Item(item)) => *items.get_mut(index)? = item,
+        (NodeKind::Mapping(entries), false, replacement) => {
+            replace(&mut entries.get_mut(index)?.value, rest, replacement)?
+        }
+        (NodeKind::Sequence(items), false, replacement) => replace(items.get_mut(index)?, rest, replacement)?,
+        _ => return None,
+    }
+    node.end_at_last_child();
+    Some(())
+}
+
+/// Moves offsets at or after `from` by `delta`: what follows the edited block.
+struct Shift {
+    from: u32,
+    delta: i64,
+}
+
+impl Shift {
+    fn offset(&self, at: u32) -> u32 {
+        if at >= self.from {
+            (i64::from(at) + self.delta) as u32
+        } else {
+            at
+        }
+    }
+
+    fn range(&self, r: TextRange) -> TextRange {
+        // Inside the edited block (replaced right after) a shrinking edit could invert a range.
+        let start = self.offset(r.start);
+        TextRange::new(start, self.offset(r.end).max(start))
+    }
+
+    /// A copy of the tree with its offsets shifted, made in one walk.
+    fn cloned(&self, node: &Node) -> Node {
+        let kind = match &node.kind {
+            NodeKind::Mapping(entries) => NodeKind::Mapping(
+                entries.iter().map(|e| Entry { key: self.cloned(&e.key), value: self.cloned(&e.value) }).collect(),
+            ),
+            NodeKind::Sequence(items) => NodeKind::Sequence(items.iter().map(|n| self.cloned(n)).collect()),
+            NodeKind::Scalar(s) => NodeKind::Scalar(s.clone()),
+            NodeKind::Alias(id) => NodeKind::Alias(*id),
+        };
+        Node { kind, range: self.range(node.range), anchor: node.anchor, flow: node.flow }
+    }
+}
+
+fn offset_range(r: TextRange, by: u32) -> TextRange {
+    TextRange::new(r.start + by, r.end + by)
+}
+
+fn offset_all(node: &mut Node, by: u32) {
+    node.range = offset_range(node.range, by);
+    match &mut node.kind {
+        NodeKind::Mapping(entries) => {
+            for e in entries {
+                offset_all(&mut e.key, by);
+                offset_all(&mut e.value, by);
+            }
+        }
+        NodeKind::Sequence(items) => items.iter_mut().for_each(|n| offset_all(n, by)),
+        _ => {}
+    }
+}
+
+/// The entry value or list item at `path`.
+fn node_at<'a>(root: &'a Node, path: &[usize]) -> Option<&'a Node> {
+    path.iter().try_fold(root, |node, &i| match &node.kind {
+        NodeKind::Mapping(entries) => entries.get(i).map(|e| &e.value),
+        NodeKind::Sequence(items) => items.get(i),
+        _ => None,
+    })
+}
+
+fn has_block_scalar(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Mapping(entries) => entries.iter().any(|e| has_block_scalar(&e.key) || has_block_scalar(&e.value)),
+        NodeKind::Sequence(items) => items.iter().any(has_block_scalar),
+        NodeKind::Scalar(s) => {
+            matches!(s.style, crate::syntax::ScalarStyle::Literal | crate::syntax::ScalarStyle::Folded)
+        }
+        NodeKind::Alias(_) => false,
+    }
+}
+
+fn depth_of(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Mapping(entries) => 1 + entries.iter().map(|e| depth_of(&e.value)).max().unwrap_or(0),
+        NodeKind::Sequence(items) => 1 + items.iter().map(depth_of).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A spec with the shapes a re-parse meets: nested mappings, lists of mappings, scalars
+    /// after dashes, flow collections, block scalars, comments, quotes, non-ASCII text and
+    /// values YAML 1.1 and 1.2 read differently.
+    const SPEC: &str = "\
+type: computeinstance
+name: ci-reparse
+description: \"Workstation für das Team 😀\"
+size: Standard_DS3_v2
+enable_node_public_ip: yes
+idle_time_before_shutdown_minutes: 017
+schedules:
+  compute_start_stop:
+    - action: stop
+      trigger:
+        type: cron
+        expression: \"0 19 * * *\"
+        time_zone: UTC
+    # a comment between items
+    - action: start
+      trigger: {type: recurrence, frequency: day, interval: 1}
+setup_scripts:
+  creation_script:
+    path: setup.sh
+    command: |
+      pip install -r requirements.txt
+      echo done
+tags:
+  team: data-science
+  cost_center: '1234'
+  empty:
+  list:
+  - a
+  - b
+";
+
+    fn previous(text: &str) -> (Document, Vec<Yaml12Note>) {
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        (parsed.document.expect("document"), parsed.notes)
+    }
+
+    fn edited(text: &str, at: usize, remove: usize, insert: &str) -> String {
+        let mut out = text.to_string();
+        out.replace_range(at..at + remove, insert);
+        out
+    }
+
+    /// The re-parse, checked against the full parse whenever it answers.
+    fn check(old: &str, new: &str) -> bool {
+        reparsed_span(old, new).is_some()
+    }
+
+    /// The old span whose block was parsed again, after checking the result against the full parse.
+    fn reparsed_span(old: &str, new: &str) -> Option<TextRange> {
+        let (document, notes) = previous(old);
+        let (fast, span) = reparse_block(&Previous { text: old, document: &document, notes: &notes }, new)?;
+        let full = parse(new);
+        assert!(full.errors.is_empty(), "re-parse accepted what the full parse refuses: {new:?}\n{:?}", full.errors);
+        assert!(fast.document == full.document, "tree differs after editing to:\n{new}");
+        assert!(fast.notes == full.notes, "notes differ after editing to:\n{new}");
+        Some(span)
+    }
+
+    #[test]
+    fn typing_in_a_value_reparses_only_its_block() {
+        let cases = [
+            ("time_zone: UTC", "time_zone: UTC".len(), 0, "x"),
+            ("action: start", "action: ".len(), 5, "stop"),
+            ("team: data-science", "team: ".len(), 0, "the "),
+            ("size: Standard_DS3_v2", "size: ".len(), 0, "x"),
+            ("path: setup.sh", "path: setup".len(), 3, ".py"),
+            ("  - b", "  - ".len(), 1, "bee"),
+            ("expression: \"0 19", "expression: \"0 ".len(), 2, "20"),
+            ("frequency: day", "frequency: ".len(), 3, "week"),
+            // A new sibling key: the entry became two, so the mapping around them is re-parsed.
+            ("time_zone: UTC", "time_zone: UTC".len(), 0, "\n        start_time: x"),
+        ];
+        for (anchor, offset, remove, insert) in cases {
+            let at = SPEC.find(anchor).expect(anchor) + offset;
+            assert!(check(SPEC, &edited(SPEC, at, remove, insert)), "no re-parse for an edit at {anchor:?}");
+        }
+    }
+
+    #[test]
+    fn the_smallest_block_is_parsed_again() {
+        // In a list item's first entry (`- action: stop`) the item is the block; deeper, the entry.
+        let cases = [("action: stop", "- action: stop\n      trigger:"), ("time_zone: UTC", "time_zone: UTC")];
+        for (anchor, block_start) in cases {
+            let at = SPEC.find(anchor).expect(anchor) + anchor.len();
+            let span = reparsed_span(SPEC, &edited(SPEC, at, 0, "x")).expect(anchor);
+            let block = &SPEC[span.start as usize..span.end as usize];
+            let expected = &SPEC[SPEC.find(block_start).expect(block_start)..];
+            let expected = expected.trim_start_matches("- ");
+            assert!(expected.starts_with(block), "{anchor}: re-parsed {block:?}");
+            assert!(block.len() < 200, "{anchor}: re-parsed {} bytes", block.len());
+        }
+    }
+
+    #[test]
+    fn doubtful_edits_fall_back_to_the_full_parse() {
+        let cases = [
+            // A key that repeats a sibling's.
+            ("cost_center", 0, "cost_center".len(), "team"),
+            // An unterminated quote, a flow list left open, an anchor, a document marker.
+            ("time_zone: UTC", "time_zone: ".len(), 0, "\""),
+            ("team: data-science", "team: ".len(), 0, "["),
+            ("team: data-science", "team: ".len(), 0, "&a "),
+            ("  - b", 0, 0, "...\n"),
+            // An indentation change.
+            ("        time_zone", 0, 1, ""),
+        ];
+        for (anchor, offset, remove, insert) in cases {
+            let at = SPEC.find(anchor).expect(anchor) + offset;
+            assert!(!check(SPEC, &edited(SPEC, at, remove, insert)), "re-parsed {anchor:?} + {insert:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
+        /// Any edit: when the re-parse answers, it answers what the full parse says.
+        #[test]
+        fn reparse_equals_full_parse(
+            at in 0usize..SPEC.len(),
+            remove in 0usize..6,
+            insert in prop::sample::select(vec!["", "x", " ", "\n", "- ", ": ", "\"", "'", "#", "[", "]", "{", "}", "\n  ", "\n    - a", "ü", "😀", "yes", "1_0", "0o7", "|\n  x", ",", "*a", "&a ", "!!str ", "\t", "\r\n", "---\n", "key: v\n"]),
+        ) {
+            let mut at = at;
+            while !SPEC.is_char_boundary(at) { at -= 1; }
+            let mut end = (at + remove).min(SPEC.len());
+            while !SPEC.is_char_boundary(end) { end += 1; }
+            let new = edited(SPEC, at, end - at, insert);
+            check(SPEC, &new);
+        }
+    }
+}
