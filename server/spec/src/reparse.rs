@@ -204,7 +204,12 @@ fn splice_block(
     // The block must still be one block, starting where it started.
     let replacement = match (fresh.kind, dash) {
         (NodeKind::Sequence(mut items), true) if items.len() == 1 && fresh.range.start == start + indent => {
-            Replacement::Item(items.pop()?)
+            let item = items.pop()?;
+            // An indentless list starts where its first item starts, so the item must not move.
+            if item.range.start != candidate.span.start {
+                return None;
+            }
+            Replacement::Item(item)
         }
         (NodeKind::Mapping(mut entries), false) if entries.len() == 1 => {
             let entry = entries.pop()?;

@@ -1,7 +1,7 @@
 //! Property tests: arbitrary bytes, YAML-ish noise and mutated real specs never make the core
 //! panic, and every diagnostic and fix range lies inside the text on char boundaries.
 
-use amlc_spec::{analyze, analyze_bytes, Analysis};
+use amlc_spec::{analyze, analyze_bytes, analyze_edited, analyze_without_values, Analysis};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
@@ -168,5 +168,21 @@ proptest! {
         let text = apply(&seeds[seed % seeds.len()], &edits);
         let analysis = analyze(&text);
         check_ranges(&text, &analysis)?;
+    }
+
+    /// The editor's path (re-parse only the edited block) says exactly what a fresh analysis says.
+    #[test]
+    fn edited_specs_analyse_as_fresh(seed in 0usize..64, edits in prop::collection::vec(edit(), 1..4)) {
+        let seeds = seeds();
+        prop_assume!(!seeds.is_empty());
+        let before = &seeds[seed % seeds.len()];
+        let previous = analyze_without_values(before);
+        let text = apply(before, &edits);
+        let edited = analyze_edited(before, &previous, &text);
+        let fresh = analyze_without_values(&text);
+        check_ranges(&text, &edited)?;
+        prop_assert_eq!(&edited.diagnostics, &fresh.diagnostics);
+        prop_assert!(edited.document == fresh.document, "trees differ after editing to:\n{}", text);
+        prop_assert_eq!(edited.compute_type, fresh.compute_type);
     }
 }
