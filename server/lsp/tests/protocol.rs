@@ -218,3 +218,53 @@ async fn cancel_request_answers_request_cancelled() {
     let response = serde_json::to_value(response).expect("JSON");
     assert!(response.get("error").is_none(), "{response}");
 }
+
+/// Each keystroke is analysed from the previous analysis (only the edited block is parsed again);
+/// what is published must be what a fresh analysis of the same text finds, through a broken and
+/// a repaired document too.
+#[tokio::test]
+async fn keystroke_analyses_publish_what_a_fresh_analysis_finds() {
+    let mut text = String::from(
+        "type: computeinstance\nname: ci-one\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger:\n        type: cron\n        expression: \"0 18 * * *\"\n        time_zone: UTC\ntags:\n  team: ml\n",
+    );
+    let mut client = TestClient::default().await;
+    let uri = "file:///work/project/instance.yml";
+    client.open(uri, &text).await;
+    client.diagnostics(uri, 1).await;
+    // (line, column, removed characters, inserted text): into a value, a new key, a broken
+    // quote, its repair, an unknown value.
+    let steps: [(u32, u32, u32, &str); 6] = [
+        (8, 19, 0, "x"),
+        (8, 19, 1, ""),
+        (10, 10, 0, "\n  owner: me"),
+        (7, 20, 0, "\""),
+        (7, 20, 1, ""),
+        (4, 14, 4, "pause"),
+    ];
+    for (version, (line, column, removed, inserted)) in (2..).zip(steps) {
+        let start = line_offset(&text, line) + column as usize;
+        text.replace_range(start..start + removed as usize, inserted);
+        edit(&mut client, uri, version, vec![change([line, column, line, column + removed], inserted)]).await;
+        let published = client.diagnostics(uri, version).await;
+        assert_eq!(client.document_state(uri).await["text"], text.as_str());
+        let got: Vec<(String, String)> = published
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap_or_default().to_string(),
+                    d["message"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String)> =
+            amlc_spec::analyze(&text).diagnostics.iter().map(|d| (d.code.to_string(), d.message.clone())).collect();
+        assert_eq!(got, expected, "after version {version}:\n{text}");
+    }
+    assert!(text.contains("action: pause"));
+}
+
+fn line_offset(text: &str, line: u32) -> usize {
+    text.split_inclusive('\n').take(line as usize).map(str::len).sum()
+}
