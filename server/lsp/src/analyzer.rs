@@ -31,9 +31,8 @@ impl Analyzer {
                         Job::Analyze(text, previous, reply) => {
                             // A panic here must not end the thread; the caller sees the closed
                             // reply and analyses on its own thread, where the panic is reported.
-                            let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                run(&text, previous.as_ref())
-                            }));
+                            let analysis =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&text, previous)));
                             if let Ok(analysis) = analysis {
                                 let _ = reply.send(analysis);
                             }
@@ -71,9 +70,13 @@ impl Analyzer {
     }
 }
 
-fn run(text: &str, previous: Option<&Previous>) -> Analysis {
+fn run(text: &str, previous: Option<Previous>) -> Analysis {
     match previous {
-        Some((previous_text, previous)) => amlc_spec::analyze_edited(previous_text, previous, text),
+        Some((previous_text, previous)) => {
+            // The tree is taken over when no request still holds the old analysis; else it is copied.
+            let previous = Arc::try_unwrap(previous).unwrap_or_else(|shared| (*shared).clone());
+            amlc_spec::analyze_edited(&previous_text, previous, text)
+        }
         None => amlc_spec::analyze_without_values(text),
     }
 }

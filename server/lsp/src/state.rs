@@ -148,8 +148,9 @@ impl ServerState {
             return analysis;
         }
         // The last analysis of this document, of whatever version, lets the analyser re-parse
-        // only the block the edits touched.
-        let previous = lock(&self.analyses).get(&snapshot.uri).map(|s| (s.text.clone(), s.analysis.clone()));
+        // only the block the edits touched. It is handed over, not shared, so that the analyser
+        // can edit its tree in place instead of copying it.
+        let previous = lock(&self.analyses).remove(&snapshot.uri).map(|s| (s.text, s.analysis));
         let analysis = Arc::new(self.analyzer.analyze(&snapshot.text, previous));
         self.store_analysis(snapshot, analysis.clone());
         analysis

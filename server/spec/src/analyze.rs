@@ -41,11 +41,13 @@ pub fn analyze_without_values(text: &str) -> Analysis {
 /// document: only the mapping entry or list item the edit touched is parsed again (see
 /// `reparse.rs`); every judging step still runs on the whole tree, so the diagnostics are the
 /// ones a fresh analysis gives. Falls back to a full parse whenever the re-parse is not certain.
-pub fn analyze_edited(previous_text: &str, previous: &Analysis, text: &str) -> Analysis {
-    let reparsed = match (&previous.document, &previous.clean_parse_notes) {
-        (Some(document), Some(notes)) => {
-            crate::reparse::reparse(&crate::reparse::Previous { text: previous_text, document, notes }, text)
-        }
+///
+/// The previous analysis is taken over: its tree becomes the new one, edited in place, so a large
+/// file's tree is neither copied nor freed on every keystroke. A caller that keeps its own passes a clone.
+pub fn analyze_edited(previous_text: &str, previous: Analysis, text: &str) -> Analysis {
+    let Analysis { document, clean_parse_notes, .. } = previous;
+    let reparsed = match (document, clean_parse_notes) {
+        (Some(document), Some(notes)) => crate::reparse::reparse(previous_text, document, &notes, text),
         _ => None,
     };
     match reparsed {

@@ -12,22 +12,43 @@ use crate::syntax::{
 };
 use crate::TextRange;
 
-/// The part of the previous parse a re-parse starts from: its text and its tree, which must
-/// have parsed without any error.
-pub(crate) struct Previous<'a> {
-    pub text: &'a str,
-    pub document: &'a Document,
-    pub notes: &'a [Yaml12Note],
+/// The previous parse a re-parse is planned from: its text and its tree, which must have parsed
+/// without any error.
+struct Previous<'a> {
+    text: &'a str,
+    document: &'a Document,
+    notes: &'a [Yaml12Note],
 }
 
-/// Parses `text` by re-parsing only what changed since `previous`; `None` when that cannot be
-/// done with certainty, and the caller parses in full.
-pub(crate) fn reparse(previous: &Previous<'_>, text: &str) -> Option<Parsed> {
-    reparse_block(previous, text).map(|(parsed, _)| parsed)
+/// Parses `text` by re-parsing only what changed since the previous text, whose tree is taken
+/// over and edited in place (no copy of a large tree); `None` when that cannot be done with
+/// certainty, and the caller parses in full.
+pub(crate) fn reparse(previous_text: &str, document: Document, notes: &[Yaml12Note], text: &str) -> Option<Parsed> {
+    let plan = plan(&Previous { text: previous_text, document: &document, notes }, text)?;
+    plan.apply(document)
 }
 
-/// [`reparse`], with the span of the old text whose block was parsed again.
-fn reparse_block(previous: &Previous<'_>, text: &str) -> Option<(Parsed, TextRange)> {
+/// Everything a re-parse changes, worked out before the tree is touched.
+struct Plan {
+    path: Vec<usize>,
+    replacement: Replacement,
+    shift: Shift,
+    notes: Vec<Yaml12Note>,
+    /// The old text's span whose block was parsed again (tests check that it is the smallest).
+    #[cfg_attr(not(test), allow(dead_code))]
+    span: TextRange,
+}
+
+impl Plan {
+    fn apply(self, mut document: Document) -> Option<Parsed> {
+        self.shift.in_place(&mut document.root);
+        replace(&mut document.root, &self.path, self.replacement)?;
+        Some(Parsed { document: Some(document), errors: Vec::new(), notes: self.notes, partial: false })
+    }
+}
+
+/// The plan for `text`, trying the blocks that hold the edit from the smallest.
+fn plan(previous: &Previous<'_>, text: &str) -> Option<Plan> {
     let old = previous.text;
     if !previous.document.anchors.is_empty() || text.len() > MAX_FILE_BYTES || old == text {
         return None;
@@ -45,7 +66,7 @@ fn reparse_block(previous: &Previous<'_>, text: &str) -> Option<(Parsed, TextRan
             break;
         }
         match splice(previous, text, edit, candidate) {
-            Splice::Done(parsed) => return Some((*parsed, candidate.span)),
+            Splice::Done(plan) => return Some(*plan),
             // The edit broke the block: a larger block is as broken, and the full parse finds
             // the error's exact place and message.
             Splice::Broken => return None,
@@ -57,7 +78,7 @@ fn reparse_block(previous: &Previous<'_>, text: &str) -> Option<(Parsed, TextRan
 
 /// What re-parsing one candidate block gave.
 enum Splice {
-    Done(Box<Parsed>),
+    Done(Box<Plan>),
     /// The block alone has a syntax error.
     Broken,
     /// The block parsed, but not certainly as it would in place; a larger block may do.
@@ -138,12 +159,12 @@ fn line_start(text: &str, offset: u32) -> u32 {
     text[..offset as usize].rfind('\n').map_or(0, |i| i + 1) as u32
 }
 
-/// Parses the candidate's new text alone and splices it in; `None` unless the result is
+/// Parses the candidate's new text alone and plans the splice; `None` unless the result is
 /// certainly the one a full parse would give.
 fn splice(previous: &Previous<'_>, text: &str, edit: Edit, candidate: &Candidate) -> Splice {
     let mut broken = false;
     match splice_block(previous, text, edit, candidate, &mut broken) {
-        Some(parsed) => Splice::Done(Box::new(parsed)),
+        Some(plan) => Splice::Done(Box::new(plan)),
         None if broken => Splice::Broken,
         None => Splice::Doubtful,
     }
@@ -155,7 +176,7 @@ fn splice_block(
     edit: Edit,
     candidate: &Candidate,
     broken: &mut bool,
-) -> Option<Parsed> {
+) -> Option<Plan> {
     let old = previous.text;
     let start = line_start(old, candidate.span.start);
     // What stands before the block on its line: indentation only for an entry, indentation and
@@ -213,7 +234,9 @@ fn splice_block(
         }
         (NodeKind::Mapping(mut entries), false) if entries.len() == 1 => {
             let entry = entries.pop()?;
-            if entry.key.range.start != start + indent {
+            if entry.key.range.start != start + indent
+                || repeats_a_sibling(&previous.document.root, &candidate.path, &entry)
+            {
                 return None;
             }
             Replacement::Entry(entry)
@@ -222,8 +245,6 @@ fn splice_block(
     };
 
     let shift = Shift { from: candidate.span.end, delta: edit.delta };
-    let mut root = shift.cloned(&previous.document.root);
-    replace(&mut root, &candidate.path, replacement)?;
     let mut notes: Vec<Yaml12Note> = previous
         .notes
         .iter()
@@ -234,7 +255,16 @@ fn splice_block(
         parsed.notes.into_iter().map(|n| Yaml12Note { range: offset_range(n.range, start), message: n.message }),
     );
     notes.sort_by_key(|n| (n.range.start, n.range.end));
-    Some(Parsed { document: Some(Document { root, anchors: Vec::new() }), errors: Vec::new(), notes, partial: false })
+    Some(Plan { path: candidate.path.clone(), replacement, shift, notes, span: candidate.span })
+}
+
+/// Whether the new entry's key is the key of another entry of the same mapping: a duplicate,
+/// which the full parse reports.
+fn repeats_a_sibling(root: &Node, path: &[usize], entry: &Entry) -> bool {
+    let Some((&index, parent_path)) = path.split_last() else { return true };
+    let Some(NodeKind::Mapping(entries)) = node_at(root, parent_path).map(|n| &n.kind) else { return true };
+    let name = crate::syntax::key_string(&entry.key);
+    entries.iter().enumerate().any(|(i, e)| i != index && crate::syntax::key_string(&e.key) == name)
 }
 
 enum Replacement {
@@ -247,14 +277,7 @@ enum Replacement {
 fn replace(node: &mut Node, path: &[usize], replacement: Replacement) -> Option<()> {
     let (&index, rest) = path.split_first()?;
     match (&mut node.kind, rest.is_empty(), replacement) {
-        (NodeKind::Mapping(entries), true, Replacement::Entry(entry)) => {
-            // A key that now repeats a sibling's is a duplicate the full parse reports.
-            let name = crate::syntax::key_string(&entry.key);
-            if entries.iter().enumerate().any(|(i, e)| i != index && crate::syntax::key_string(&e.key) == name) {
-                return None;
-            }
-            *entries.get_mut(index)? = entry;
-        }
+        (NodeKind::Mapping(entries), true, Replacement::Entry(entry)) => *entries.get_mut(index)? = entry,
         (NodeKind::Sequence(items), true, Replacement::Item(item)) => *items.get_mut(index)? = item,
         (NodeKind::Mapping(entries), false, replacement) => {
             replace(&mut entries.get_mut(index)?.value, rest, replacement)?
@@ -287,17 +310,19 @@ impl Shift {
         TextRange::new(start, self.offset(r.end).max(start))
     }
 
-    /// A copy of the tree with its offsets shifted, made in one walk.
-    fn cloned(&self, node: &Node) -> Node {
-        let kind = match &node.kind {
-            NodeKind::Mapping(entries) => NodeKind::Mapping(
-                entries.iter().map(|e| Entry { key: self.cloned(&e.key), value: self.cloned(&e.value) }).collect(),
-            ),
-            NodeKind::Sequence(items) => NodeKind::Sequence(items.iter().map(|n| self.cloned(n)).collect()),
-            NodeKind::Scalar(s) => NodeKind::Scalar(s.clone()),
-            NodeKind::Alias(id) => NodeKind::Alias(*id),
-        };
-        Node { kind, range: self.range(node.range), anchor: node.anchor, flow: node.flow }
+    /// Shifts every offset of the tree, in place.
+    fn in_place(&self, node: &mut Node) {
+        node.range = self.range(node.range);
+        match &mut node.kind {
+            NodeKind::Mapping(entries) => {
+                for e in entries {
+                    self.in_place(&mut e.key);
+                    self.in_place(&mut e.value);
+                }
+            }
+            NodeKind::Sequence(items) => items.iter_mut().for_each(|n| self.in_place(n)),
+            _ => {}
+        }
     }
 }
 
@@ -407,7 +432,9 @@ tags:
     /// The old span whose block was parsed again, after checking the result against the full parse.
     fn reparsed_span(old: &str, new: &str) -> Option<TextRange> {
         let (document, notes) = previous(old);
-        let (fast, span) = reparse_block(&Previous { text: old, document: &document, notes: &notes }, new)?;
+        let plan = plan(&Previous { text: old, document: &document, notes: &notes }, new)?;
+        let span = plan.span;
+        let fast = plan.apply(document).expect("a planned splice applies");
         let full = parse(new);
         assert!(full.errors.is_empty(), "re-parse accepted what the full parse refuses: {new:?}\n{:?}", full.errors);
         assert!(fast.document == full.document, "tree differs after editing to:\n{new}");

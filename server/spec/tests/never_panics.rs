@@ -178,7 +178,7 @@ proptest! {
         let before = &seeds[seed % seeds.len()];
         let previous = analyze_without_values(before);
         let text = apply(before, &edits);
-        let edited = analyze_edited(before, &previous, &text);
+        let edited = analyze_edited(before, previous, &text);
         let fresh = analyze_without_values(&text);
         check_ranges(&text, &edited)?;
         prop_assert_eq!(&edited.diagnostics, &fresh.diagnostics);
