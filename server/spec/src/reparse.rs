@@ -1,11 +1,12 @@
 //! Re-parsing only the block an edit touched. On a keystroke in a large spec, parsing the whole
 //! text again is most of the work; instead the edited mapping entry or list item is parsed on its
-//! own and spliced into a copy of the previous tree, and everything after it is shifted.
+//! own and spliced into the previous tree (taken over and edited in place), and everything after
+//! it is shifted.
 //!
 //! The result must be exactly the tree a full parse would build, so every doubt falls back to
 //! the full parse (`None`): an error or anchor anywhere near, a changed indentation, an item
-//! that became two, a key that now repeats a sibling's. The property test in
-//! `tests/reparse.rs` checks the equality on random edits.
+//! that became two, a key that now repeats a sibling's. The property test below checks the
+//! equality on random edits, and `tests/never_panics.rs` checks whole analyses.
 
 use crate::syntax::{
     parse, Document, Entry, Node, NodeKind, Parsed, SyntaxError, SyntaxErrorKind, Yaml12Note, MAX_DEPTH, MAX_FILE_BYTES,
