@@ -1,6 +1,7 @@
 //! Judging a parsed spec: dispatch on `type`, replay the CLI's load step, validate against the
 //! type's JSON Schema and map each error to the exact key or value, then run the rules.
 
+use crate::line_index::line_start;
 use crate::normalize::{normalize, Issue};
 use crate::syntax::{dotted, Document, Entry, Node, PathSegment};
 use crate::{codes, rules, schema, ComputeType, Diagnostic, DiagnosticTag, Fix, TextRange};
@@ -452,10 +453,6 @@ pub(crate) fn slice(text: &str, r: TextRange) -> &str {
 /// Range of the value at `path`, falling back to the nearest existing ancestor.
 pub(crate) fn value_range(doc: &Document, path: &[PathSegment]) -> TextRange {
     doc.lookup_partial(path).0.range
-}
-
-fn line_start(text: &str, offset: u32) -> u32 {
-    text.get(..offset as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i as u32 + 1)
 }
 
 /// An edit that deletes a whole `key: value` entry with its lines, when the entry starts its

@@ -6,6 +6,17 @@
 
 use crate::TextRange;
 
+/// The offset at which the line holding `offset` starts.
+pub(crate) fn line_start(text: &str, offset: u32) -> u32 {
+    text.get(..offset as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i as u32 + 1)
+}
+
+/// The offset of the line break that ends the line holding `offset` (or the end of the text).
+pub(crate) fn line_end(text: &str, offset: u32) -> u32 {
+    let from = (offset as usize).min(text.len());
+    text.get(from..).and_then(|rest| rest.find(['\n', '\r'])).map_or(text.len(), |i| from + i) as u32
+}
+
 /// The unit in which a column counts characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum PositionEncoding {

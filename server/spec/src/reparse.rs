@@ -8,6 +8,7 @@
 //! that became two, a key that now repeats a sibling's. The property test below checks the
 //! equality on random edits, and `tests/never_panics.rs` checks whole analyses.
 
+use crate::line_index::{line_end, line_start};
 use crate::syntax::{
     parse, Document, Entry, Node, NodeKind, Parsed, SyntaxError, SyntaxErrorKind, Yaml12Note, MAX_DEPTH, MAX_FILE_BYTES,
 };
@@ -51,7 +52,7 @@ impl Plan {
 /// The plan for `text`, trying the blocks that hold the edit from the smallest.
 fn plan(previous: &Previous<'_>, text: &str) -> Option<Plan> {
     let old = previous.text;
-    if !previous.document.anchors.is_empty() || text.len() > MAX_FILE_BYTES || old == text {
+    if !previous.document.anchors.is_empty() || text.len() > MAX_FILE_BYTES {
         return None;
     }
     let root = &previous.document.root;
@@ -59,6 +60,9 @@ fn plan(previous: &Previous<'_>, text: &str) -> Option<Plan> {
         return None;
     }
     let edit = changed_region(old, text);
+    if edit.start == edit.old_end && edit.delta == 0 {
+        return None; // the same text
+    }
     let candidates = candidates(old, root, edit);
     // Deepest first: the smallest block that holds the edit is the cheapest to parse again.
     for candidate in candidates.iter().rev() {
@@ -96,16 +100,39 @@ struct Edit {
 
 fn changed_region(old: &str, new: &str) -> Edit {
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let mut prefix = common_prefix(a, b);
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
         prefix -= 1;
     }
-    let max_suffix = a.len().min(b.len()) - prefix;
-    let mut suffix = a.iter().rev().zip(b.iter().rev()).take(max_suffix).take_while(|(x, y)| x == y).count();
+    let mut suffix = common_suffix(&a[prefix..], &b[prefix..]);
     while !old.is_char_boundary(a.len() - suffix) || !new.is_char_boundary(b.len() - suffix) {
         suffix -= 1;
     }
     Edit { start: prefix as u32, old_end: (a.len() - suffix) as u32, delta: b.len() as i64 - a.len() as i64 }
+}
+
+/// Both comparisons run over the whole file on every keystroke, so whole blocks are compared
+/// first (a `memcmp` each), then single bytes in the block that differs.
+const BLOCK: usize = 4096;
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let most = a.len().min(b.len());
+    let mut same = 0;
+    while same + BLOCK <= most && a[same..same + BLOCK] == b[same..same + BLOCK] {
+        same += BLOCK;
+    }
+    same + a[same..most].iter().zip(&b[same..most]).take_while(|(x, y)| x == y).count()
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let most = a.len().min(b.len());
+    let (a_end, b_end) = (a.len(), b.len());
+    let mut same = 0;
+    while same + BLOCK <= most && a[a_end - same - BLOCK..a_end - same] == b[b_end - same - BLOCK..b_end - same] {
+        same += BLOCK;
+    }
+    let (a, b) = (&a[..a_end - same], &b[..b_end - same]);
+    same + a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count()
 }
 
 /// A block that may be parsed on its own: a mapping entry or a list item of a block collection.
@@ -150,51 +177,49 @@ fn contains(span: TextRange, edit: Edit) -> bool {
     span.start <= edit.start && edit.old_end <= span.end
 }
 
-/// The offset of the line break that ends the line holding `offset` (or the end of the text).
-fn line_end(text: &str, offset: u32) -> u32 {
-    let from = (offset as usize).min(text.len());
-    text[from..].find(['\n', '\r']).map_or(text.len(), |i| from + i) as u32
-}
-
-fn line_start(text: &str, offset: u32) -> u32 {
-    text[..offset as usize].rfind('\n').map_or(0, |i| i + 1) as u32
-}
-
-/// Parses the candidate's new text alone and plans the splice; `None` unless the result is
-/// certainly the one a full parse would give.
+/// Parses the candidate's new text alone and plans the splice.
 fn splice(previous: &Previous<'_>, text: &str, edit: Edit, candidate: &Candidate) -> Splice {
-    let mut broken = false;
-    match splice_block(previous, text, edit, candidate, &mut broken) {
+    let Some(block) = block_of(previous, text, edit, candidate) else { return Splice::Doubtful };
+    let parsed = parse(block.text);
+    // A list item parsed alone is a top-level list, which only a whole spec may not be.
+    let real_error = |e: &SyntaxError| !(candidate.item && e.kind == SyntaxErrorKind::NotAMapping);
+    if parsed.errors.iter().any(real_error) || parsed.partial {
+        return Splice::Broken;
+    }
+    match plan_block(previous, edit, candidate, &block, parsed) {
         Some(plan) => Splice::Done(Box::new(plan)),
-        None if broken => Splice::Broken,
         None => Splice::Doubtful,
     }
 }
 
-fn splice_block(
-    previous: &Previous<'_>,
-    text: &str,
-    edit: Edit,
-    candidate: &Candidate,
-    broken: &mut bool,
-) -> Option<Plan> {
+/// The candidate's text in the new document, with where it starts.
+struct Block<'t> {
+    text: &'t str,
+    /// The start of the block's first line.
+    start: u32,
+    /// The column of its key, or of its dash for a list item.
+    indent: u32,
+}
+
+/// The new text of the candidate; `None` if the block cannot stand alone.
+fn block_of<'t>(previous: &Previous<'_>, text: &'t str, edit: Edit, candidate: &Candidate) -> Option<Block<'t>> {
     let old = previous.text;
     let start = line_start(old, candidate.span.start);
     // What stands before the block on its line: indentation only for an entry, indentation and
     // one dash for a list item (an entry that follows a dash is re-parsed as that item).
     let lead = &old[start as usize..candidate.span.start as usize];
-    let (indent, dash) = if candidate.item {
+    let indent = if candidate.item {
         let dash = lead.find('-')?;
         let (before, after) = (&lead[..dash], &lead[dash + 1..]);
         if !before.bytes().all(|b| b == b' ') || after.is_empty() || !after.bytes().all(|b| b == b' ') {
             return None;
         }
-        (dash as u32, true)
+        dash as u32
     } else {
         if !lead.bytes().all(|b| b == b' ') {
             return None;
         }
-        (lead.len() as u32, false)
+        lead.len() as u32
     };
     let new_end = u32::try_from(i64::from(candidate.span.end) + edit.delta).ok()?;
     let block = text.get(start as usize..new_end as usize)?;
@@ -206,13 +231,18 @@ fn splice_block(
     if has_block_scalar(node_at(&previous.document.root, &candidate.path)?) {
         return None;
     }
-    let parsed = parse(block);
-    // A list item parsed alone is a top-level list, which only a whole spec may not be.
-    let real_error = |e: &SyntaxError| !(candidate.item && e.kind == SyntaxErrorKind::NotAMapping);
-    if parsed.errors.iter().any(real_error) || parsed.partial {
-        *broken = true;
-        return None;
-    }
+    Some(Block { text: block, start, indent })
+}
+
+/// The splice of a block that parsed alone; `None` unless it is certainly what a full parse gives.
+fn plan_block(
+    previous: &Previous<'_>,
+    edit: Edit,
+    candidate: &Candidate,
+    block: &Block<'_>,
+    parsed: Parsed,
+) -> Option<Plan> {
+    let Block { start, indent, .. } = *block;
     let doc = parsed.document?;
     if !doc.anchors.is_empty() || doc.root.flow || has_block_scalar(&doc.root) {
         return None;
@@ -224,7 +254,7 @@ fn splice_block(
     let mut fresh = doc.root;
     offset_all(&mut fresh, start);
     // The block must still be one block, starting where it started.
-    let replacement = match (fresh.kind, dash) {
+    let replacement = match (fresh.kind, candidate.item) {
         (NodeKind::Sequence(mut items), true) if items.len() == 1 && fresh.range.start == start + indent => {
             let item = items.pop()?;
             // An indentless list starts where its first item starts, so the item must not move.
@@ -264,8 +294,8 @@ fn splice_block(
 fn repeats_a_sibling(root: &Node, path: &[usize], entry: &Entry) -> bool {
     let Some((&index, parent_path)) = path.split_last() else { return true };
     let Some(NodeKind::Mapping(entries)) = node_at(root, parent_path).map(|n| &n.kind) else { return true };
-    let name = crate::syntax::key_string(&entry.key);
-    entries.iter().enumerate().any(|(i, e)| i != index && crate::syntax::key_string(&e.key) == name)
+    let name = crate::syntax::key_name(&entry.key);
+    entries.iter().enumerate().any(|(i, e)| i != index && crate::syntax::key_name(&e.key) == name)
 }
 
 enum Replacement {
@@ -494,6 +524,38 @@ tags:
         for (anchor, offset, remove, insert) in cases {
             let at = SPEC.find(anchor).expect(anchor) + offset;
             assert!(!check(SPEC, &edited(SPEC, at, remove, insert)), "re-parsed {anchor:?} + {insert:?}");
+        }
+    }
+
+    #[test]
+    fn the_changed_region_is_found_across_whole_blocks() {
+        let base: String = (0..900).map(|i| format!("k{i}: välue-{i}\n")).collect();
+        assert!(base.len() > 3 * BLOCK);
+        let naive = |a: &str, b: &str| {
+            let p = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+            let s =
+                a.bytes().rev().zip(b.bytes().rev()).take(a.len().min(b.len()) - p).take_while(|(x, y)| x == y).count();
+            (p, a.len() - s)
+        };
+        for (at, remove, insert) in
+            [(0, 0, "x"), (base.len(), 0, "x"), (9000, 3, ""), (4096, 0, "ü"), (8191, 2, "yy"), (5, 0, "")]
+        {
+            let mut at = at.min(base.len());
+            while !base.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + remove).min(base.len());
+            while !base.is_char_boundary(end) {
+                end += 1;
+            }
+            let new = edited(&base, at, end - at, insert);
+            let e = changed_region(&base, &new);
+            let (p, old_end) = naive(&base, &new);
+            // The naive bytes may stop inside a character; the region widens to whole characters.
+            assert!(e.start as usize <= p && old_end <= e.old_end as usize, "{at} {remove} {insert:?}");
+            assert_eq!(&base[..e.start as usize], &new[..e.start as usize]);
+            assert_eq!(&base[e.old_end as usize..], &new[(e.old_end as i64 + e.delta) as usize..]);
+            assert!(e.old_end as usize - e.start as usize <= remove.max(1) + 2, "{at}: region too wide {e:?}");
         }
     }
 

@@ -3,6 +3,7 @@
 //! CLI would send) and point at ranges from the tree.
 
 use crate::check::{remove_entry_fix, slice, value_range};
+use crate::line_index::line_start;
 use crate::syntax::{Document, Node, NodeKind, PathSegment};
 use crate::{codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
 use serde_json::Value;
@@ -466,10 +467,6 @@ fn top_level_line_before(text: &str, range: TextRange, line: &str, preferred: bo
     let at = line_start(text, range.start);
     (at == range.start)
         .then(|| Fix::replace(format!("Add `{line}`"), TextRange::empty(at), format!("{line}\n"), preferred))
-}
-
-fn line_start(text: &str, offset: u32) -> u32 {
-    text.get(..offset as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i as u32 + 1)
 }
 
 fn as_i64(v: Option<&Value>) -> Option<i64> {

@@ -457,7 +457,7 @@ impl KeySet {
 }
 
 /// [`key_string`] without an allocation for the usual string key.
-fn key_name(key: &Node) -> std::borrow::Cow<'_, str> {
+pub(crate) fn key_name(key: &Node) -> std::borrow::Cow<'_, str> {
     match &key.kind {
         NodeKind::Scalar(s) if matches!(s.resolved, Resolved::Str | Resolved::Timestamp | Resolved::Invalid(_)) => {
             std::borrow::Cow::Borrowed(s.text.as_str())
@@ -809,10 +809,7 @@ fn attach(
 fn scan_error(text: &str, map: &CharToByte, err: &ScanError) -> SyntaxError {
     let at = map.byte(err.marker().index()).min(text.len() as u32);
     let info = err.info();
-    let line_end = |from: u32| -> u32 {
-        let from = from as usize;
-        text.get(from..).and_then(|rest| rest.find(['\n', '\r'])).map_or(text.len(), |i| from + i) as u32
-    };
+    let line_end = |from: u32| crate::line_index::line_end(text, from);
     // A tab in indentation: find the tab itself, which the scanner may report elsewhere.
     if info.contains("tab") {
         if let Some(tab) = find_indent_tab(text, at) {
