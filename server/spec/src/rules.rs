@@ -7,6 +7,8 @@ use crate::line_index::line_start;
 use crate::syntax::{Document, Node, NodeKind, PathSegment};
 use crate::{codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
 use serde_json::Value;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
 struct Ctx<'a> {
     text: &'a str,
@@ -804,13 +806,15 @@ fn is_schedule_start_time(s: &str) -> bool {
 fn custom_apps(cx: &mut Ctx) {
     let base = path_of(&["custom_applications"]);
     let Some(Value::Array(apps)) = cx.get(&base) else { return };
-    let mut names: Vec<(String, usize)> = Vec::new();
-    let mut published: Vec<(i64, usize)> = Vec::new();
+    // The first application to use each name and each published port. Maps, not lists: a generated
+    // spec can hold thousands of applications, and a search per application made this quadratic.
+    let mut names: HashMap<&str, usize> = HashMap::new();
+    let mut published: HashMap<i64, usize> = HashMap::new();
     for (i, app) in apps.iter().enumerate() {
         let mut ap = base.clone();
         ap.push(PathSegment::Index(i));
         if let Some(name) = app.get("name").and_then(Value::as_str) {
-            if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+            if let Some(first) = earlier_use(&mut names, name, i) {
                 let mut p = ap.clone();
                 p.push(key("name"));
                 let range = cx.range(&p);
@@ -822,33 +826,45 @@ fn custom_apps(cx: &mut Ctx) {
                     range,
                 ));
             }
-            names.push((name.to_string(), i));
         }
         let Some(Value::Array(endpoints)) = app.get("endpoints") else { continue };
         for (j, ep) in endpoints.iter().enumerate() {
             for field in ["target", "published"] {
                 let Some(port) = ep.get(field).and_then(Value::as_i64) else { continue };
+                let out_of_range = !(port > 1025 && port < 65535);
+                let duplicate_of = if field == "published" { earlier_use(&mut published, port, i) } else { None };
+                if !out_of_range && duplicate_of.is_none() {
+                    continue;
+                }
                 let mut p = ap.clone();
                 p.extend([key("endpoints"), PathSegment::Index(j), key(field)]);
                 let range = cx.range(&p);
-                if !(port > 1025 && port < 65535) {
+                if out_of_range {
                     cx.push(Diagnostic::new(
                         codes::CUSTOM_APP_PORT,
                         format!("{field} port {port} is out of range; custom application ports must be between 1026 and 65534"),
                         range,
                     ));
                 }
-                if field == "published" {
-                    if let Some((_, first)) = published.iter().find(|(q, _)| *q == port) {
-                        cx.push(Diagnostic::new(
-                            codes::CUSTOM_APP_DUPLICATE,
-                            format!("published port {port} is already used by application {first}; each published port must be unique"),
-                            range,
-                        ));
-                    }
-                    published.push((port, i));
+                if let Some(first) = duplicate_of {
+                    cx.push(Diagnostic::new(
+                        codes::CUSTOM_APP_DUPLICATE,
+                        format!("published port {port} is already used by application {first}; each published port must be unique"),
+                        range,
+                    ));
                 }
             }
+        }
+    }
+}
+
+/// The application that used `key` before application `i`, or None after noting `i` as its first use.
+fn earlier_use<K: std::hash::Hash + Eq>(seen: &mut HashMap<K, usize>, key: K, i: usize) -> Option<usize> {
+    match seen.entry(key) {
+        Entry::Occupied(first) => Some(*first.get()),
+        Entry::Vacant(slot) => {
+            slot.insert(i);
+            None
         }
     }
 }
