@@ -49,23 +49,17 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0u32];
         let mut line_ends = Vec::new();
-        let mut i = 0usize;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => {
-                    line_ends.push(i as u32);
-                    line_starts.push(i as u32 + 1);
-                }
-                b'\r' => {
-                    line_ends.push(i as u32);
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    line_starts.push(i as u32 + 1);
-                }
-                _ => {}
+        // memchr finds the breaks many bytes at a time: this runs on every keystroke, over the whole text.
+        let mut breaks = memchr::memchr2_iter(b'\n', b'\r', bytes);
+        while let Some(i) = breaks.next() {
+            line_ends.push(i as u32);
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                // CRLF is one break: skip its `\n`.
+                breaks.next();
+                line_starts.push(i as u32 + 2);
+            } else {
+                line_starts.push(i as u32 + 1);
             }
-            i += 1;
         }
         line_ends.push(bytes.len() as u32);
         LineIndex { line_starts, line_ends, ascii: text.is_ascii(), len: bytes.len() as u32 }
@@ -186,6 +180,38 @@ mod tests {
         assert_eq!(index.line_col(text, end, PositionEncoding::Utf8).col, 13 + 4 + 1 + 6);
         round_trip(text, PositionEncoding::Utf16);
         round_trip(text, PositionEncoding::Utf8);
+    }
+
+    /// Every text of up to 7 characters from `a`, `\r` and `\n` is split as a byte-by-byte reading
+    /// splits it: `\r\n` is one break, a lone `\r` or `\n` is one.
+    #[test]
+    fn line_breaks_match_a_byte_by_byte_reading() {
+        fn reference(bytes: &[u8]) -> (Vec<u32>, Vec<u32>) {
+            let (mut starts, mut ends, mut i) = (vec![0u32], Vec::new(), 0usize);
+            while i < bytes.len() {
+                if bytes[i] == b'\n' || bytes[i] == b'\r' {
+                    ends.push(i as u32);
+                    if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(i as u32 + 1);
+                }
+                i += 1;
+            }
+            ends.push(bytes.len() as u32);
+            (starts, ends)
+        }
+        for len in 0..=7u32 {
+            for mut code in 0..3u32.pow(len) {
+                let mut text = String::new();
+                for _ in 0..len {
+                    text.push(['a', '\r', '\n'][(code % 3) as usize]);
+                    code /= 3;
+                }
+                let index = LineIndex::new(&text);
+                assert_eq!((index.line_starts, index.line_ends), reference(text.as_bytes()), "{text:?}");
+            }
+        }
     }
 
     #[test]
