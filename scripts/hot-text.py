@@ -23,6 +23,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,17 +80,23 @@ class Lsp:
             if predicate(message):
                 return message
 
-    def request(self, method: str, params: dict | None) -> dict:
+    def request(self, method: str, params: dict | None = None) -> dict:
         self.next_id += 1
         request_id = self.next_id
-        self.send({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
+        message = {"jsonrpc": "2.0", "id": request_id, "method": method}
+        if params is not None:  # `shutdown` and `exit` take none
+            message["params"] = params
+        self.send(message)
         answer = self.wait(lambda m: m.get("id") == request_id and "method" not in m)
         if answer is None:
             raise RuntimeError(f"no answer to {method}")
         return answer
 
-    def notify(self, method: str, params: dict | None) -> None:
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+    def notify(self, method: str, params: dict | None = None) -> None:
+        message = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            message["params"] = params
+        self.send(message)
 
     def diagnostics(self, uri: str, version: int) -> list | None:
         message = self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
@@ -164,9 +171,8 @@ def editor_session(command: list[str]) -> None:
         lsp.request("textDocument/selectionRange",
                     {"textDocument": document, "positions": [{"line": 1, "character": 1}]})
         lsp.notify("textDocument/didClose", {"textDocument": document})
-    lsp.send({"jsonrpc": "2.0", "id": 0, "method": "shutdown"})
-    lsp.wait(lambda m: m.get("id") == 0)
-    lsp.send({"jsonrpc": "2.0", "method": "exit"})
+    lsp.request("shutdown")
+    lsp.notify("exit")
     lsp.proc.wait(timeout=120)
 
 
@@ -227,26 +233,27 @@ def write_script(names: list[str], counted: str) -> None:
 
 def main() -> int:
     for tool in ("valgrind", "nm"):
-        if subprocess.run(["which", tool], capture_output=True).returncode != 0:
+        if shutil.which(tool) is None:
             print(f"hot-text: `{tool}` is needed (apt-get install valgrind binutils)", file=sys.stderr)
             return 2
-    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    # Cargo runs in ROOT, so a relative CARGO_TARGET_DIR is relative to it.
+    target = ROOT / os.environ.get("CARGO_TARGET_DIR", "target")
     # The profile is taken from a binary linked without the current script, so it sees the
     # compiler's own layout and a stale script cannot hide functions.
     env = dict(os.environ, AMLC_HOT_TEXT="0")
     subprocess.run(["cargo", "build", "--release", "-p", "amlc"], cwd=ROOT, env=env, check=True)
     binary = (target / "release" / "amlc").resolve()
     with tempfile.TemporaryDirectory() as scratch:
-        addresses: set[int] = set()
-        for number, args in enumerate((None, ["check", *map(str, DOCUMENTS)])):
-            out = Path(scratch) / f"callgrind.{number}"
-            command = ["valgrind", "--tool=callgrind", "--dump-instr=yes", "--compress-strings=no",
-                       "--compress-pos=no", f"--callgrind-out-file={out}", str(binary)]
-            if args is None:
-                editor_session(command)
-            else:
-                subprocess.run(command + args, capture_output=True)
-            addresses |= executed_addresses(out, binary)
+        def under_callgrind(name: str) -> tuple[list[str], Path]:
+            out = Path(scratch) / f"callgrind.{name}"
+            return ["valgrind", "--tool=callgrind", "--dump-instr=yes", "--compress-strings=no",
+                    "--compress-pos=no", f"--callgrind-out-file={out}", str(binary)], out
+
+        command, session_out = under_callgrind("lsp")
+        editor_session(command)
+        command, check_out = under_callgrind("check")
+        subprocess.run(command + ["check", *map(str, DOCUMENTS)], capture_output=True)
+        addresses = executed_addresses(session_out, binary) | executed_addresses(check_out, binary)
     table = functions(binary)
     starts = [start for start, _, _ in table]
     ran: dict[str, tuple[int, int]] = {}

@@ -37,10 +37,8 @@ fn main() {
 fn default_linker_is_lld() -> bool {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let Ok(output) = Command::new(rustc).arg("--version").output() else { return false };
-    let text = String::from_utf8_lossy(&output.stdout);
-    let mut numbers = text.split_whitespace().nth(1).unwrap_or("").split('.').map(|n| n.parse::<u32>().ok());
     let chosen = |name: &str| env::var(name).is_ok_and(|flags| flags.contains("linker") || flags.contains("fuse-ld"));
-    matches!((numbers.next().flatten(), numbers.next().flatten()), (Some(1), Some(minor)) if minor >= 90)
+    second_word_version(&output.stdout).is_some_and(|version| version >= (1, 90))
         && !chosen("RUSTFLAGS")
         && !chosen("CARGO_ENCODED_RUSTFLAGS")
 }
@@ -48,7 +46,12 @@ fn default_linker_is_lld() -> bool {
 /// The glibc the binary is linked against, from `getconf GNU_LIBC_VERSION` ("glibc 2.36").
 fn glibc_version() -> Option<(u32, u32)> {
     let output = Command::new("getconf").arg("GNU_LIBC_VERSION").output().ok()?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    let mut numbers = text.split_whitespace().nth(1)?.split('.').map(|n| n.parse::<u32>().ok());
+    second_word_version(&output.stdout)
+}
+
+/// `(major, minor)` of the second word of a tool's output: "rustc 1.95.0 (…)", "glibc 2.36".
+fn second_word_version(output: &[u8]) -> Option<(u32, u32)> {
+    let text = String::from_utf8_lossy(output);
+    let mut numbers = text.split_whitespace().nth(1)?.split(['.', '-']).map(|n| n.parse::<u32>().ok());
     Some((numbers.next()??, numbers.next()??))
 }

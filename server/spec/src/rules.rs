@@ -78,7 +78,8 @@ pub(crate) fn run(text: &str, doc: &Document, ctype: ComputeType, norm: &Value, 
 fn placeholders(cx: &mut Ctx) {
     // A value can only hold `<` if the source spells one or a double-quoted escape makes one. Most
     // specs have neither, and then the walk over every value (milliseconds at 50k lines) is skipped.
-    if !cx.text.contains(['<', '\\']) {
+    // memchr, not `str::contains` with a char set, which decodes the text a character at a time.
+    if memchr::memchr2(b'<', b'\\', cx.text.as_bytes()).is_none() {
         return;
     }
     /// One step of the path, borrowed from the tree so the walk allocates nothing.
@@ -953,9 +954,7 @@ mod tests {
     /// The source text under each placeholder diagnostic of `text`.
     fn placeholder_texts(text: &str) -> Vec<&str> {
         let analysis = crate::analyze(text);
-        let ranges: Vec<TextRange> =
-            analysis.diagnostics.iter().filter(|d| d.code == codes::PLACEHOLDER).map(|d| d.range).collect();
-        ranges.into_iter().map(|r| &text[r.start as usize..r.end as usize]).collect()
+        analysis.diagnostics.iter().filter(|d| d.code == codes::PLACEHOLDER).map(|d| slice(text, d.range)).collect()
     }
 
     #[test]
