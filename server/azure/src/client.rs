@@ -779,8 +779,7 @@ fn backoff(policy: &RetryPolicy, attempt: u32, retry_after: Option<Duration>) ->
     }
     let exp = policy.base_delay.saturating_mul(1u32 << attempt.min(10));
     // Jitter in [50%, 100%] spreads retries of parallel clients.
-    let nanos = u64::from(uuid::Uuid::new_v4().as_u128() as u32);
-    let fraction = 0.5 + (nanos as f64 / u32::MAX as f64) / 2.0;
+    let fraction = 0.5 + fastrand::f64() / 2.0;
     exp.min(policy.max_delay).mul_f64(fraction)
 }
 

@@ -2,6 +2,7 @@
 //! (start, stop, restart, listNodes, listKeys, idle shutdown, custom services, data mounts, SSO).
 //! Every change is a timed transition; wrong states fail the way the service fails them.
 
+use amlc_spec::formats::duration;
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
@@ -106,42 +107,9 @@ fn valid_managed_name(name: &str) -> bool {
     (3..=24).contains(&name.len()) && ok_chars && starts && after_dash
 }
 
-/// ISO-8601 duration (`PT30M`, `PT1H30M`, `P1D`, `PT90S`) in seconds.
-pub fn iso_duration_secs(s: &str) -> Option<u64> {
-    let rest = s.strip_prefix('P').or_else(|| s.strip_prefix('p'))?;
-    let (date, time) = match rest.split_once(['T', 't']) {
-        Some((d, t)) => (d, Some(t)),
-        None => (rest, None),
-    };
-    let mut total = 0u64;
-    let mut parse = |part: &str, units: &[(char, u64)]| -> Option<()> {
-        let mut num = String::new();
-        for ch in part.chars() {
-            if ch.is_ascii_digit() {
-                num.push(ch);
-            } else {
-                let (_, mult) = units.iter().find(|(u, _)| u.eq_ignore_ascii_case(&ch))?;
-                total = total.checked_add(num.parse::<u64>().ok()?.checked_mul(*mult)?)?;
-                num.clear();
-            }
-        }
-        num.is_empty().then_some(())
-    };
-    parse(date, &[('D', 86400), ('W', 604800)])?;
-    if let Some(t) = time {
-        if t.is_empty() {
-            return None;
-        }
-        parse(t, &[('H', 3600), ('M', 60), ('S', 1)])?;
-    } else if date.is_empty() {
-        return None;
-    }
-    Some(total)
-}
-
 fn check_idle_shutdown(value: &Value) -> Result<(), ArmError> {
     let text = value.as_str().unwrap_or("");
-    match iso_duration_secs(text) {
+    match duration::whole_seconds(text) {
         Some(secs) if (15 * 60..=3 * 86400).contains(&secs) => Ok(()),
         _ => Err(user_error(format!(
             "idleTimeBeforeShutdown '{text}' is invalid: it must be an ISO 8601 duration between 15 minutes (PT15M) and 3 days (P3D)."
@@ -194,7 +162,7 @@ fn check_scale(props: &Value) -> Result<(), ArmError> {
         .with_target("scaleSettings"));
     }
     if let Some(idle) = scale.get("nodeIdleTimeBeforeScaleDown").filter(|v| !v.is_null()) {
-        if idle.as_str().and_then(iso_duration_secs).is_none() {
+        if idle.as_str().and_then(duration::whole_seconds).is_none() {
             return Err(user_error("scaleSettings.nodeIdleTimeBeforeScaleDown must be an ISO 8601 duration.")
                 .with_target("scaleSettings.nodeIdleTimeBeforeScaleDown"));
         }
@@ -762,25 +730,6 @@ fn wrong_state(code: &str, verb: &str, name: &str, wanted: &str, current: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        let cases = [
-            ("PT15M", Some(900)),
-            ("PT1H30M", Some(5400)),
-            ("P3D", Some(259200)),
-            ("P1DT2H", Some(93600)),
-            ("PT90S", Some(90)),
-            ("PT", None),
-            ("P", None),
-            ("15", None),
-            ("PT5X", None),
-            ("PT5", None),
-        ];
-        for (input, want) in cases {
-            assert_eq!(iso_duration_secs(input), want, "{input}");
-        }
-    }
 
     #[test]
     fn names() {

@@ -44,33 +44,14 @@ impl Req {
     }
 }
 
+/// One path segment with its `%XX` escapes decoded (a `+` stays a `+` in a path).
 fn percent_decode(s: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(hi * 16 + lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
+/// The query string as form-urlencoded pairs; a later duplicate key wins.
 fn parse_query(q: &str) -> HashMap<String, String> {
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")))
-        })
-        .collect()
+    url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()
 }
 
 impl Emulator {
@@ -273,7 +254,10 @@ mod tests {
         assert_eq!(percent_decode("a%20b"), "a b");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
-        let q = parse_query("api-version=2025-12-01&%24skip=5&flag");
+        assert_eq!(percent_decode("ends%20"), "ends ");
+        assert_eq!(percent_decode("a+b"), "a+b");
+        let q = parse_query("api-version=2025-12-01&%24skip=5&flag&name=a+b%2Bc");
+        assert_eq!(q.get("name").map(String::as_str), Some("a b+c"));
         assert_eq!(q.get("$skip").map(String::as_str), Some("5"));
         assert_eq!(q.get("flag").map(String::as_str), Some(""));
     }

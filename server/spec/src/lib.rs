@@ -1,4 +1,4 @@
-//! The pure core of amlc: compute-spec text in, diagnostics (and later completion and hover) out.
+//! The pure core of amlc: compute-spec text in; diagnostics, completion, hover, fixes and outlines out.
 //!
 //! Architecture invariants:
 //! - No I/O, no async, no LSP types: callers hand in text and get plain structs with byte ranges.
@@ -8,6 +8,7 @@
 pub mod codes;
 mod compute_type;
 mod diagnostic;
+pub mod formats;
 pub mod ide;
 mod line_index;
 pub mod secrets;

@@ -3,6 +3,7 @@
 //! CLI would send) and point at ranges from the tree.
 
 use crate::check::{remove_entry_fix, slice, value_range};
+use crate::formats::{cron, duration, schedule_time, ssh_key};
 use crate::line_index::line_start;
 use crate::syntax::{Document, Node, NodeKind, PathSegment};
 use crate::{codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
@@ -340,58 +341,6 @@ fn network(cx: &mut Ctx) {
     }
 }
 
-/// An OpenSSH public key: `<algorithm> <base64 blob whose first field repeats the algorithm> [comment]`.
-pub fn is_openssh_public_key(s: &str) -> bool {
-    let mut parts = s.split_whitespace();
-    let (Some(alg), Some(blob)) = (parts.next(), parts.next()) else { return false };
-    const ALGS: &[&str] = &[
-        "ssh-rsa",
-        "ssh-ed25519",
-        "ssh-dss",
-        "ecdsa-sha2-nistp256",
-        "ecdsa-sha2-nistp384",
-        "ecdsa-sha2-nistp521",
-        "sk-ssh-ed25519@openssh.com",
-        "sk-ecdsa-sha2-nistp256@openssh.com",
-    ];
-    if !ALGS.contains(&alg) {
-        return false;
-    }
-    let Some(bytes) = base64_decode(blob) else { return false };
-    if bytes.len() < 4 + alg.len() {
-        return false;
-    }
-    let n = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
-    // The blob starts with the algorithm name again; that is what makes it a key and not
-    // arbitrary text. Key lengths are left to the service.
-    n == alg.len() && &bytes[4..4 + n] == alg.as_bytes()
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 fn ssh(cx: &mut Ctx) {
     let ssh_path = path_of(&["ssh_settings"]);
     let has_ssh = matches!(cx.get(&ssh_path), Some(Value::Object(_)));
@@ -399,7 +348,7 @@ fn ssh(cx: &mut Ctx) {
     let key_path = path_of(&["ssh_settings", "ssh_key_value"]);
     if let Some(Value::String(k)) = cx.get(&key_path) {
         let k = k.clone();
-        if find_placeholder(&k).is_none() && !is_openssh_public_key(&k) {
+        if find_placeholder(&k).is_none() && !ssh_key::is_public_key(&k) {
             let why = if k.contains("PRIVATE KEY") {
                 "this is a private key; paste the public key (the `.pub` file) instead"
             } else if !k.contains(' ') && (k.contains('/') || k.contains('\\') || k.ends_with(".pub")) {
@@ -563,36 +512,6 @@ fn cluster(cx: &mut Ctx) {
     }
 }
 
-/// Parses an ISO-8601 duration (`PT30M`, `P1DT2H`) into minutes.
-fn iso_duration_minutes(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let rest = s.strip_prefix('P').or_else(|| s.strip_prefix('p'))?;
-    let mut minutes = 0.0;
-    let mut in_time = false;
-    let mut num = String::new();
-    let mut any = false;
-    for c in rest.chars() {
-        match c {
-            'T' | 't' if num.is_empty() && !in_time => in_time = true,
-            '0'..='9' | '.' | ',' => num.push(if c == ',' { '.' } else { c }),
-            _ => {
-                let n: f64 = num.parse().ok()?;
-                num.clear();
-                any = true;
-                minutes += n * match (c.to_ascii_uppercase(), in_time) {
-                    ('W', false) => 7.0 * 1440.0,
-                    ('D', false) => 1440.0,
-                    ('H', true) => 60.0,
-                    ('M', true) => 1.0,
-                    ('S', true) => 1.0 / 60.0,
-                    _ => return None,
-                };
-            }
-        }
-    }
-    (any && num.is_empty()).then_some(minutes)
-}
-
 fn instance_idle(cx: &mut Ctx) {
     let min_p = path_of(&["idle_time_before_shutdown_minutes"]);
     let iso_p = path_of(&["idle_time_before_shutdown"]);
@@ -611,7 +530,7 @@ fn instance_idle(cx: &mut Ctx) {
         let iso = iso.clone();
         let key_range = cx.key_range(&iso_p);
         let value_range = cx.range(&iso_p);
-        match iso_duration_minutes(&iso) {
+        match duration::seconds(&iso).map(|s| s / 60.0) {
             None => cx.push(Diagnostic::new(
                 codes::IDLE_TIME,
                 format!("`idle_time_before_shutdown` must be an ISO-8601 duration such as PT30M, not `{iso}`; better, use `idle_time_before_shutdown_minutes: 30`"),
@@ -661,63 +580,6 @@ fn instance_idle(cx: &mut Ctx) {
     }
 }
 
-/// Checks one cron field against its range; accepts `*`, `?`, lists, ranges, steps and names.
-fn cron_field_ok(field: &str, lo: u32, hi: u32, names: &[&str]) -> bool {
-    let value = |s: &str| -> Option<u32> {
-        if let Ok(n) = s.parse::<u32>() {
-            return (lo..=hi).contains(&n).then_some(n);
-        }
-        names.iter().position(|n| n.eq_ignore_ascii_case(s)).map(|i| i as u32 + lo)
-    };
-    field.split(',').all(|part| {
-        let (range, step) = match part.split_once('/') {
-            Some((r, s)) => (r, Some(s)),
-            None => (part, None),
-        };
-        if let Some(step) = step {
-            if step.parse::<u32>().map_or(true, |s| s == 0) {
-                return false;
-            }
-        }
-        if range == "*" || range == "?" {
-            return true;
-        }
-        match range.split_once('-') {
-            Some((a, b)) => matches!((value(a), value(b)), (Some(x), Some(y)) if x <= y),
-            None => value(range).is_some(),
-        }
-    })
-}
-
-/// Why a cron expression is invalid, or `None` when it is fine.
-pub fn cron_problem(expr: &str) -> Option<String> {
-    let fields: Vec<&str> = expr.split_whitespace().collect();
-    if fields.len() != 5 {
-        return Some(format!(
-            "has {} field{}; NCronTab needs 5: minute hour day-of-month month day-of-week (e.g. `0 18 * * *`)",
-            fields.len(),
-            if fields.len() == 1 { "" } else { "s" }
-        ));
-    }
-    const MONTHS: &[&str] = &["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-    const DAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-    let specs: [(&str, u32, u32, &[&str]); 5] = [
-        ("minute", 0, 59, &[]),
-        ("hour", 0, 23, &[]),
-        ("day of month", 1, 31, &[]),
-        ("month", 1, 12, MONTHS),
-        ("day of week", 0, 7, DAYS),
-    ];
-    for (field, (what, lo, hi, names)) in fields.iter().zip(specs) {
-        if !cron_field_ok(field, lo, hi, names) {
-            return Some(format!(
-                "its {what} field `{field}` is not valid (allowed {lo}–{hi}, `*`, lists, ranges and steps)"
-            ));
-        }
-    }
-    None
-}
-
 fn schedules(cx: &mut Ctx) {
     let base = path_of(&["schedules", "compute_start_stop"]);
     let Some(Value::Array(items)) = cx.get(&base) else { return };
@@ -729,7 +591,7 @@ fn schedules(cx: &mut Ctx) {
         let ttype = trigger.get("type").and_then(Value::as_str).unwrap_or("");
         if ttype == "cron" {
             if let Some(expr) = trigger.get("expression").and_then(Value::as_str) {
-                if let Some(problem) = cron_problem(expr) {
+                if let Some(problem) = cron::problem(expr) {
                     let mut p = tp.clone();
                     p.push(key("expression"));
                     let range = cx.range(&p);
@@ -755,7 +617,7 @@ fn schedules(cx: &mut Ctx) {
             }
         }
         if let Some(start) = trigger.get("start_time").and_then(Value::as_str) {
-            if !is_schedule_start_time(start) {
+            if !schedule_time::is_start_time(start) {
                 let mut p = tp.clone();
                 p.push(key("start_time"));
                 let range = cx.range(&p);
@@ -785,23 +647,6 @@ fn schedules(cx: &mut Ctx) {
             }
         }
     }
-}
-
-fn is_schedule_start_time(s: &str) -> bool {
-    let b = s.as_bytes();
-    let d = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    let date = d(0..4) && b.get(4) == Some(&b'-') && d(5..7) && b.get(7) == Some(&b'-') && d(8..10);
-    if !date {
-        return false;
-    }
-    if b.len() == 10 {
-        return true;
-    }
-    matches!(b.get(10), Some(b'T' | b' '))
-        && d(11..13)
-        && b.get(13) == Some(&b':')
-        && d(14..16)
-        && (b.len() == 16 || (b.get(16) == Some(&b':') && d(17..19) && b.len() == 19))
 }
 
 fn custom_apps(cx: &mut Ctx) {
@@ -894,34 +739,6 @@ fn size_hints(cx: &mut Ctx) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cron() {
-        assert_eq!(cron_problem("0 18 * * *"), None);
-        assert_eq!(cron_problem("*/15 8-18 * JAN-MAR MON-FRI"), None);
-        assert_eq!(cron_problem("0 18 * * 1-5"), None);
-        assert!(cron_problem("61 25 * * *").is_some());
-        assert!(cron_problem("0 18 * *").is_some());
-        assert!(cron_problem("0 18 * * * *").is_some());
-    }
-
-    #[test]
-    fn iso_durations() {
-        assert_eq!(iso_duration_minutes("PT45M"), Some(45.0));
-        assert_eq!(iso_duration_minutes("P1DT2H"), Some(1560.0));
-        assert_eq!(iso_duration_minutes("30 minutes"), None);
-        assert_eq!(iso_duration_minutes("PT"), None);
-    }
-
-    #[test]
-    fn ssh_keys() {
-        let good = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDWm/4TTHMZdzZVJcob2aFRWDmIyJLxk028AKh7K03RDgR8bz/Knd9DgB2V3sipjY9wYJ1U9YbsUoAt24+CWZFpnoB79J6vaoqwUb7c6nGkaNrWoGZKI+v26GOX8O2MUjjOyBuPEinJtQ432J4affHfeRI+1iDQXuwFUKhNbRVpxh2h9otXF+J1UvSUaPYggS7Iivyha/x8HJzFcNnIPrAZkPiT/Nb/Qk7FyoFTEw64cIl1ByvmF3ewSOeVXKDpb2d4vrSDTVmXFKRrWduhM3sHO5dckREKc+tSQ0M+SpfBqaBgRTAie4jFVSIiSHCvL2BRQXBMRiyPgNlpiJWTPLp/ admin@host";
-        assert!(is_openssh_public_key(good));
-        assert!(!is_openssh_public_key("not-a-real-key"));
-        assert!(is_openssh_public_key("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC3 oracle@example"));
-        assert!(!is_openssh_public_key("ssh-rsa c3NoLWVkMjU1MTk="));
-        assert!(!is_openssh_public_key("ssh-ed25519 AAAAC3NzaC1yc2EAAAADAQAB"));
-    }
 
     #[test]
     fn arm_ids() {

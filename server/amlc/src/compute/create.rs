@@ -267,9 +267,9 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     }
     let idle_minutes = match &idle {
         Some(text) => Some(
-            text.strip_prefix("PT")
-                .and_then(|t| t.strip_suffix('M'))
-                .and_then(|m| m.parse::<u32>().ok())
+            amlc_spec::formats::duration::seconds(text)
+                .filter(|s| s % 60.0 == 0.0 && *s / 60.0 <= f64::from(u32::MAX))
+                .map(|s| (s / 60.0) as u32)
                 .ok_or_else(|| Failure::usage(format!("idle shutdown '{text}' must be whole minutes (PT{{n}}M)")))?,
         ),
         None => None,

@@ -2,7 +2,7 @@
 //! min/max, unit conversions, removing read-only keys, adding `type`) plus, for every diagnostic,
 //! "suppress on this line" with an `amlc-disable-next-line` comment.
 
-use super::hover::iso_duration_seconds;
+use crate::formats::duration;
 use crate::syntax::{NodeKind, PathSegment};
 use crate::{codes, schema, Analysis, Diagnostic, TextEdit, TextRange};
 
@@ -127,7 +127,7 @@ fn editor_fix(text: &str, analysis: &Analysis, diagnostic: &Diagnostic, index: u
 /// Seconds in `PT30M`, `30m`, `2h`, `90s` or `1d`.
 fn duration_seconds(text: &str) -> Option<f64> {
     let text = text.trim();
-    if let Some(seconds) = iso_duration_seconds(text) {
+    if let Some(seconds) = duration::seconds(text) {
         return Some(seconds);
     }
     let split = text.find(|c: char| !c.is_ascii_digit() && c != '.')?;

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::catalog::SizeCatalog;
+use crate::formats::duration;
 use crate::schema::{self, PropertyInfo};
 use crate::syntax::{NodeKind, PathSegment};
 use crate::yaml11::Resolved;
@@ -148,53 +149,10 @@ fn duration_reading(key: Option<&PathSegment>, resolved: &Resolved, text: &str) 
     let seconds = match (key.as_str(), resolved) {
         ("idle_time_before_scale_down", Resolved::Int(n)) => *n as f64,
         ("idle_time_before_shutdown_minutes", Resolved::Int(n)) => *n as f64 * 60.0,
-        ("idle_time_before_shutdown", _) => iso_duration_seconds(text)?,
+        ("idle_time_before_shutdown", _) => duration::seconds(text)?,
         _ => return None,
     };
-    Some(format!("= {}", human_duration(seconds)))
-}
-
-/// Seconds in an ISO-8601 duration such as `PT1H30M` (days, hours, minutes, seconds).
-pub fn iso_duration_seconds(text: &str) -> Option<f64> {
-    let rest = text.trim().strip_prefix(['P', 'p'])?;
-    let mut total = 0.0;
-    let mut number = String::new();
-    let mut in_time = false;
-    for c in rest.chars() {
-        match c.to_ascii_uppercase() {
-            'T' => in_time = true,
-            '0'..='9' | '.' => number.push(c),
-            unit => {
-                let n: f64 = number.parse().ok()?;
-                number.clear();
-                total += n * match (unit, in_time) {
-                    ('D', false) => 86400.0,
-                    ('W', false) => 604800.0,
-                    ('H', true) => 3600.0,
-                    ('M', true) => 60.0,
-                    ('S', true) => 1.0,
-                    _ => return None,
-                };
-            }
-        }
-    }
-    number.is_empty().then_some(total)
-}
-
-/// `7260` → `2 hours 1 minute`.
-pub fn human_duration(seconds: f64) -> String {
-    let total = seconds.round() as u64;
-    if total == 0 {
-        return "0 seconds".into();
-    }
-    let parts =
-        [(total / 86400, "day"), (total % 86400 / 3600, "hour"), (total % 3600 / 60, "minute"), (total % 60, "second")];
-    parts
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" }))
-        .collect::<Vec<_>>()
-        .join(" ")
+    Some(format!("= {}", duration::human(seconds)))
 }
 
 #[cfg(test)]
@@ -224,14 +182,5 @@ mod tests {
             hover_at("type: computeinstance\nidle_time_before_shutdown_minutes: 9|0\n").expect("minutes hover");
         assert!(minutes.contains("= 1 hour 30 minutes"), "{minutes}");
         assert_eq!(hover_at("type: amlcompute\nnot_a_key|: 1\n"), None);
-    }
-
-    #[test]
-    fn iso_durations() {
-        assert_eq!(iso_duration_seconds("PT30M"), Some(1800.0));
-        assert_eq!(iso_duration_seconds("P1DT2H"), Some(93600.0));
-        assert_eq!(iso_duration_seconds("30M"), None);
-        assert_eq!(iso_duration_seconds("PT"), Some(0.0));
-        assert_eq!(human_duration(7260.0), "2 hours 1 minute");
     }
 }
