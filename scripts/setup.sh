@@ -38,6 +38,8 @@ if [ "${1:-}" = "--tests" ]; then
   if command -v dpkg >/dev/null 2>&1; then
     apt_install openssh-server openssh-client
   fi
+  # The unused-dependency check of scripts/test.sh.
+  command -v cargo-machete >/dev/null 2>&1 || cargo install --locked --quiet cargo-machete@0.9.2
   # The official Azure ML SDK, which the emulator's SDK test uses as a real client (cached outside the clone).
   bash scripts/setup-sdk-venv.sh
   # Debian chromium, Node 24 and code-server for the extension's end-to-end tests (cached in ~/.cache/amlc-e2e).

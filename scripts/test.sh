@@ -11,6 +11,8 @@ log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+log "cargo machete (every declared dependency is used)"
+cargo machete
 log "cargo build (the binary the end-to-end tests drive)"
 cargo build --locked -p amlc
 log "cargo test"
