@@ -35,7 +35,8 @@ impl ArmError {
         ArmError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    /// The body as Azure ML sends it: the ARM fields plus the members Azure ML adds (facts §10.2).
+    /// The body as ARM sends it: `{"error": {code, message, target, details, additionalInfo}}`. Azure ML adds a few
+    /// members of its own (`severity`, `referenceCode`, …) that clients must ignore, so the emulator leaves them out.
     pub fn body(&self) -> Value {
         json!({"error": self.error_object()})
     }

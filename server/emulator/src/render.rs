@@ -185,7 +185,8 @@ fn cluster_props(c: &Compute, ctx: &RenderContext) -> Value {
     p.entry("osType").or_insert_with(|| json!("Linux"));
     p.entry("isolatedNetwork").or_insert_with(|| json!(false));
     p.entry("enableNodePublicIp").or_insert_with(|| json!(true));
-    // After creation the service reports only Enabled or Disabled (facts §3).
+    // A cluster created with `NotSpecified` (open unless in a VNet) is reported after creation as what it became:
+    // the service shows only Enabled or Disabled.
     let access = p.get("remoteLoginPortPublicAccess").and_then(Value::as_str).unwrap_or("NotSpecified");
     let in_vnet = p.get("subnet").is_some_and(|s| !s.is_null());
     let reported = match access {

@@ -91,7 +91,8 @@ fn collect_examples(spec: &Value, dir: &Path) -> Vec<Example> {
             }
         }
     }
-    // Examples of operations this swagger revision lacks (facts §9) carry their own operationId.
+    // The pinned swagger revision lacks these operations (updateIdleShutdownSetting, customServices, updateDataMounts),
+    // though newer examples exist for them; those examples carry their own operationId.
     let actions = [
         ("Compute_UpdateCustomServices", "customServices"),
         ("Compute_UpdateDataMounts", "updateDataMounts"),
