@@ -3,6 +3,7 @@
 
 mod check;
 mod cmd_check;
+mod cmd_completions;
 mod cmd_compute;
 mod cmd_emulator;
 mod cmd_lsp;
@@ -37,6 +38,8 @@ enum Command {
     Compute(cmd_compute::ComputeArgs),
     /// Serve a local emulator of the Azure ML compute REST API.
     Emulator(cmd_emulator::EmulatorArgs),
+    /// Print the shell completion script for bash, zsh, fish or PowerShell.
+    Completions(cmd_completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,5 +55,6 @@ fn main() -> ExitCode {
         Command::Lsp(args) => cmd_lsp::run(args),
         Command::Compute(args) => cmd_compute::run(args),
         Command::Emulator(args) => cmd_emulator::run(args),
+        Command::Completions(args) => cmd_completions::run::<Cli>(args),
     }
 }

@@ -259,6 +259,11 @@ impl Backend {
             return Ok(Some(result));
         };
         let state = self.state.clone();
+        // A stop's last words say what a stopped instance still costs, as the CLI's do.
+        let done = match action {
+            azure::Action::Stop => format!("{title}: done; {}", amlc_spec::advice::stopped_instance_note(false)),
+            _ => format!("{title}: done"),
+        };
         tokio::spawn(async move {
             // Progress callbacks are synchronous; a channel keeps their reports in order.
             let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
@@ -284,7 +289,7 @@ impl Backend {
             state.operations.finish(&token);
             let _ = forwarder.await;
             let message = match &result {
-                Ok(()) => format!("{title}: done"),
+                Ok(()) => done,
                 Err(amlc_azure::AzureError::Cancelled) => azure::cancelled_words(&session, &title, &waiting_name).await,
                 Err(error) => format!("{title} failed: {error}"),
             };

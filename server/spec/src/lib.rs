@@ -5,6 +5,9 @@
 //! - Never panics, whatever the input; broken input becomes diagnostics, not `Err`.
 //! - Positions are byte offsets into the text as given; `LineIndex` converts them at the edges.
 
+pub mod advice;
+pub mod arm_id;
+pub mod attachments;
 pub mod codes;
 mod compute_type;
 mod diagnostic;
@@ -19,6 +22,7 @@ mod analyze;
 mod check;
 mod normalize;
 mod parallel;
+mod placeholder;
 mod reparse;
 mod rules;
 pub mod schema;

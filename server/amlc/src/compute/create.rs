@@ -49,6 +49,7 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
         secrets: analysis.secret_ranges(),
         text,
         diagnostics,
+        attachment: None,
     };
     let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let stderr = std::io::stderr();
@@ -181,6 +182,9 @@ fn print_dry_run(ctx: &Ctx, request: &RequestBody, findings: &[Finding], show_se
         super::args::OutputFormat::Json => super::output::json(&serde_json::json!({
             "preflight": findings, "request": {"method": "PUT", "url": url, "body": body}, "warnings": request.warnings,
         })),
+        super::args::OutputFormat::Yaml => super::output::yaml(&serde_json::json!({
+            "preflight": findings, "request": {"method": "PUT", "url": url, "body": body}, "warnings": request.warnings,
+        })),
         super::args::OutputFormat::Table => {
             line("Pre-flight:")?;
             for f in findings {
@@ -261,8 +265,11 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
             "these settings of '{name}' can only be set at creation: {}",
             refused.join(", ")
         ))
-        .hint(format!(
-            "delete and recreate the compute to change them (`amlc compute delete {name}`), or revert them in the spec"
+        .hint(amlc_spec::advice::create_only_hint(
+            &kind,
+            &name,
+            &refused.iter().map(String::as_str).collect::<Vec<_>>(),
+            args.file.as_deref().and_then(|f| f.to_str()),
         )));
     }
     let idle_minutes = match &idle {

@@ -34,6 +34,18 @@ pub fn rest_type(kind: &str) -> String {
     }
 }
 
+/// The REST type of a `--type` value, or a usage error that names the types.
+fn known_type(kind: &str) -> Result<String, Failure> {
+    let wanted = rest_type(kind);
+    const KNOWN: [&str; 5] = ["AmlCompute", "ComputeInstance", "Kubernetes", "VirtualMachine", "SynapseSpark"];
+    if KNOWN.contains(&wanted.as_str()) {
+        return Ok(wanted);
+    }
+    Err(Failure::usage(format!(
+        "unknown compute type '{kind}'; use one of amlcompute, computeinstance, kubernetes, virtualmachine, synapsespark"
+    )))
+}
+
 fn nodes_text(c: &ComputeResource) -> String {
     match (c.current_node_count(), c.scale_settings()) {
         (Some(cur), Some(scale)) => format!("{cur} ({}-{})", scale.min_node_count.unwrap_or(0), scale.max_node_count),
@@ -48,44 +60,14 @@ fn row(c: &ComputeResource) -> Vec<String> {
 
 const COMPUTE_HEADERS: [&str; 6] = ["NAME", "TYPE", "STATE", "SIZE", "NODES", "LOCATION"];
 
-pub async fn show(ctx: &Ctx, arg: &NameArg) -> Outcome {
-    let compute = fetch(ctx, name(arg)?).await?;
-    match ctx.output {
-        super::args::OutputFormat::Json => super::output::json(&compute),
-        super::args::OutputFormat::Table => {
-            let mut rows = vec![
-                vec!["name".into(), compute.name.clone()],
-                vec!["type".into(), compute.compute_type().into()],
-                vec!["state".into(), compute.status()],
-                vec!["provisioning".into(), opt(compute.provisioning_state())],
-                vec!["size".into(), opt(compute.vm_size())],
-                vec!["location".into(), opt(compute.region())],
-                vec!["attached".into(), compute.is_attached().to_string()],
-            ];
-            if let Some(id) = &compute.properties.resource_id {
-                rows.push(vec!["resource_id".into(), id.clone()]);
-            }
-            if compute.is_cluster() {
-                rows.push(vec!["nodes".into(), nodes_text(&compute)]);
-            }
-            if let Some(ssh) = compute.instance_ssh() {
-                rows.push(vec!["ssh".into(), opt(ssh.ssh_public_access)]);
-            }
-            if let Some(errors) = &compute.properties.provisioning_errors {
-                for e in errors {
-                    rows.push(vec!["error".into(), e.to_string()]);
-                }
-            }
-            super::output::table(&["FIELD", "VALUE"], &rows)
-        }
-    }
-}
-
 pub async fn list(ctx: &Ctx, args: &ListArgs) -> Outcome {
     let mut computes = ctx.client.list_computes(&ctx.ws).await?;
     if let Some(kind) = &args.kind {
-        let wanted = rest_type(kind);
+        let wanted = known_type(kind)?;
         computes.retain(|c| c.compute_type().eq_ignore_ascii_case(&wanted));
+    }
+    if args.mine {
+        super::mine::retain_mine(ctx, &mut computes).await?;
     }
     let rows = computes.iter().map(row).collect();
     either(ctx.output, &computes, &COMPUTE_HEADERS, rows)
@@ -196,7 +178,12 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
                 "'{name}' is already {state}; nothing to do (to restart it: `amlc compute restart {name}`)"
             ))
         }
-        (Action::Stop, "Stopped") => return line(&format!("'{name}' is already Stopped; nothing to do")),
+        (Action::Stop, "Stopped") => {
+            return line(&format!(
+                "'{name}' is already Stopped; nothing to do ({})",
+                super::advice::stopped_note(&compute)
+            ))
+        }
         (
             Action::Start | Action::Restart,
             "Stopping" | "Starting" | "Restarting" | "Creating" | "Deleting" | "Resizing",
@@ -233,6 +220,9 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
         return super::output::json(c);
     }
     let state = compute.as_ref().map(|c| c.status()).unwrap_or_default();
+    if action == Action::Stop {
+        return line(&super::advice::stopped_line(name, &state, compute.as_ref()));
+    }
     line(&format!("'{name}' is {state}"))
 }
 
