@@ -294,23 +294,21 @@ fn network(cx: &mut Ctx) {
                 range,
             ));
         }
-        (vnet, Some(subnet)) if subnet.trim_start().starts_with('/') => {
-            if vnet.is_some() {
-                let path = path_of(&["network_settings", "vnet_name"]);
-                let range = cx.key_range(&path);
-                let mut d = Diagnostic::new(
-                    codes::VNET_NAME_IGNORED,
-                    "`subnet` is a full resource id, so the CLI ignores `vnet_name`; remove it",
-                    range,
-                )
-                .with_tag(crate::DiagnosticTag::Unnecessary);
-                if let Some(entry) = cx.doc.entry_at(&path) {
-                    if let Some(fix) = remove_entry_fix(cx.text, entry, "Remove `vnet_name`") {
-                        d = d.with_fix(fix);
-                    }
+        (Some(_), Some(subnet)) if subnet.trim_start().starts_with('/') => {
+            let path = path_of(&["network_settings", "vnet_name"]);
+            let range = cx.key_range(&path);
+            let mut d = Diagnostic::new(
+                codes::VNET_NAME_IGNORED,
+                "`subnet` is a full resource id, so the CLI ignores `vnet_name`; remove it",
+                range,
+            )
+            .with_tag(crate::DiagnosticTag::Unnecessary);
+            if let Some(entry) = cx.doc.entry_at(&path) {
+                if let Some(fix) = remove_entry_fix(cx.text, entry, "Remove `vnet_name`") {
+                    d = d.with_fix(fix);
                 }
-                cx.push(d);
             }
+            cx.push(d);
         }
         _ => {}
     }
