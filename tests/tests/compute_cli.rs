@@ -218,7 +218,7 @@ fn update_changes_scale_and_refuses_create_only_fields() {
         "c",
         serde_json::json!({"name": "cpu-cluster", "type": "amlcompute", "size": "Standard_NC6", "min_instances": 1, "max_instances": 6}),
     );
-    fails(emu.amlc(&["update", "-f", &resized]), 1, "can only be set at creation: properties.properties.vmSize");
+    fails(emu.amlc(&["update", "-f", &resized]), 1, "can only be set at creation: size");
 
     // An instance: idle shutdown changes through its own action; the size cannot change.
     let shown: serde_json::Value =
@@ -231,7 +231,7 @@ fn update_changes_scale_and_refuses_create_only_fields() {
             "ssh_public_access_enabled": true, "idle_time_before_shutdown_minutes": 45}),
     );
     let out = ok(emu.amlc(&["update", "-f", &idle]));
-    assert!(out.contains("~ properties.properties.idleTimeBeforeShutdown") && out.contains("updated"), "{out}");
+    assert!(out.contains("~ idle_time_before_shutdown_minutes: ") && out.contains("-> 45\n") && out.contains("updated"), "{out}");
     let shown: serde_json::Value =
         serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
     assert_eq!(shown["properties"]["properties"]["idleTimeBeforeShutdown"], "PT45M");
@@ -240,7 +240,7 @@ fn update_changes_scale_and_refuses_create_only_fields() {
         "ci2",
         serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": "Standard_DS4_v2", "ssh_public_access_enabled": true}),
     );
-    fails(emu.amlc(&["update", "-f", &bigger]), 1, "can only be set at creation: properties.properties.vmSize");
+    fails(emu.amlc(&["update", "-f", &bigger]), 1, "can only be set at creation: size");
     // Schedules cannot change after creation: said plainly, with what to do instead.
     let scheduled = write_spec(
         dir.path(),

@@ -11,6 +11,7 @@ use crate::client::ArmClient;
 use crate::discovery::WorkspaceRef;
 use crate::error::AzureError;
 use crate::models::{ComputeResource, VmSize, SECRET_KEYS};
+use crate::spec_of;
 use amlc_spec::{advice, arm_id};
 
 /// What the caller is about to do.
@@ -142,17 +143,20 @@ fn update_findings(existing: &ComputeResource, request: &RequestBody, report: &m
         return;
     }
     report.changes = diff(existing, request);
-    let refused: Vec<&str> = report.changes.iter().filter(|c| !c.updatable).map(|c| c.path.as_str()).collect();
+    let refused_paths: Vec<&str> =
+        report.changes.iter().filter(|c| !c.updatable).map(|c| c.path.as_str()).collect();
+    // Said in the spec's own keys (`tier`, not `properties.properties.vmPriority`).
+    let refused: Vec<String> = refused_paths.iter().map(|p| spec_of::spec_key(p)).collect();
     if refused.is_empty() {
         let what = if report.changes.is_empty() {
             "nothing changes".to_string()
         } else {
-            let paths: Vec<&str> = report.changes.iter().map(|c| c.path.as_str()).collect();
+            let paths: Vec<String> = report.changes.iter().map(|c| spec_of::spec_key(&c.path)).collect();
             format!("changes {}", paths.join(", "))
         };
         report.findings.push(Finding::ok("update", format!("'{name}' exists ({kind}); the update {what}")));
     } else {
-        let hint = advice::create_only_hint(kind, name, &refused, None);
+        let hint = advice::create_only_hint(kind, name, &refused_paths, None);
         report.findings.push(Finding::fail(
             "update",
             format!(
@@ -408,7 +412,7 @@ mod tests {
         let mut report = Report::default();
         update_findings(&existing, &request("Standard_DS4_v2", 2, "d"), &mut report);
         assert!(report.failed());
-        assert!(report.problems().contains("properties.properties.vmSize"), "{}", report.problems());
+        assert!(report.problems().contains("set at creation: size."), "{}", report.problems());
         let mut report = Report::default();
         update_findings(&existing, &request("Standard_DS3_v2", 3, "d"), &mut report);
         assert!(!report.failed(), "{}", report.problems());

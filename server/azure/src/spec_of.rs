@@ -194,6 +194,59 @@ fn identity(identity: &Value) -> Option<Value> {
     Some(Value::Object(out))
 }
 
+/// The spec key an update's REST path stands for (`properties.properties.vmPriority` → `tier`), so a diff speaks
+/// the spec's language; a path with no spec key is returned as it is.
+pub fn spec_key(path: &str) -> String {
+    const INNER: &[(&str, &str)] = &[
+        ("vmSize", "size"),
+        ("vmPriority", "tier"),
+        ("scaleSettings.maxNodeCount", "max_instances"),
+        ("scaleSettings.minNodeCount", "min_instances"),
+        ("scaleSettings.nodeIdleTimeBeforeScaleDown", "idle_time_before_scale_down"),
+        ("idleTimeBeforeShutdown", "idle_time_before_shutdown_minutes"),
+        ("customServices", "custom_applications"),
+        ("schedules.computeStartStop", "schedules.compute_start_stop"),
+        ("sshSettings.sshPublicAccess", "ssh_public_access_enabled"),
+        ("sshSettings.adminPublicKey", "ssh_settings.ssh_key_value"),
+        ("remoteLoginPortPublicAccess", "ssh_public_access_enabled"),
+        ("subnet.id", "network_settings.subnet"),
+        ("enableNodePublicIp", "enable_node_public_ip"),
+        ("enableSSO", "enable_sso"),
+        ("enableRootAccess", "enable_root_access"),
+        ("releaseQuotaOnStop", "release_quota_on_stop"),
+        ("enableOSPatching", "enable_os_patching"),
+        ("personalComputeInstanceSettings.assignedUser.objectId", "create_on_behalf_of.user_object_id"),
+        ("personalComputeInstanceSettings.assignedUser.tenantId", "create_on_behalf_of.user_tenant_id"),
+        ("namespace", "namespace"),
+    ];
+    if let Some(rest) = path.strip_prefix("properties.properties.") {
+        if let Some((_, key)) = INNER.iter().find(|(p, _)| *p == rest) {
+            return (*key).to_string();
+        }
+    }
+    match path {
+        "properties.description" => "description".into(),
+        "properties.resourceId" => "resource_id".into(),
+        other => other.strip_prefix("properties.").filter(|_| other.starts_with("tags")).unwrap_or(other).to_string(),
+    }
+}
+
+/// A value of an update's REST path as the spec writes it (`LowPriority` → `low_priority`, `PT2M` → `120` for
+/// seconds, `Enabled` → `true`).
+pub fn spec_value(path: &str, value: &Value) -> Value {
+    let key = spec_key(path);
+    match key.as_str() {
+        "tier" => value
+            .as_str()
+            .map(|p| json!(if p.eq_ignore_ascii_case("LowPriority") { "low_priority" } else { "dedicated" }))
+            .unwrap_or_else(|| value.clone()),
+        "idle_time_before_scale_down" => iso_seconds(value).map(Value::from).unwrap_or_else(|| value.clone()),
+        "idle_time_before_shutdown_minutes" => iso_minutes(value).map(Value::from).unwrap_or_else(|| value.clone()),
+        "ssh_public_access_enabled" => enabled(value).unwrap_or_else(|| value.clone()),
+        _ => value.clone(),
+    }
+}
+
 /// `value` as block YAML. Strings are quoted (as JSON, which YAML reads the same) wherever YAML 1.1 would read
 /// them as something else or could not read them plain.
 pub fn to_yaml(value: &Value) -> String {
@@ -270,6 +323,21 @@ fn plain_ok(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn update_paths_in_the_spec_keys() {
+        let cases = [
+            ("properties.properties.vmPriority", json!("LowPriority"), "tier", json!("low_priority")),
+            ("properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown", json!("PT2M"), "idle_time_before_scale_down", json!(120)),
+            ("properties.properties.idleTimeBeforeShutdown", json!("PT45M"), "idle_time_before_shutdown_minutes", json!(45)),
+            ("properties.description", json!("d"), "description", json!("d")),
+            ("tags.team", json!("a"), "tags.team", json!("a")),
+            ("properties.properties.unknownThing", json!(1), "properties.properties.unknownThing", json!(1)),
+        ];
+        for (path, value, key, shown) in cases {
+            assert_eq!((spec_key(path), spec_value(path, &value)), (key.to_string(), shown), "{path}");
+        }
+    }
 
     #[test]
     fn yaml_text_quotes_what_yaml_would_misread() {

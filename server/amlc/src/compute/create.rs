@@ -242,7 +242,10 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     let mut refused = Vec::new();
     for (path, now, new) in &changes {
         let updatable = body::is_updatable(&kind, path);
-        line(&format!("{} {path}: {now} -> {new}", if updatable { "~" } else { "!" }))?;
+        // One change per line, in the spec's own keys and values.
+        let key = amlc_azure::spec_of::spec_key(path);
+        let (was, will) = (amlc_azure::spec_of::spec_value(path, now), amlc_azure::spec_of::spec_value(path, new));
+        line(&format!("{} {key}: {was} -> {will}", if updatable { "~" } else { "!" }))?;
         if !updatable {
             refused.push(path.clone());
         } else if let Some(field) = path.strip_prefix("properties.properties.scaleSettings.") {
@@ -261,9 +264,10 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         }
     }
     if !refused.is_empty() {
+        let keys: Vec<String> = refused.iter().map(|p| amlc_azure::spec_of::spec_key(p)).collect();
         return Err(Failure::new(format!(
             "these settings of '{name}' can only be set at creation: {}",
-            refused.join(", ")
+            keys.join(", ")
         ))
         .hint(amlc_spec::advice::create_only_hint(
             &kind,
