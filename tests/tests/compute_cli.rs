@@ -231,7 +231,10 @@ fn update_changes_scale_and_refuses_create_only_fields() {
             "ssh_public_access_enabled": true, "idle_time_before_shutdown_minutes": 45}),
     );
     let out = ok(emu.amlc(&["update", "-f", &idle]));
-    assert!(out.contains("~ idle_time_before_shutdown_minutes: ") && out.contains("-> 45\n") && out.contains("updated"), "{out}");
+    assert!(
+        out.contains("~ idle_time_before_shutdown_minutes: ") && out.contains("-> 45\n") && out.contains("updated"),
+        "{out}"
+    );
     let shown: serde_json::Value =
         serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
     assert_eq!(shown["properties"]["properties"]["idleTimeBeforeShutdown"], "PT45M");

@@ -138,13 +138,16 @@ fn update_findings(existing: &ComputeResource, request: &RequestBody, report: &m
     if !request.compute_type.eq_ignore_ascii_case(kind) {
         report.findings.push(Finding::fail(
             "name",
-            format!("'{name}' is a {kind}, the spec describes a {}; the type cannot change", request.compute_type),
+            format!(
+                "'{name}' is {}, the spec describes {}; the type cannot change",
+                advice::with_article(kind),
+                advice::with_article(request.compute_type)
+            ),
         ));
         return;
     }
     report.changes = diff(existing, request);
-    let refused_paths: Vec<&str> =
-        report.changes.iter().filter(|c| !c.updatable).map(|c| c.path.as_str()).collect();
+    let refused_paths: Vec<&str> = report.changes.iter().filter(|c| !c.updatable).map(|c| c.path.as_str()).collect();
     // Said in the spec's own keys (`tier`, not `properties.properties.vmPriority`).
     let refused: Vec<String> = refused_paths.iter().map(|p| spec_of::spec_key(p)).collect();
     if refused.is_empty() {

@@ -328,8 +328,18 @@ mod tests {
     fn update_paths_in_the_spec_keys() {
         let cases = [
             ("properties.properties.vmPriority", json!("LowPriority"), "tier", json!("low_priority")),
-            ("properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown", json!("PT2M"), "idle_time_before_scale_down", json!(120)),
-            ("properties.properties.idleTimeBeforeShutdown", json!("PT45M"), "idle_time_before_shutdown_minutes", json!(45)),
+            (
+                "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown",
+                json!("PT2M"),
+                "idle_time_before_scale_down",
+                json!(120),
+            ),
+            (
+                "properties.properties.idleTimeBeforeShutdown",
+                json!("PT45M"),
+                "idle_time_before_shutdown_minutes",
+                json!(45),
+            ),
             ("properties.description", json!("d"), "description", json!("d")),
             ("tags.team", json!("a"), "tags.team", json!("a")),
             ("properties.properties.unknownThing", json!(1), "properties.properties.unknownThing", json!(1)),

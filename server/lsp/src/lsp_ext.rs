@@ -353,8 +353,8 @@ impl Backend {
         }
         if !compute.is_instance() {
             return Err(plain_error(&format!(
-                "'{name}' is a {}: SSH is offered for compute instances and cluster nodes",
-                compute.compute_type()
+                "'{name}' is {}: SSH is offered for compute instances and cluster nodes",
+                amlc_spec::advice::with_article(compute.compute_type())
             )));
         }
         let target = amlc_azure::ssh::instance_target(&compute, user, private).map_err(refused)?;

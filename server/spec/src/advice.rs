@@ -62,6 +62,12 @@ pub fn already_attached(resource_id: &str, holder: &str) -> String {
     )
 }
 
+/// `an AmlCompute`, `a ComputeInstance`: a type name with the article it takes.
+pub fn with_article(word: &str) -> String {
+    let vowel = word.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +83,12 @@ mod tests {
             create_only_hint("ComputeInstance", "ci", &["properties.properties.schedules.computeStartStop"], None);
         assert!(hint.starts_with("an instance's schedules are set when it is created"), "{hint}");
         assert!(!hint.contains("NAME"), "{hint}");
+    }
+
+    #[test]
+    fn articles() {
+        assert_eq!(with_article("AmlCompute"), "an AmlCompute");
+        assert_eq!(with_article("ComputeInstance"), "a ComputeInstance");
     }
 
     #[test]

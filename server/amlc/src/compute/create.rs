@@ -69,10 +69,16 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
 /// Create and attach are different commands, as in `az ml compute`: say which one a spec needs.
 fn wrong_command(mode: Mode, attached: bool, compute_type: &str, file: &Path) -> Result<(), Failure> {
     match (mode, attached) {
-        (Mode::Create, true) => Err(Failure::usage(format!("a {compute_type} compute is attached, not created"))
-            .hint(format!("use `amlc compute attach -f {}`", file.display()))),
-        (Mode::Attach, false) => Err(Failure::usage(format!("a {compute_type} compute is created, not attached"))
-            .hint(format!("use `amlc compute create -f {}`", file.display()))),
+        (Mode::Create, true) => Err(Failure::usage(format!(
+            "{} compute is attached, not created",
+            amlc_spec::advice::with_article(compute_type)
+        ))
+        .hint(format!("use `amlc compute attach -f {}`", file.display()))),
+        (Mode::Attach, false) => Err(Failure::usage(format!(
+            "{} compute is created, not attached",
+            amlc_spec::advice::with_article(compute_type)
+        ))
+        .hint(format!("use `amlc compute create -f {}`", file.display()))),
         _ => Ok(()),
     }
 }
@@ -213,8 +219,9 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     if let Some(request) = &desired {
         if !request.compute_type.eq_ignore_ascii_case(&kind) {
             return Err(Failure::new(format!(
-                "'{name}' is a {kind}, the spec describes a {}; the type cannot change",
-                request.compute_type
+                "'{name}' is {}, the spec describes {}; the type cannot change",
+                amlc_spec::advice::with_article(&kind),
+                amlc_spec::advice::with_article(request.compute_type)
             )));
         }
         changes = amlc_azure::preflight::diff(&existing, request).into_iter().map(|c| (c.path, c.now, c.new)).collect();
@@ -234,7 +241,10 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         }
     }
     if scale_changed && !existing.is_cluster() {
-        return Err(Failure::usage(format!("'{name}' is a {kind}; only clusters have scale settings")));
+        return Err(Failure::usage(format!(
+            "'{name}' is {}; only clusters have scale settings",
+            amlc_spec::advice::with_article(&kind)
+        )));
     }
     let mut envelope_changed = false;
     let mut idle: Option<String> = None;

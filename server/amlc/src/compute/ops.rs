@@ -78,8 +78,8 @@ pub async fn list_nodes(ctx: &Ctx, arg: &NameArg) -> Outcome {
     let compute = fetch(ctx, name).await?;
     if !compute.is_cluster() {
         return Err(Failure::new(format!(
-            "'{name}' is a {}; only compute clusters (AmlCompute) have nodes to list",
-            compute.compute_type()
+            "'{name}' is {}; only compute clusters (AmlCompute) have nodes to list",
+            amlc_spec::advice::with_article(compute.compute_type())
         )));
     }
     let nodes = ctx.client.list_nodes(&ctx.ws, name).await?;
@@ -168,7 +168,11 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
         } else {
             "start, stop and restart apply to compute instances only".to_string()
         };
-        return Err(Failure::new(format!("cannot {verb} '{name}': it is a {}", compute.compute_type())).hint(hint));
+        return Err(Failure::new(format!(
+            "cannot {verb} '{name}': it is {}",
+            amlc_spec::advice::with_article(compute.compute_type())
+        ))
+        .hint(hint));
     }
     let state = compute.state().unwrap_or("Unknown").to_string();
     // Refuse early where the state table (facts §11) is backed by the service, with the action that fits.
@@ -267,7 +271,7 @@ pub async fn remove(ctx: &Ctx, args: &RemoveArgs, how: UnderlyingResourceAction)
             .hint(format!("detach it instead: `amlc compute detach {name}`")))
         }
         UnderlyingResourceAction::Detach if !compute.is_attached() => {
-            return Err(Failure::new(format!("'{name}' is a {kind} created by Azure ML, not an attached compute"))
+            return Err(Failure::new(format!("'{name}' is {} created by Azure ML, not an attached compute", amlc_spec::advice::with_article(&kind)))
                 .hint(format!("to remove it, delete it: `amlc compute delete {name}`")))
         }
         _ => {}

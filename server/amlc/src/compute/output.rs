@@ -80,8 +80,5 @@ pub fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
 
-/// `an AmlCompute`, `a ComputeInstance`: the indefinite article a type name takes.
-pub fn with_article(word: &str) -> String {
-    let vowel = word.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
-    format!("{} {word}", if vowel { "an" } else { "a" })
-}
+/// `an AmlCompute`, `a ComputeInstance` (the shared wording).
+pub use amlc_spec::advice::with_article;
