@@ -69,8 +69,10 @@ pub const LIST_WORKSPACES: &str = "amlc/listWorkspaces";
 pub const SELECT_WORKSPACE: &str = "amlc/selectWorkspace";
 
 /// The `workspace/executeCommand` commands the server implements.
-pub const COMMANDS: [&str; 12] = [
+pub const COMMANDS: [&str; 14] = [
     "amlc.compute.show",
+    "amlc.compute.specOf",
+    "amlc.compute.enableSso",
     "amlc.compute.copyCommand",
     "amlc.compute.sshCommand",
     "amlc.compute.create",
@@ -193,6 +195,9 @@ impl Backend {
         let session = self.session().await.map_err(|f| plain_error(&f.message))?;
         if command == "amlc.compute.show" || command == "amlc.compute.sshCommand" {
             return self.read_command(&session, command, &argument).await.map(Some);
+        }
+        if let Some(result) = self.extra_command(&session, command, &argument).await? {
+            return Ok(Some(result));
         }
         let (action, name, result) = match command {
             "amlc.compute.create" | "amlc.compute.attach" => {

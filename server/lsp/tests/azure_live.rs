@@ -313,3 +313,35 @@ async fn complete_after(client: &mut TestClient, uri: &str, text: &str, needle: 
         )
         .await
 }
+
+#[tokio::test]
+async fn open_as_spec_and_enable_sso_over_the_protocol() {
+    let emulator = emulator(Duration::from_millis(100)).await;
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let spec = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.specOf", "arguments": [{"name": "ci-running"}]}),
+        )
+        .await;
+    let yaml = spec["yaml"].as_str().unwrap_or_default();
+    assert!(yaml.contains("name: ci-running") && yaml.contains("type: computeinstance"), "{yaml}");
+    // The spec the server gives is one the core accepts without errors.
+    assert!(!amlc_spec::analyze(yaml).has_errors(), "{yaml}");
+    let off = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.enableSso", "arguments": [{"name": "ci-running", "enable": false}]}),
+        )
+        .await;
+    assert_eq!(off, json!({"name": "ci-running", "enableSSO": false}));
+    client.wait_for("amlc/computesChanged").await;
+    let refused = client
+        .request_raw(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.enableSso", "arguments": [{"name": "cpu-cluster"}]}),
+        )
+        .await;
+    assert!(refused["error"]["message"].as_str().is_some_and(|m| m.contains("is an AmlCompute")), "{refused}");
+    drop(emulator);
+}
