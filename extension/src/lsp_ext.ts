@@ -62,7 +62,15 @@ export const ServerCommand = {
   sshCommand: 'amlc.compute.sshCommand',
   show: 'amlc.compute.show',
   copyCommand: 'amlc.compute.copyCommand',
+  specOf: 'amlc.compute.specOf',
+  enableSso: 'amlc.compute.enableSso',
 } as const;
+
+/** `amlc.compute.specOf`: the live compute as a CLI v2 spec. */
+export interface SpecOfResult {
+  name: string;
+  yaml: string;
+}
 
 /**
  * The context key that says the running server implements a command (`amlc.has.stop`, `amlc.has.create`, …):

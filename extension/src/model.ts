@@ -384,3 +384,16 @@ export function findCompute(model: TreeModel, name: string): ComputeNode | undef
   }
   return undefined;
 }
+
+/** Every compute of the current workspace, for the Command Palette's compute picker. */
+export function currentComputes(model: TreeModel): ComputeNode[] {
+  const current = model.roots.find((r) => r.kind === 'workspace' && r.current);
+  const out: ComputeNode[] = [];
+  const stack: TreeNode[] = current ? [current] : [];
+  while (stack.length) {
+    const n = stack.pop() as TreeNode;
+    if (n.kind === 'compute') out.push(n);
+    if (n.kind === 'workspace' || n.kind === 'group') stack.push(...n.children);
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
