@@ -154,10 +154,12 @@ fn the_editor_templates_are_specs_with_only_their_placeholders_to_fill() {
     assert_eq!(files.len(), 5, "one template per compute type: {files:?}");
     for file in &files {
         let path = file["path"].as_str().unwrap_or_default();
-        let codes: Vec<&str> =
-            file["diagnostics"].as_array().map_or(Vec::new(), |ds| ds.iter().filter_map(|d| d["code"].as_str()).collect());
+        let codes: Vec<&str> = file["diagnostics"]
+            .as_array()
+            .map_or(Vec::new(), |ds| ds.iter().filter_map(|d| d["code"].as_str()).collect());
         // Created types are ready to use; attached ones name a resource only the user knows.
-        let attached = ["kubernetes", "virtualmachine", "synapsespark"].iter().any(|t| path.ends_with(&format!("{t}.yml")));
+        let attached =
+            ["kubernetes", "virtualmachine", "synapsespark"].iter().any(|t| path.ends_with(&format!("{t}.yml")));
         let expected: &[&str] = if attached { &["AMLC041"] } else { &[] };
         assert_eq!(codes, expected, "{path}");
     }

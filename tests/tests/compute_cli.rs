@@ -617,3 +617,18 @@ fn a_closed_pipe_ends_quietly() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success() && !err.contains("error"), "{:?} {err}", output.status);
 }
+
+#[test]
+fn json_on_every_outcome_including_nothing_to_do() {
+    let emu = Emu::start(fast());
+    let parse = |out: String| -> serde_json::Value { serde_json::from_str(&out).expect("one JSON value") };
+    let stopped = parse(ok(emu.amlc(&["-o", "json", "stop", "ci-running"])));
+    assert_eq!(stopped["name"], "ci-running");
+    let again = parse(ok(emu.amlc(&["-o", "json", "stop", "ci-running"])));
+    assert_eq!(again["outcome"], "unchanged", "{again}");
+    assert!(again["message"].as_str().is_some_and(|m| m.contains("already Stopped")), "{again}");
+    let unchanged = parse(ok(emu.amlc(&["-o", "json", "update", "cpu-cluster", "--dry-run", "--max-instances", "7"])));
+    assert_eq!(unchanged["outcome"], "dry-run", "{unchanged}");
+    let deleted = parse(ok(emu.amlc(&["-o", "json", "delete", "ci-running", "--yes", "--no-wait"])));
+    assert_eq!(deleted["outcome"], "accepted", "{deleted}");
+}

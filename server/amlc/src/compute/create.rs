@@ -121,7 +121,8 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
         Err(e) => return Err(quota_words(ctx, e, &request).await),
     };
     if args.no_wait {
-        return line(&format!("{} of '{name}' accepted", if mode == Mode::Attach { "attach" } else { "create" }));
+        let verb = if mode == Mode::Attach { "attach" } else { "create" };
+        return super::output::outcome(ctx.output, &name, "accepted", &format!("{verb} of '{name}' accepted"));
     }
     let verb = if mode == Mode::Attach { "attach" } else { "create" };
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
@@ -255,7 +256,13 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         // One change per line, in the spec's own keys and values.
         let key = amlc_azure::spec_of::spec_key(path);
         let (was, will) = (amlc_azure::spec_of::spec_value(path, now), amlc_azure::spec_of::spec_value(path, new));
-        line(&format!("{} {key}: {was} -> {will}", if updatable { "~" } else { "!" }))?;
+        let change = format!("{} {key}: {was} -> {will}", if updatable { "~" } else { "!" });
+        // Under -o json stdout holds only the outcome's JSON; the changes go to stderr.
+        if ctx.output == super::args::OutputFormat::Table {
+            line(&change)?;
+        } else {
+            eprintln!("{change}");
+        }
         if !updatable {
             refused.push(path.clone());
         } else if let Some(field) = path.strip_prefix("properties.properties.scaleSettings.") {
@@ -296,10 +303,15 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         None => None,
     };
     if !scale_changed && !envelope_changed && idle.is_none() && services.is_none() {
-        return line(&format!("'{name}' already matches; nothing to update"));
+        return super::output::outcome(
+            ctx.output,
+            &name,
+            "unchanged",
+            &format!("'{name}' already matches; nothing to update"),
+        );
     }
     if args.dry_run {
-        return line(&format!("would update '{name}' (dry run)"));
+        return super::output::outcome(ctx.output, &name, "dry-run", &format!("would update '{name}' (dry run)"));
     }
     if envelope_changed {
         // Description and tags of a cluster: the only way is a full PUT of the desired body, as the SDK does.
@@ -318,7 +330,7 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     if let Some(services) = &services {
         ctx.client.update_custom_services(&ctx.ws, &name, services).await?;
     }
-    line(&format!("'{name}' updated"))
+    super::output::outcome(ctx.output, &name, "updated", &format!("'{name}' updated"))
 }
 
 async fn finish(ctx: &Ctx, no_wait: bool, name: &str, op: amlc_azure::Operation) -> Outcome {

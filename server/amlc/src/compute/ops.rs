@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use amlc_azure::{ComputeResource, UnderlyingResourceAction};
 
 use super::args::{ActionArgs, ListArgs, NameArg, RemoveArgs, SizesArgs, UsageArgs};
-use super::output::{either, line, opt};
+use super::output::{either, line, opt, outcome};
 use super::{spinner, Ctx, Failure, Outcome};
 
 pub fn name(arg: &NameArg) -> Result<&str, Failure> {
@@ -178,15 +178,21 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
     // Refuse early where the state table (facts §11) is backed by the service, with the action that fits.
     match (action, state.as_str()) {
         (Action::Start, "Running" | "JobRunning") => {
-            return line(&format!(
-                "'{name}' is already {state}; nothing to do (to restart it: `amlc compute restart {name}`)"
-            ))
+            return outcome(
+                ctx.output,
+                name,
+                "unchanged",
+                &format!("'{name}' is already {state}; nothing to do (to restart it: `amlc compute restart {name}`)"),
+            )
         }
         (Action::Stop, "Stopped") => {
-            return line(&format!(
-                "'{name}' is already Stopped; nothing to do ({})",
-                super::advice::stopped_note(&compute)
-            ))
+            let note = super::advice::stopped_note(&compute);
+            return outcome(
+                ctx.output,
+                name,
+                "unchanged",
+                &format!("'{name}' is already Stopped; nothing to do ({note})"),
+            );
         }
         (
             Action::Start | Action::Restart,
@@ -213,7 +219,7 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
     }
     let op = amlc_azure::actions::begin_power(&ctx.client, &ctx.ws, name, action).await?;
     if args.no_wait {
-        return line(&format!("{verb} of '{name}' accepted"));
+        return outcome(ctx.output, name, "accepted", &format!("{verb} of '{name}' accepted"));
     }
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
     // The operation succeeding is not the end: this waits for the state that was asked for.
@@ -292,11 +298,12 @@ pub async fn remove(ctx: &Ctx, args: &RemoveArgs, how: UnderlyingResourceAction)
     }
     let op = ctx.client.begin_delete(&ctx.ws, name, how).await?;
     if args.no_wait {
-        return line(&format!("{verb} of '{name}' accepted"));
+        return outcome(ctx.output, name, "accepted", &format!("{verb} of '{name}' accepted"));
     }
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
     let result = amlc_azure::actions::wait_gone(&ctx.client, &ctx.ws, name, how, &op, &wait).await;
     bar.finish_and_clear();
     result?;
-    line(&format!("'{name}' {}", if how == UnderlyingResourceAction::Delete { "deleted" } else { "detached" }))
+    let done = if how == UnderlyingResourceAction::Delete { "deleted" } else { "detached" };
+    outcome(ctx.output, name, done, &format!("'{name}' {done}"))
 }

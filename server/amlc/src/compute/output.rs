@@ -49,6 +49,17 @@ pub fn yaml<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
     line(text.trim_end())
 }
 
+/// An outcome that is not a resource: a sentence on a terminal; under `-o json` (and `-o yaml`) an object with the
+/// compute's name, what happened (`unchanged`, `accepted`, `deleted`, …) and the same sentence.
+pub fn outcome(format: OutputFormat, name: &str, what: &str, message: &str) -> Result<(), Failure> {
+    let value = serde_json::json!({"name": name, "outcome": what, "message": message});
+    match format {
+        OutputFormat::Table => line(message),
+        OutputFormat::Json => json(&value),
+        OutputFormat::Yaml => yaml(&value),
+    }
+}
+
 pub fn line(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}").map_err(io)
