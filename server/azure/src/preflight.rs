@@ -98,7 +98,7 @@ pub async fn run(
         (Some(c), Intent::Create) => report.findings.push(Finding::fail(
             "name",
             format!(
-                "'{name}' already exists ({}, {}); a PUT would overwrite it. To change it use `amlc compute update -f SPEC`, or pick another name",
+                "'{name}' already exists ({}, {}); a PUT would overwrite it. To change it, run `amlc compute update -f` with this spec, or pick another name",
                 c.compute_type(),
                 c.status()
             ),

@@ -205,7 +205,7 @@ async fn resolve(target: &TargetArgs) -> Result<Ctx, Failure> {
             } else {
                 return Err(Failure::usage("no Azure ML workspace configured").hint(
                     "pass -w/-g/--subscription, put a config.json from the studio in .azureml/, or try the local \
-                     emulator: `amlc emulator --listen 127.0.0.1:8765 &` (found automatically there) or pass `--endpoint http://127.0.0.1:PORT`",
+                     emulator: `amlc emulator --listen 127.0.0.1:8765 &` (found automatically there) or pass `--endpoint` with the emulator's URL",
                 ));
             }
         }

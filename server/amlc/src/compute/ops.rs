@@ -164,7 +164,7 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
     let verb = action.verb();
     if !compute.is_instance() {
         let hint = if compute.is_cluster() {
-            format!("a cluster scales with its node counts: `amlc compute update {name} --min-instances 0 --max-instances N`")
+            format!("a cluster scales with its node counts; to let it release every node when idle: `amlc compute update {name} --min-instances 0`")
         } else {
             "start, stop and restart apply to compute instances only".to_string()
         };
