@@ -345,3 +345,17 @@ async fn open_as_spec_and_enable_sso_over_the_protocol() {
     assert!(refused["error"]["message"].as_str().is_some_and(|m| m.contains("is an AmlCompute")), "{refused}");
     drop(emulator);
 }
+
+#[tokio::test]
+async fn the_editor_says_plainly_that_schedules_cannot_change_after_creation() {
+    let emulator = emulator(Duration::from_millis(100)).await;
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let spec = "type: computeinstance\nname: ci-running\nsize: Standard_DS3_v2\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger:\n        type: cron\n        expression: 0 18 * * *\n";
+    let refused = create(&mut client, "file:///specs/ci-schedules.yml", spec).await;
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("schedules.compute_start_stop"), "{refused}");
+    assert!(
+        message.contains("schedules are set when it is created") && message.contains("idle shutdown instead"),
+        "{refused}"
+    );
+}
