@@ -106,6 +106,11 @@ export function registerCommands(
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   reg('amlc.refresh', () => tree.refresh());
+  // The studio's "my computes" filter: the tree follows the setting (a configuration change refreshes it).
+  const setOnlyMine = (on: boolean) => () =>
+    vscode.workspace.getConfiguration('amlc').update('tree.onlyMine', on, vscode.ConfigurationTarget.Global);
+  reg('amlc.tree.showOnlyMine', setOnlyMine(true));
+  reg('amlc.tree.showAll', setOnlyMine(false));
   reg('amlc.showLog', () => server.output.show(true));
   reg('amlc.server.restart', async () => {
     await server.restart();

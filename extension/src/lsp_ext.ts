@@ -147,6 +147,8 @@ export interface ComputeSummary {
   applications?: Application[] | null;
   actions?: string[] | null;
   description?: string | null;
+  /** Created by or assigned to the signed-in user; null when the sign-in names no user. */
+  mine?: boolean | null;
 }
 
 export interface ServerError {

@@ -352,13 +352,18 @@ function otherRoot(o: OtherWorkspace, index: number): WorkspaceNode | undefined 
   };
 }
 
-export function buildTree(result: ListComputesResult | null | undefined): TreeModel {
+export interface TreeOptions {
+  /** Only the computes created by or assigned to the signed-in user (those the server could not tell stay). */
+  onlyMine?: boolean;
+}
+
+export function buildTree(result: ListComputesResult | null | undefined, options: TreeOptions = {}): TreeModel {
   if (!result) return { roots: [], busy: false };
   const ws = result.workspace;
   if (!ws) {
     return { roots: [], busy: false, message: result.error ? result.error.message : undefined };
   }
-  const computes = validComputes(result.computes);
+  const computes = validComputes(result.computes).filter((c) => !options.onlyMine || c.mine !== false);
   const root = workspaceRoot({ ws, computes, error: result.error, groupErrors: result.groupErrors ?? {}, prefix: '', current: true });
   const roots: WorkspaceNode[] = [root];
   const others = Array.isArray(result.others) ? result.others : [];

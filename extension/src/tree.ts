@@ -92,7 +92,8 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     }
     try {
       this.last = await this.server.listComputes();
-      this.model = buildTree(this.last);
+      const onlyMine = vscode.workspace.getConfiguration('amlc').get<boolean>('tree.onlyMine', false);
+      this.model = buildTree(this.last, { onlyMine });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       this.server.output.appendLine(`[extension] amlc/listComputes failed: ${msg}`);

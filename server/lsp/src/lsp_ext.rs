@@ -172,7 +172,16 @@ impl Backend {
         let workspace = crate::handlers::workspace::workspace_info(&session, location.as_deref());
         match session.client.list_computes(ws).await {
             Ok(computes) => {
-                let computes: Vec<Value> = computes.iter().map(azure::summary).collect();
+                // `mine`: created by or assigned to the signed-in user (null when the token names no user).
+                let me = session.client.token_claim("oid").await;
+                let computes: Vec<Value> = computes
+                    .iter()
+                    .map(|c| {
+                        let mut summary = azure::summary(c);
+                        summary["mine"] = json!(me.as_deref().map(|me| c.is_owned_by(me)));
+                        summary
+                    })
+                    .collect();
                 let others = self.other_workspaces(&session).await;
                 Ok(json!({"workspace": workspace, "computes": computes, "error": null, "others": others}))
             }

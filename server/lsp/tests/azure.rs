@@ -59,6 +59,8 @@ async fn list_computes_then_stop_an_instance_with_progress_and_a_change_notice()
     assert!(message.starts_with("Stopping ci-running: done; a stopped instance is not free"), "{message}");
     let list = client.request("amlc/listComputes", json!({})).await;
     assert_eq!(compute(&list, "ci-running")["state"], "Stopped");
+    // The emulator's token names no user, so whether a compute is the user's own cannot be told.
+    assert!(compute(&list, "ci-running").get("mine").is_some_and(|m| m.is_null()), "{list}");
 
     let idle = json!({"command": "amlc.compute.setIdleShutdown", "arguments": [{"name": "ci-stopped", "minutes": 30}]});
     assert_eq!(client.request("workspace/executeCommand", idle).await, json!({"name": "ci-stopped"}));

@@ -6,16 +6,9 @@ use amlc_azure::ComputeResource;
 
 use super::{Ctx, Failure};
 
-/// Whether `compute` was created by, or is assigned to, the user with object id `me`.
+/// Whether `compute` was created by, or is assigned to, the user with object id `me` (the one rule, in amlc-azure).
 pub fn is_mine(compute: &ComputeResource, me: &str) -> bool {
-    let creator = compute
-        .properties
-        .properties
-        .as_ref()
-        .and_then(|p| p.get("createdBy"))
-        .and_then(|c| c.get("userId"))
-        .and_then(|v| v.as_str());
-    [creator, compute.assigned_user_object_id()].into_iter().flatten().any(|id| id.trim().eq_ignore_ascii_case(me))
+    compute.is_owned_by(me)
 }
 
 /// Keeps the computes that are the signed-in user's; an error when the token does not say who that is.
