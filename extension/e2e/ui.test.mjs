@@ -1,6 +1,7 @@
 // End-to-end test in a real VS Code (code-server + chromium) against `amlc emulator --seed`: the Explorer tree shows
 // the emulator's computes, Stop from the context menu ends with the instance shown Stopped, Create from a spec adds
-// the new compute, and a spec error lands in Problems at the right line. Each step saves a screenshot.
+// the new compute, a spec error lands in Problems at the right line, and New Compute Spec opens a template. Each step
+// saves a screenshot.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -167,6 +168,22 @@ describe('amlc extension in code-server against amlc emulator', () => {
       else if (file.includes('broken.yml')) underBroken.push(r);
     }
     assert.ok(underBroken.some((r) => r.includes(`[Ln ${line}, Col`)), `no marker at line ${line} under broken.yml:\n${rows.join('\n')}`);
+  });
+
+  it('opens a new compute spec from a template (New Compute Spec)', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Azure ML: New Compute Spec');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'New Compute Spec' }).first().click();
+    // One template per compute type; the cluster's is ready to use as it is.
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Compute cluster' });
+    await row.first().waitFor();
+    await shot('new-spec-pick');
+    await row.first().click();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'type: amlcompute' }).first().waitFor({ timeout: 30000 });
+    await shot('new-spec');
   });
 
   it('selects the second workspace with the pickers and shows its computes', async (t) => {

@@ -11,15 +11,25 @@ import {
   type CreateResult,
   type NameResult,
   type ShowResult,
+  type SpecOfResult,
   type SshCommandResult,
   type WorkspaceRef,
 } from './lsp_ext';
-import { allowedActions, appKey, openableApplications, type ComputeNode } from './model';
+import { allowedActions, appKey, groupOf, openableApplications, type ComputeNode } from './model';
 import { pickWorkspace, type PickerUi } from './pick';
 import type { ServerManager } from './server';
 import type { ComputeTree } from './tree';
 
 export const DETAILS_SCHEME = 'amlc-compute';
+
+/** The templates of "New Compute Spec" (files in `templates/`, checked by the Rust tests), one per compute type. */
+export const SPEC_TEMPLATES = [
+  { type: 'computeinstance', label: 'Compute instance', detail: 'One VM for one user, stopped when idle' },
+  { type: 'amlcompute', label: 'Compute cluster', detail: 'Nodes that scale with jobs, nothing billed while idle' },
+  { type: 'kubernetes', label: 'Kubernetes (attach)', detail: 'An AKS or Arc cluster with the Azure ML extension' },
+  { type: 'virtualmachine', label: 'Virtual machine (attach)', detail: 'A Linux VM you own, reached over SSH' },
+  { type: 'synapsespark', label: 'Synapse Spark pool (attach)', detail: 'A Spark pool of a Synapse workspace' },
+] as const;
 
 /** Read-only YAML of a live compute, fetched from the server each time the document opens. */
 export class DetailsProvider implements vscode.TextDocumentContentProvider {
@@ -56,10 +66,26 @@ export function registerCommands(
   let emulator: EmulatorProcess | undefined;
   context.subscriptions.push({ dispose: () => emulator?.stop() });
 
-  const node = (arg: unknown): ComputeNode | undefined => {
-    const name = computeName(arg);
-    return name ? tree.findCompute(name) : undefined;
+  /**
+   * The compute a command acts on: the tree item (or name) it was given, else, from the Command Palette, one the
+   * user picks among the current workspace's computes that allow `action` now.
+   */
+  const chooseName = async (arg: unknown, verb: string, allows?: (n: ComputeNode) => boolean): Promise<string | undefined> => {
+    const given = computeName(arg);
+    if (given) return given;
+    const candidates = tree.computes().filter((n) => !allows || allows(n));
+    if (!candidates.length) {
+      void vscode.window.showInformationMessage(`No compute in the current workspace can ${verb.toLowerCase()} now.`);
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      candidates.map((n) => ({ label: n.name, description: n.description })),
+      { title: `${verb}: which compute?`, matchOnDescription: true },
+    );
+    return pick?.label;
   };
+  const can = (action: string) => (n: ComputeNode) => allowedActions(n.compute).includes(action);
+  const isInstance = (n: ComputeNode) => groupOf(n.compute) === 'instances';
 
   /** Runs a server command, reports failures with a "Show log" button, and refreshes the view afterwards. */
   const run = async <T>(command: string, arg: object): Promise<T | undefined> => {
@@ -80,6 +106,11 @@ export function registerCommands(
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   reg('amlc.refresh', () => tree.refresh());
+  // The studio's "my computes" filter: the tree follows the setting (a configuration change refreshes it).
+  const setOnlyMine = (on: boolean) => () =>
+    vscode.workspace.getConfiguration('amlc').update('tree.onlyMine', on, vscode.ConfigurationTarget.Global);
+  reg('amlc.tree.showOnlyMine', setOnlyMine(true));
+  reg('amlc.tree.showAll', setOnlyMine(false));
   reg('amlc.showLog', () => server.output.show(true));
   reg('amlc.server.restart', async () => {
     await server.restart();
@@ -87,19 +118,19 @@ export function registerCommands(
   });
   reg('amlc.signIn', () => server.signIn());
 
-  const simple = (id: string, serverCommand: string, verb: string) =>
+  const simple = (id: string, serverCommand: string, verb: string, action: string) =>
     reg(id, async (arg) => {
-      const name = computeName(arg);
+      const name = await chooseName(arg, verb, can(action));
       if (!name) return;
       const r = await run<NameResult>(serverCommand, { name });
       if (r) vscode.window.setStatusBarMessage(`$(check) ${verb} ${name}: accepted`, 5000);
     });
-  simple('amlc.tree.start', ServerCommand.start, 'Start');
-  simple('amlc.tree.stop', ServerCommand.stop, 'Stop');
-  simple('amlc.tree.restart', ServerCommand.restart, 'Restart');
+  simple('amlc.tree.start', ServerCommand.start, 'Start', 'start');
+  simple('amlc.tree.stop', ServerCommand.stop, 'Stop', 'stop');
+  simple('amlc.tree.restart', ServerCommand.restart, 'Restart', 'restart');
 
   reg('amlc.tree.delete', async (arg) => {
-    const name = computeName(arg);
+    const name = await chooseName(arg, 'Delete', can('delete'));
     if (!name) return;
     const ws = tree.workspace?.workspaceName ?? 'the workspace';
     const ok = await vscode.window.showWarningMessage(
@@ -113,7 +144,7 @@ export function registerCommands(
   });
 
   reg('amlc.tree.detach', async (arg) => {
-    const name = computeName(arg);
+    const name = await chooseName(arg, 'Detach', can('detach'));
     if (!name) return;
     const ws = tree.workspace?.workspaceName ?? 'the workspace';
     const ok = await vscode.window.showWarningMessage(
@@ -126,7 +157,7 @@ export function registerCommands(
   });
 
   reg('amlc.tree.setIdleShutdown', async (arg) => {
-    const name = computeName(arg);
+    const name = await chooseName(arg, 'Set idle shutdown', can('setIdleShutdown'));
     if (!name) return;
     const custom = { label: 'Custom…', minutes: 0 };
     const pick = await vscode.window.showQuickPick([...IDLE_CHOICES, custom], {
@@ -154,9 +185,9 @@ export function registerCommands(
   });
 
   reg('amlc.tree.updateScale', async (arg) => {
-    const name = computeName(arg);
+    const name = await chooseName(arg, 'Update scale', can('updateScale'));
     if (!name) return;
-    const nodes = node(arg)?.compute.nodes;
+    const nodes = tree.findCompute(name)?.compute.nodes;
     const ask = (prompt: string, value: string) => vscode.window.showInputBox({ title: `Scale ${name}`, prompt, value });
     const min = await ask('Minimum number of nodes', String(nodes?.min ?? 0));
     if (min === undefined) return;
@@ -173,7 +204,7 @@ export function registerCommands(
   });
 
   reg('amlc.tree.ssh', async (arg) => {
-    const name = computeName(arg);
+    const name = await chooseName(arg, 'Connect via SSH', can('ssh'));
     if (!name) return;
     let r = await run<SshCommandResult>(ServerCommand.sshCommand, { name });
     if (!r) return;
@@ -209,8 +240,10 @@ export function registerCommands(
     vscode.window.createTerminal(term).show();
   });
 
+  const hasApps = (n: ComputeNode) => openableApplications(n.compute).length > 0;
   const openApp = (key: string) => async (arg: unknown) => {
-    const n = node(arg);
+    const name = await chooseName(arg, 'Open an application', hasApps);
+    const n = name ? tree.findCompute(name) : undefined;
     if (!n) return;
     const app = openableApplications(n.compute).find((a) => appKey(a.displayName) === key);
     if (app) await vscode.env.openExternal(vscode.Uri.parse(app.endpointUri, true));
@@ -220,7 +253,8 @@ export function registerCommands(
   reg('amlc.tree.openRStudio', openApp('rstudio'));
   reg('amlc.tree.openVSCodeWeb', openApp('vscode'));
   reg('amlc.tree.openApplication', async (arg) => {
-    const n = node(arg);
+    const name = await chooseName(arg, 'Open an application', hasApps);
+    const n = name ? tree.findCompute(name) : undefined;
     if (!n) return;
     const apps = openableApplications(n.compute);
     const pick = await vscode.window.showQuickPick(
@@ -231,17 +265,42 @@ export function registerCommands(
   });
 
   reg('amlc.tree.show', async (arg) => {
-    const name = computeName(arg);
+    const name = await chooseName(arg, 'Show details');
     if (!name) return;
     const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeURIComponent(name)}.yaml` });
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true });
   });
 
-  const copy = (flavor: 'amlc' | 'az') => async (arg: unknown) => {
-    const name = computeName(arg);
+  // "Open as Spec": the live compute as the CLI v2 spec that describes it, in a new editor to edit and save.
+  reg('amlc.tree.openAsSpec', async (arg) => {
+    const name = await chooseName(arg, 'Open as spec');
     if (!name) return;
-    const n = node(arg);
+    const r = await run<SpecOfResult>(ServerCommand.specOf, { name });
+    if (!r) return;
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: r.yaml });
+    await vscode.window.showTextDocument(doc);
+  });
+
+  reg('amlc.tree.setSso', async (arg) => {
+    const name = await chooseName(arg, 'Set single sign-on', isInstance);
+    if (!name) return;
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'Enable single sign-on', enable: true },
+        { label: 'Disable single sign-on', enable: false },
+      ],
+      { title: `Single sign-on for ${name}` },
+    );
+    if (!pick) return;
+    const r = await run<{ name: string; enableSSO: boolean }>(ServerCommand.enableSso, { name, enable: pick.enable });
+    if (r) vscode.window.setStatusBarMessage(`$(check) Single sign-on of ${name} ${r.enableSSO ? 'enabled' : 'disabled'}`, 5000);
+  });
+
+  const copy = (flavor: 'amlc' | 'az') => async (arg: unknown) => {
+    const name = await chooseName(arg, `Copy as ${flavor} command`);
+    if (!name) return;
+    const n = tree.findCompute(name);
     const actions = ['show', ...(n ? allowedActions(n.compute) : [])];
     const action = actions.length === 1 ? actions[0] : await vscode.window.showQuickPick(actions, { title: `Copy which ${flavor} command for ${name}?` });
     if (!action) return;
@@ -267,6 +326,22 @@ export function registerCommands(
     if (open?.isDirty) await open.save();
     return uri;
   };
+  // "New Compute Spec": a template per compute type, opened as an untitled YAML document the server checks at once.
+  reg('amlc.spec.new', async (type?: unknown) => {
+    const chosen =
+      typeof type === 'string' && SPEC_TEMPLATES.some((t) => t.type === type)
+        ? type
+        : (await vscode.window.showQuickPick(
+            SPEC_TEMPLATES.map((t) => ({ label: t.label, description: t.type, detail: t.detail, type: t.type })),
+            { title: 'New compute spec', placeHolder: 'Which kind of compute?' },
+          ))?.type;
+    if (!chosen) return;
+    const file = vscode.Uri.joinPath(context.extensionUri, 'templates', `${chosen}.yml`);
+    const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content });
+    await vscode.window.showTextDocument(doc);
+  });
+
   reg('amlc.spec.create', async (arg) => {
     const uri = await specUri(arg);
     if (!uri) return;

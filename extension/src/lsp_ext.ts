@@ -62,7 +62,15 @@ export const ServerCommand = {
   sshCommand: 'amlc.compute.sshCommand',
   show: 'amlc.compute.show',
   copyCommand: 'amlc.compute.copyCommand',
+  specOf: 'amlc.compute.specOf',
+  enableSso: 'amlc.compute.enableSso',
 } as const;
+
+/** `amlc.compute.specOf`: the live compute as a CLI v2 spec. */
+export interface SpecOfResult {
+  name: string;
+  yaml: string;
+}
 
 /**
  * The context key that says the running server implements a command (`amlc.has.stop`, `amlc.has.create`, …):
@@ -139,6 +147,8 @@ export interface ComputeSummary {
   applications?: Application[] | null;
   actions?: string[] | null;
   description?: string | null;
+  /** Created by or assigned to the signed-in user; null when the sign-in names no user. */
+  mine?: boolean | null;
 }
 
 export interface ServerError {

@@ -352,13 +352,18 @@ function otherRoot(o: OtherWorkspace, index: number): WorkspaceNode | undefined 
   };
 }
 
-export function buildTree(result: ListComputesResult | null | undefined): TreeModel {
+export interface TreeOptions {
+  /** Only the computes created by or assigned to the signed-in user (those the server could not tell stay). */
+  onlyMine?: boolean;
+}
+
+export function buildTree(result: ListComputesResult | null | undefined, options: TreeOptions = {}): TreeModel {
   if (!result) return { roots: [], busy: false };
   const ws = result.workspace;
   if (!ws) {
     return { roots: [], busy: false, message: result.error ? result.error.message : undefined };
   }
-  const computes = validComputes(result.computes);
+  const computes = validComputes(result.computes).filter((c) => !options.onlyMine || c.mine !== false);
   const root = workspaceRoot({ ws, computes, error: result.error, groupErrors: result.groupErrors ?? {}, prefix: '', current: true });
   const roots: WorkspaceNode[] = [root];
   const others = Array.isArray(result.others) ? result.others : [];
@@ -383,4 +388,17 @@ export function findCompute(model: TreeModel, name: string): ComputeNode | undef
     if (n.kind === 'workspace' || n.kind === 'group') stack.push(...n.children);
   }
   return undefined;
+}
+
+/** Every compute of the current workspace, for the Command Palette's compute picker. */
+export function currentComputes(model: TreeModel): ComputeNode[] {
+  const current = model.roots.find((r) => r.kind === 'workspace' && r.current);
+  const out: ComputeNode[] = [];
+  const stack: TreeNode[] = current ? [current] : [];
+  while (stack.length) {
+    const n = stack.pop() as TreeNode;
+    if (n.kind === 'compute') out.push(n);
+    if (n.kind === 'workspace' || n.kind === 'group') stack.push(...n.children);
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
 }

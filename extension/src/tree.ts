@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 
 import type { ListComputesResult, WorkspaceInfo } from './lsp_ext';
-import { buildTree, findCompute, type ComputeNode, type TreeModel, type TreeNode } from './model';
+import { buildTree, currentComputes, findCompute, type ComputeNode, type TreeModel, type TreeNode } from './model';
 import { FAST_POLL_MS, nextPollDelay, startWatch, type Watch } from './poll';
 import type { ServerManager } from './server';
 
@@ -40,6 +40,11 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   findCompute(name: string): ComputeNode | undefined {
     return findCompute(this.model, name);
+  }
+
+  /** The current workspace's computes, by name. */
+  computes(): ComputeNode[] {
+    return currentComputes(this.model);
   }
 
   private setState(state: ViewState): void {
@@ -87,7 +92,8 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     }
     try {
       this.last = await this.server.listComputes();
-      this.model = buildTree(this.last);
+      const onlyMine = vscode.workspace.getConfiguration('amlc').get<boolean>('tree.onlyMine', false);
+      this.model = buildTree(this.last, { onlyMine });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       this.server.output.appendLine(`[extension] amlc/listComputes failed: ${msg}`);

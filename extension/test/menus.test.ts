@@ -42,15 +42,15 @@ const menuOf = (name: string): string[] => {
   return menuFor(n.contextValue);
 };
 
-const ALWAYS = ['Show Details', 'Copy as amlc Command', 'Copy as az ml Command'];
+const ALWAYS = ['Show Details', 'Open as Spec', 'Copy as amlc Command', 'Copy as az ml Command'];
 
 test('menus per type and state', () => {
   const expected: Record<string, string[]> = {
-    'ci-running': ['Stop', 'Restart', 'Connect via SSH', 'Open JupyterLab', 'Open Jupyter', 'Open RStudio', 'Open VS Code (Web)', 'Open Application…', 'Set Idle Shutdown…', ...ALWAYS, 'Delete…'],
-    'ci-stopped': ['Start', 'Set Idle Shutdown…', ...ALWAYS, 'Delete…'],
-    'ci-starting': [...ALWAYS, 'Delete…'],
-    'ci-nossh': ['Stop', 'Restart', 'Set Idle Shutdown…', ...ALWAYS, 'Delete…'],
-    'broken-ci': [...ALWAYS, 'Delete…'],
+    'ci-running': ['Stop', 'Restart', 'Connect via SSH', 'Open JupyterLab', 'Open Jupyter', 'Open RStudio', 'Open VS Code (Web)', 'Open Application…', 'Set Idle Shutdown…', 'Set Single Sign-On…', ...ALWAYS, 'Delete…'],
+    'ci-stopped': ['Start', 'Set Idle Shutdown…', 'Set Single Sign-On…', ...ALWAYS, 'Delete…'],
+    'ci-starting': ['Set Single Sign-On…', ...ALWAYS, 'Delete…'],
+    'ci-nossh': ['Stop', 'Restart', 'Set Idle Shutdown…', 'Set Single Sign-On…', ...ALWAYS, 'Delete…'],
+    'broken-ci': ['Set Single Sign-On…', ...ALWAYS, 'Delete…'],
     'cpu-cluster': ['Update Scale…', ...ALWAYS, 'Delete…'],
     k8s: [...ALWAYS, 'Detach…'],
     dsvm: [...ALWAYS, 'Detach…'],
@@ -115,13 +115,13 @@ test('non-compute nodes get no compute actions', () => {
   assert.deepEqual(menuFor('amlc.error'), []);
 });
 
-test('every command in a menu is declared, and item commands stay out of the palette', () => {
+test('every command in a menu is declared, and item commands reach the palette (with a compute picker)', () => {
   const palette = new Map(manifest.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
   for (const [menu, entries] of Object.entries(manifest.contributes.menus)) {
     for (const e of entries) assert.ok(titles.has(e.command), `${menu}: ${e.command} is not declared`);
   }
   for (const e of manifest.contributes.menus['view/item/context']) {
-    if (e.command.startsWith('amlc.tree.')) assert.equal(palette.get(e.command), 'false', e.command);
+    if (e.command.startsWith('amlc.tree.')) assert.equal(palette.get(e.command), 'amlc.serverRunning', e.command);
   }
 });
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 
 import type { ListComputesResult } from '../src/lsp_ext';
-import { buildTree, findCompute, type ComputeNode, type GroupNode, type TreeNode, type WorkspaceNode } from '../src/model';
+import { buildTree, currentComputes, findCompute, type ComputeNode, type GroupNode, type TreeNode, type WorkspaceNode } from '../src/model';
 import { readJson } from './paths';
 
 const fixture = (): ListComputesResult => readJson<ListComputesResult>('test/fixtures/listComputes.json');
@@ -190,4 +190,13 @@ test("other folders' workspaces become read-only roots; a failing one shows its 
   const found = findCompute(model, 'cpu-cluster');
   assert.equal(found?.key, findCompute(buildTree(fixture()), 'cpu-cluster')?.key);
   assert.ok(found?.contextValue.startsWith('amlc.compute'));
+});
+
+test('only my computes: the ones the server marks mine, and those it could not tell', () => {
+  const result = fixture();
+  result.computes = result.computes.map((c, i) => ({ ...c, mine: i === 0 ? true : i === 1 ? null : false }));
+  const names = (onlyMine: boolean) =>
+    currentComputes(buildTree(result, { onlyMine })).map((n) => n.name).sort();
+  assert.deepEqual(names(true), [result.computes[0].name, result.computes[1].name].sort());
+  assert.equal(names(false).length, result.computes.length);
 });

@@ -54,6 +54,27 @@ fn walking_a_folder_skips_yaml_that_is_not_a_compute_spec_and_says_so() {
 }
 
 #[test]
+fn two_specs_attaching_one_resource_under_two_names_are_both_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let aks = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks";
+    let spec = |name: &str, id: &str| format!("type: kubernetes\nname: {name}\nresource_id: \"{id}\"\n");
+    std::fs::write(dir.path().join("a.yml"), spec("k8s-a", aks)).unwrap();
+    // Another spelling of the same id: ARM reads it as the same resource.
+    std::fs::write(dir.path().join("b.yml"), spec("k8s-b", &format!("{}/ ", aks.to_uppercase()))).unwrap();
+    std::fs::write(dir.path().join("c.yml"), spec("k8s-c", &aks.replace("/aks", "/other"))).unwrap();
+    let output = check(&["--format", "json", "."], dir.path());
+    let files = json_lines(&output);
+    let codes = |file: &str| -> Vec<String> {
+        let f = files.iter().find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(file))).expect(file);
+        f["diagnostics"].as_array().map_or(Vec::new(), |ds| ds.iter().map(|d| d["code"].to_string()).collect())
+    };
+    assert_eq!(codes("a.yml"), ["\"AMLC061\""], "{files:?}");
+    assert_eq!(codes("b.yml"), ["\"AMLC061\""], "{files:?}");
+    assert!(codes("c.yml").is_empty(), "{files:?}");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
 fn a_file_that_is_not_utf8_is_an_error_for_that_file_only() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.yml"), b"type: amlcompute\nname: \xff\xfe\n").unwrap();
@@ -122,5 +143,24 @@ fn a_password_in_a_spec_never_appears_in_any_output_format() {
         let all = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
         assert!(all.contains("AMLC070"), "{format}: the warning is reported: {all}");
         assert!(!all.contains(password), "{format} output shows the password:\n{all}");
+    }
+}
+
+#[test]
+fn the_editor_templates_are_specs_with_only_their_placeholders_to_fill() {
+    let root = workspace_root();
+    let output = check(&["--format", "json", "extension/templates"], &root);
+    let files = json_lines(&output);
+    assert_eq!(files.len(), 5, "one template per compute type: {files:?}");
+    for file in &files {
+        let path = file["path"].as_str().unwrap_or_default();
+        let codes: Vec<&str> = file["diagnostics"]
+            .as_array()
+            .map_or(Vec::new(), |ds| ds.iter().filter_map(|d| d["code"].as_str()).collect());
+        // Created types are ready to use; attached ones name a resource only the user knows.
+        let attached =
+            ["kubernetes", "virtualmachine", "synapsespark"].iter().any(|t| path.ends_with(&format!("{t}.yml")));
+        let expected: &[&str] = if attached { &["AMLC041"] } else { &[] };
+        assert_eq!(codes, expected, "{path}");
     }
 }

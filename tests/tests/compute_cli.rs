@@ -59,6 +59,8 @@ fn amlc_in(base: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     for var in ["AMLC_WORKSPACE", "AMLC_RESOURCE_GROUP", "AMLC_SUBSCRIPTION", "AMLC_COMPUTE_API_VERSION"] {
         command.env_remove(var);
     }
+    // The developer's own az defaults must not choose a workspace for the tests.
+    command.env("AZURE_CONFIG_DIR", std::env::temp_dir().join("amlc-tests-no-az-config"));
     for (k, v) in env {
         command.env(k, v);
     }
@@ -115,7 +117,10 @@ fn instance_lifecycle() {
     assert!(ok(emu.amlc(&["create", "-f", &spec])).contains("'ci-e2e' is ready (Running)"));
     assert_eq!(state_of(&emu, "ci-e2e"), "Running");
     fails(emu.amlc(&["create", "-f", &spec]), 1, "already exists");
-    assert!(ok(emu.amlc(&["stop", "ci-e2e"])).contains("is Stopped"));
+    let stopped = ok(emu.amlc(&["stop", "ci-e2e"]));
+    assert!(stopped.contains("is Stopped") && stopped.contains("disk, public IP and load balancer"), "{stopped}");
+    let again = ok(emu.amlc(&["stop", "ci-e2e"]));
+    assert!(again.contains("already Stopped") && again.contains("not free"), "{again}");
     assert_eq!(state_of(&emu, "ci-e2e"), "Stopped");
     fails(emu.amlc(&["restart", "ci-e2e"]), 1, "amlc compute start ci-e2e");
     assert!(ok(emu.amlc(&["start", "ci-e2e"])).contains("is Running"));
@@ -128,6 +133,11 @@ fn instance_lifecycle() {
     fails(emu.amlc(&["show", "ci-e2e"]), 1, "no compute named 'ci-e2e'");
     let table = ok(emu.amlc(&["list", "--type", "amlcompute"]));
     assert!(table.contains("cpu-cluster") && !table.contains("ci-running"), "{table}");
+    fails(
+        emu.amlc(&["list", "--type", "gpu"]),
+        2,
+        "unknown compute type 'gpu'; use one of amlcompute, computeinstance",
+    );
 }
 
 #[test]
@@ -174,6 +184,22 @@ fn preflight_refuses_what_would_fail_and_dry_run_shows_the_body() {
     let again =
         write_spec(dir.path(), "k8s", serde_json::json!({"name": "k8s-two", "type": "kubernetes", "resource_id": rid}));
     fails(emu.amlc(&["attach", "-f", &again]), 1, "already attached as 'k8s-attached'");
+    // Another spelling of the same id (case, blanks, a trailing `/`) is the same resource, as ARM reads it.
+    let respelt = write_spec(
+        dir.path(),
+        "k8s-respelt",
+        serde_json::json!({"name": "k8s-three", "type": "kubernetes", "resource_id": format!(" {}/ ", rid.to_uppercase())}),
+    );
+    let refused = fails(emu.amlc(&["attach", "-f", &respelt]), 1, "already attached as 'k8s-attached'");
+    assert!(refused.contains("amlc compute detach k8s-attached") && refused.contains("attach it again"), "{refused}");
+    // Attaching under a name that is taken leads to detach-then-attach, never to update or delete.
+    let taken = write_spec(
+        dir.path(),
+        "k8s-taken",
+        serde_json::json!({"name": "k8s-attached", "type": "kubernetes", "resource_id": rid}),
+    );
+    let refused = fails(emu.amlc(&["attach", "-f", &taken]), 1, "amlc compute detach k8s-attached");
+    assert!(!refused.contains("compute update") && !refused.contains("compute delete"), "{refused}");
     fails(emu.amlc(&["create", "-f", &again]), 2, "amlc compute attach");
     fails(emu.amlc(&["delete", "k8s-attached", "--yes"]), 1, "amlc compute detach k8s-attached");
     assert!(ok(emu.amlc(&["detach", "k8s-attached", "--yes"])).contains("detached"));
@@ -186,13 +212,13 @@ fn update_changes_scale_and_refuses_create_only_fields() {
     let dir = tempfile::tempdir().expect("tempdir");
     ok(emu.amlc(&["update", "cpu-cluster", "--max-instances", "6"]));
     let shown = ok(emu.amlc(&["show", "cpu-cluster"]));
-    assert!(shown.contains("(1-6)"), "{shown}");
+    assert!(shown.contains("(min 1, max 6)"), "{shown}");
     let resized = write_spec(
         dir.path(),
         "c",
         serde_json::json!({"name": "cpu-cluster", "type": "amlcompute", "size": "Standard_NC6", "min_instances": 1, "max_instances": 6}),
     );
-    fails(emu.amlc(&["update", "-f", &resized]), 1, "can only be set at creation: properties.properties.vmSize");
+    fails(emu.amlc(&["update", "-f", &resized]), 1, "can only be set at creation: size");
 
     // An instance: idle shutdown changes through its own action; the size cannot change.
     let shown: serde_json::Value =
@@ -205,7 +231,10 @@ fn update_changes_scale_and_refuses_create_only_fields() {
             "ssh_public_access_enabled": true, "idle_time_before_shutdown_minutes": 45}),
     );
     let out = ok(emu.amlc(&["update", "-f", &idle]));
-    assert!(out.contains("~ properties.properties.idleTimeBeforeShutdown") && out.contains("updated"), "{out}");
+    assert!(
+        out.contains("~ idle_time_before_shutdown_minutes: ") && out.contains("-> 45\n") && out.contains("updated"),
+        "{out}"
+    );
     let shown: serde_json::Value =
         serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
     assert_eq!(shown["properties"]["properties"]["idleTimeBeforeShutdown"], "PT45M");
@@ -214,7 +243,17 @@ fn update_changes_scale_and_refuses_create_only_fields() {
         "ci2",
         serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": "Standard_DS4_v2", "ssh_public_access_enabled": true}),
     );
-    fails(emu.amlc(&["update", "-f", &bigger]), 1, "can only be set at creation: properties.properties.vmSize");
+    fails(emu.amlc(&["update", "-f", &bigger]), 1, "can only be set at creation: size");
+    // Schedules cannot change after creation: said plainly, with what to do instead.
+    let scheduled = write_spec(
+        dir.path(),
+        "ci3",
+        serde_json::json!({"name": "ci-running", "type": "computeinstance", "size": size, "ssh_public_access_enabled": true,
+            "idle_time_before_shutdown_minutes": 45, "schedules": {"compute_start_stop": [
+                {"action": "stop", "trigger": {"type": "cron", "expression": "0 18 * * *"}}]}}),
+    );
+    let refused = fails(emu.amlc(&["update", "-f", &scheduled]), 1, "schedules are set when it is created");
+    assert!(refused.contains("idle_time_before_shutdown_minutes"), "{refused}");
 }
 
 #[test]
@@ -287,6 +326,7 @@ fn nothing_configured_is_a_usage_error_with_a_way_forward() {
         .env_remove("AMLC_WORKSPACE")
         .env_remove("AMLC_RESOURCE_GROUP")
         .env_remove("AMLC_SUBSCRIPTION")
+        .env("AZURE_CONFIG_DIR", dir.path().join("no-az"))
         .output()
         .expect("runs");
     // Skip the check if something on this machine already serves the default emulator port.
@@ -442,4 +482,153 @@ fn list_sizes_shows_prices_from_vm_sizes() {
     let row = table.lines().find(|l| l.starts_with("Standard_DS3_v2")).unwrap_or_default();
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cells.get(6..8), Some(&[dedicated.to_string().as_str(), low.to_string().as_str()][..]), "{row}");
+}
+
+#[test]
+fn enable_sso_turns_single_sign_on_off_and_on_for_instances_only() {
+    let emu = Emu::start(fast());
+    let sso = |emu: &Emu| -> serde_json::Value {
+        let shown: serde_json::Value =
+            serde_json::from_str(&ok(emu.amlc(&["show", "ci-running", "-o", "json"]))).expect("json");
+        shown["properties"]["properties"]["enableSSO"].clone()
+    };
+    assert!(
+        ok(emu.amlc(&["enable-sso", "ci-running", "--disable"])).contains("single sign-on of 'ci-running' is disabled")
+    );
+    assert_eq!(sso(&emu), serde_json::json!(false));
+    let out: serde_json::Value =
+        serde_json::from_str(&ok(emu.amlc(&["-o", "json", "enable-sso", "ci-running"]))).expect("json outcome");
+    assert_eq!(out, serde_json::json!({"name": "ci-running", "enableSSO": true}));
+    assert_eq!(sso(&emu), serde_json::json!(true));
+    fails(emu.amlc(&["enable-sso", "cpu-cluster"]), 1, "'cpu-cluster' is an AmlCompute");
+}
+
+#[test]
+fn list_mine_keeps_the_instances_of_the_signed_in_user() {
+    let emu = Emu::start(fast());
+    // Unsigned JWTs whose `oid` is the emulator's instance creator, and someone else.
+    let creator = "eyJhbGciOiJub25lIn0.eyJvaWQiOiIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDEifQ.x";
+    let other = "eyJhbGciOiJub25lIn0.eyJvaWQiOiIxMTExMTExMS0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDEifQ.x";
+    let list = |token: &str| -> Vec<serde_json::Value> {
+        let out = ok(amlc_in(&emu.base, &["list", "--mine", "-o", "json"], &[("AMLC_EMULATOR_TOKEN", token)]));
+        serde_json::from_str(&out).expect("json list")
+    };
+    let mine = list(creator);
+    assert!(!mine.is_empty() && mine.iter().all(|c| c["properties"]["computeType"] == "ComputeInstance"), "{mine:?}");
+    assert!(list(other).is_empty());
+    fails(emu.amlc(&["list", "--mine"]), 1, "cannot tell who is signed in");
+}
+
+#[test]
+fn show_as_yaml_is_a_spec_that_check_accepts_and_create_builds_again() {
+    let emu = Emu::start(fast());
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, keys) in [
+        ("ci-running", &["vmSize", "idleTimeBeforeShutdown"][..]),
+        ("cpu-cluster", &["vmSize", "vmPriority", "scaleSettings"][..]),
+    ] {
+        let yaml = ok(emu.amlc(&["show", name, "-o", "yaml"]));
+        assert!(yaml.contains(&format!("name: {name}")) && !yaml.contains("state:"), "{yaml}");
+        let path = dir.path().join(format!("{name}.yml"));
+        std::fs::write(&path, &yaml).expect("write");
+        let checked = Command::new(amlc_tests::amlc_bin())
+            .args(["check", "--color", "never"])
+            .arg(&path)
+            .output()
+            .expect("amlc check runs");
+        assert_eq!(checked.status.code(), Some(0), "{yaml}\n{}", String::from_utf8_lossy(&checked.stdout));
+        let copy = format!("{name}-copy");
+        let dry = emu.amlc(&["create", "--dry-run", "-n", &copy, "-f", &path.display().to_string(), "-o", "json"]);
+        let dry: serde_json::Value = serde_json::from_slice(&dry.stdout).expect("dry-run JSON");
+        let shown: serde_json::Value =
+            serde_json::from_str(&ok(emu.amlc(&["show", name, "-o", "json"]))).expect("show JSON");
+        let built = &dry["request"]["body"]["properties"]["properties"];
+        for key in keys {
+            let (a, b) = (&built[key], &shown["properties"]["properties"][key]);
+            let same = match (a.as_str(), b.as_str()) {
+                (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+                _ => a == b,
+            };
+            assert!(same, "{name}.{key}: built {a}, live {b}");
+        }
+    }
+}
+
+#[test]
+fn open_prints_an_instance_application_url() {
+    let emu = Emu::start(fast());
+    let lab = ok(emu.amlc(&["open", "ci-running"]));
+    assert!(lab.trim().starts_with("https://ci-running.") && lab.trim().ends_with("/lab"), "{lab}");
+    let studio = ok(emu.amlc(&["open", "ci-running", "--app", "rstudio"]));
+    assert!(studio.trim().ends_with("/rstudio/"), "{studio}");
+    fails(emu.amlc(&["open", "ci-running", "--app", "tensorboard"]), 2, "it offers Jupyter, Jupyter Lab");
+    fails(emu.amlc(&["open", "cpu-cluster"]), 1, "'cpu-cluster' is an AmlCompute");
+}
+
+#[test]
+fn az_defaults_choose_the_workspace_and_a_partial_choice_names_what_is_missing() {
+    let emu = Emu::start(fast());
+    let az = tempfile::tempdir().expect("tempdir");
+    let dir = az.path().display().to_string();
+    let env = [("AZURE_CONFIG_DIR", dir.as_str())];
+    // Nothing but `-g`: an error that names the two missing parts, never a silent fallback.
+    let partial = amlc_in(&emu.base, &["list", "-g", "rg"], &env);
+    let said = fails(partial, 2, "the workspace is only partly chosen: resource group 'rg' (from -g) given");
+    assert!(said.contains("the subscription") && said.contains("the workspace name"), "{said}");
+    std::fs::write(az.path().join("config"), "[defaults]\ngroup = rg\nworkspace = ws\n").expect("write");
+    std::fs::write(
+        az.path().join("azureProfile.json"),
+        "{\"subscriptions\": [{\"id\": \"00000000-0000-0000-0000-000000000000\", \"isDefault\": true}]}",
+    )
+    .expect("write");
+    let listed = ok(amlc_in(&emu.base, &["list"], &env));
+    assert!(listed.contains("cpu-cluster"), "{listed}");
+    // A flag still wins over the az defaults.
+    fails(amlc_in(&emu.base, &["list", "-w", "other-ws"], &env), 1, "other-ws");
+}
+
+#[test]
+fn completions_cover_every_subcommand_in_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = Command::new(amlc_tests::amlc_bin()).args(["completions", shell]).output().expect("runs");
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{shell}: {}", String::from_utf8_lossy(&output.stderr));
+        for word in ["enable-sso", "list-sizes", "completions", "mine"] {
+            assert!(script.contains(word), "{shell} script lacks {word}");
+        }
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let emu = Emu::start(fast());
+    let mut child = Command::new(amlc_tests::amlc_bin())
+        .args(["compute", "list"])
+        .env("AMLC_ARM_ENDPOINT", &emu.base)
+        .env("AZURE_CONFIG_DIR", std::env::temp_dir().join("amlc-tests-no-az-config"))
+        .current_dir(std::env::temp_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // The reader goes away before amlc writes, as `| head -0` does.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("waits");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success() && !err.contains("error"), "{:?} {err}", output.status);
+}
+
+#[test]
+fn json_on_every_outcome_including_nothing_to_do() {
+    let emu = Emu::start(fast());
+    let parse = |out: String| -> serde_json::Value { serde_json::from_str(&out).expect("one JSON value") };
+    let stopped = parse(ok(emu.amlc(&["-o", "json", "stop", "ci-running"])));
+    assert_eq!(stopped["name"], "ci-running");
+    let again = parse(ok(emu.amlc(&["-o", "json", "stop", "ci-running"])));
+    assert_eq!(again["outcome"], "unchanged", "{again}");
+    assert!(again["message"].as_str().is_some_and(|m| m.contains("already Stopped")), "{again}");
+    let unchanged = parse(ok(emu.amlc(&["-o", "json", "update", "cpu-cluster", "--dry-run", "--max-instances", "7"])));
+    assert_eq!(unchanged["outcome"], "dry-run", "{unchanged}");
+    let deleted = parse(ok(emu.amlc(&["-o", "json", "delete", "ci-running", "--yes", "--no-wait"])));
+    assert_eq!(deleted["outcome"], "accepted", "{deleted}");
 }

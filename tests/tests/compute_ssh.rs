@@ -128,6 +128,7 @@ fn amlc(base: &str, args: &[&str]) -> Output {
         .env_remove("AMLC_WORKSPACE")
         .env_remove("AMLC_RESOURCE_GROUP")
         .env_remove("AMLC_SUBSCRIPTION")
+        .env("AZURE_CONFIG_DIR", std::env::temp_dir().join("amlc-tests-no-az-config"))
         .stdin(Stdio::null())
         .output()
         .expect("amlc runs")

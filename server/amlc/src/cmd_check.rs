@@ -55,6 +55,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
 
     let mut reports: Vec<FileReport> = collected.files.into_iter().map(FileReport::check).collect();
+    crate::check::cross_file(&mut reports);
     if args.quiet {
         for report in &mut reports {
             report.diagnostics.retain(|d| d.severity == amlc_spec::Severity::Error);

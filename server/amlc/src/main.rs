@@ -3,6 +3,7 @@
 
 mod check;
 mod cmd_check;
+mod cmd_completions;
 mod cmd_compute;
 mod cmd_emulator;
 mod cmd_lsp;
@@ -37,6 +38,8 @@ enum Command {
     Compute(cmd_compute::ComputeArgs),
     /// Serve a local emulator of the Azure ML compute REST API.
     Emulator(cmd_emulator::EmulatorArgs),
+    /// Print the shell completion script for bash, zsh, fish or PowerShell.
+    Completions(cmd_completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,5 +55,39 @@ fn main() -> ExitCode {
         Command::Lsp(args) => cmd_lsp::run(args),
         Command::Compute(args) => cmd_compute::run(args),
         Command::Emulator(args) => cmd_emulator::run(args),
+        Command::Completions(args) => cmd_completions::run::<Cli>(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every visible flag and argument says what it does, and every `amlc compute` subcommand shows examples.
+    #[test]
+    fn every_flag_has_help_and_every_compute_subcommand_has_examples() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
+                let id = arg.get_id().as_str();
+                if arg.get_help().is_none() && arg.get_long_help().is_none() && id != "help" && id != "version" {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let cli = Cli::command();
+        let mut missing = Vec::new();
+        walk(&cli, "amlc", &mut missing);
+        assert!(missing.is_empty(), "flags without help: {missing:?}");
+        let compute = cli.find_subcommand("compute").expect("compute");
+        let without: Vec<&str> = compute
+            .get_subcommands()
+            .filter(|c| !c.get_after_help().is_some_and(|h| h.to_string().contains("Examples:")))
+            .map(|c| c.get_name())
+            .collect();
+        assert!(without.is_empty(), "compute subcommands without examples: {without:?}");
     }
 }

@@ -249,11 +249,14 @@ fn instance(spec: &Spec<'_>, ctx: &BodyContext<'_>, warnings: &mut Vec<String>) 
         inner.insert("subnet".into(), subnet);
     }
     let public = spec.bool("ssh_public_access_enabled")?;
-    let key = match spec.map("ssh_settings")? {
+    let ssh_block = spec.map("ssh_settings")?;
+    let key = match &ssh_block {
         Some(ssh) => ssh.str("ssh_key_value")?,
         None => None,
     };
-    if public.is_some() || key.is_some() {
+    // The SDK sends `sshSettings` for any `ssh_settings` block, also one holding only read-only keys
+    // (`admin_username`, `ssh_port`), with access Disabled unless the spec enables it.
+    if public.is_some() || ssh_block.is_some() {
         let mut ssh = Map::new();
         ssh.insert("sshPublicAccess".into(), json!(if public == Some(true) { "Enabled" } else { "Disabled" }));
         if let Some(key) = key {
@@ -533,7 +536,7 @@ fn cluster(spec: &Spec<'_>, ctx: &BodyContext<'_>) -> Result<Value, BodyError> {
 fn resource_id<'a>(spec: &Spec<'a>, kind: &str) -> Result<&'a str, BodyError> {
     match spec.str("resource_id")? {
         Some(id) if !id.is_empty() => Ok(id),
-        _ => err(format!("'resource_id' is required to attach a {kind} compute")),
+        _ => err(format!("'resource_id' is required to attach {} compute", amlc_spec::advice::with_article(kind))),
     }
 }
 
@@ -686,5 +689,23 @@ mod tests {
         assert_eq!(body["properties"]["properties"]["administratorAccount"]["privateKeyData"], "KEY FROM ~/.ssh/id");
         assert_eq!(body["location"], "eastus", "location is ignored for attach types");
         assert_eq!(built.map(|b| b.warnings.len()), Some(1));
+    }
+
+    #[test]
+    fn an_instance_ssh_block_of_read_only_keys_still_sends_disabled_access() {
+        let ws = WorkspaceRef::new("s", "g", "w");
+        let read = |_: &str| -> Result<String, String> { Err("no files".into()) };
+        let ctx = ctx_with(&ws, &read);
+        let cases = [
+            (json!({"admin_username": "azureuser", "ssh_port": 22}), Some(json!({"sshPublicAccess": "Disabled"}))),
+            (json!({}), Some(json!({"sshPublicAccess": "Disabled"}))),
+        ];
+        for (ssh, want) in cases {
+            let spec = json!({"name": "ci", "type": "computeinstance", "ssh_settings": ssh});
+            let body = build(&spec, &ctx).map(|b| b.body).unwrap_or_default();
+            assert_eq!(body["properties"]["properties"].get("sshSettings").cloned(), want, "{spec}");
+        }
+        let bare = build(&json!({"name": "ci", "type": "computeinstance"}), &ctx).map(|b| b.body).unwrap_or_default();
+        assert!(bare["properties"]["properties"].get("sshSettings").is_none());
     }
 }

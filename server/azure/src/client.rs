@@ -28,6 +28,8 @@ pub const DEFAULT_ENDPOINT: &str = "https://management.azure.com";
 /// Speaking the CLI's version keeps both tools' requests interpreted identically, and that version stays alive as long
 /// as the CLI depends on it. Override with `ClientOptions::compute_api_version` (`AMLC_COMPUTE_API_VERSION`).
 pub const DEFAULT_COMPUTE_API_VERSION: &str = "2023-08-01-preview";
+/// The api-version of the `enableSso` action, which no stable version has.
+pub const ENABLE_SSO_API_VERSION: &str = "2024-04-01-preview";
 
 /// api-version for the workspace, VM sizes, usages and quotas: nothing preview-only is needed there, so the newest
 /// stable version (2025-12-01) is used.
@@ -616,6 +618,16 @@ impl ArmClient {
     ) -> Result<(), AzureError> {
         let url = self.compute_url(ws, name, Some("customServices"), &[])?;
         let body = Value::Array(services.to_vec());
+        self.expect_ok(Method::POST, &url, Some(&body), Repeat::Safe).await
+    }
+
+    /// Turns single sign-on of a compute instance on or off. The action exists only in a preview api-version
+    /// (what `az ml compute enable-sso` sends), whatever version the other compute calls use.
+    pub async fn enable_sso(&self, ws: &WorkspaceRef, name: &str, enable: bool) -> Result<(), AzureError> {
+        let mut path = Self::workspace_segments(ws);
+        path.extend(["computes", name, "enableSso"]);
+        let url = self.url(&path, ENABLE_SSO_API_VERSION, &[])?;
+        let body = serde_json::json!({"enableSSO": enable});
         self.expect_ok(Method::POST, &url, Some(&body), Repeat::Safe).await
     }
 

@@ -286,6 +286,31 @@ impl ChainedSource {
     }
 }
 
+/// One line for why a source gave no token: the library's multi-line report cut to its own sentences (no
+/// troubleshooting links, no repeated prefixes), the reasons of a source made of several tools joined by `; `.
+fn reason_line(source: &str, error: &AzureError) -> String {
+    let text = error.to_string();
+    let prefix = format!("{source}: ");
+    let reasons: Vec<String> = text
+        .lines()
+        .map(|l| {
+            // `could not get an access token: NAME: reason` and `…Credential authentication failed. reason`.
+            let l = l.trim();
+            let l = l.strip_prefix("could not get an access token: ").unwrap_or(l);
+            let l = l.strip_prefix(prefix.as_str()).unwrap_or(l);
+            l.split_once("authentication failed. ").map_or(l, |(_, rest)| rest).trim().to_string()
+        })
+        .filter(|l| !l.is_empty() && !l.starts_with("To troubleshoot") && !l.starts_with("Multiple errors"))
+        .collect();
+    let mut unique: Vec<String> = Vec::new();
+    for r in reasons {
+        if !unique.contains(&r) {
+            unique.push(r);
+        }
+    }
+    unique.join("; ")
+}
+
 impl TokenSource for ChainedSource {
     fn name(&self) -> &str {
         let chosen = self.chosen.lock().ok().and_then(|c| *c);
@@ -309,10 +334,10 @@ impl TokenSource for ChainedSource {
                         tracing::debug!(source = source.name(), "got an access token");
                         return Ok(token);
                     }
-                    Err(e) => failures.push(format!("{}: {}", source.name(), e)),
+                    Err(e) => failures.push(format!("  {}: {}", source.name(), reason_line(source.name(), &e))),
                 }
             }
-            Err(AzureError::Credential(format!("no credential gave a token ({})", failures.join("; "))))
+            Err(AzureError::Credential(format!("no credential gave a token; tried:\n{}", failures.join("\n"))))
         })
     }
 }
@@ -467,5 +492,13 @@ mod tests {
         let chain = ChainedSource::from_order(&[CredentialKind::Environment], None);
         let err = chain.get_token(ARM_SCOPE).await.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("AZURE_TENANT_ID"), "{err}");
+    }
+
+    #[test]
+    fn a_failed_source_is_one_line() {
+        let error = AzureError::Credential(
+            "developer-tools: Multiple errors were encountered while attempting to authenticate:\nAzureCliCredential authentication failed. az not found on PATH\nTo troubleshoot, visit https://aka.ms/x - az not found on PATH\nAzureDeveloperCliCredential authentication failed. azd not found on PATH".into(),
+        );
+        assert_eq!(reason_line("developer-tools", &error), "az not found on PATH; azd not found on PATH");
     }
 }

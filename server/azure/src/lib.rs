@@ -2,6 +2,7 @@
 //! credentials, long-running operations, retries and plain-words errors.
 
 pub mod actions;
+pub mod az_defaults;
 pub mod body;
 pub mod client;
 pub mod credential;
@@ -9,6 +10,7 @@ pub mod discovery;
 pub mod error;
 pub mod models;
 pub mod preflight;
+pub mod spec_of;
 pub mod ssh;
 pub mod workspaces;
 

@@ -168,6 +168,20 @@ impl ComputeResource {
     pub fn assigned_user_object_id(&self) -> Option<&str> {
         self.inner("personalComputeInstanceSettings")?.get("assignedUser")?.get("objectId")?.as_str()
     }
+
+    /// The object id of the user who created an instance (`createdBy.userId`).
+    pub fn created_by_user_id(&self) -> Option<&str> {
+        self.inner("createdBy")?.get("userId")?.as_str()
+    }
+
+    /// Whether the user with object id `me` created this compute or is the one it is assigned to (the studio's
+    /// "my computes" filter; `amlc compute list --mine` and the editor's tree filter).
+    pub fn is_owned_by(&self, me: &str) -> bool {
+        [self.created_by_user_id(), self.assigned_user_object_id()]
+            .into_iter()
+            .flatten()
+            .any(|id| id.trim().eq_ignore_ascii_case(me.trim()))
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]

@@ -10,7 +10,10 @@ use crate::body::{self, RequestBody};
 use crate::client::ArmClient;
 use crate::discovery::WorkspaceRef;
 use crate::error::AzureError;
-use crate::models::{ComputeResource, SECRET_KEYS};
+use crate::models::{ComputeResource, VmSize, SECRET_KEYS};
+use crate::spec_of;
+use amlc_spec::advice;
+use amlc_spec::formats::arm_id;
 
 /// What the caller is about to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,12 +96,26 @@ pub async fn run(
     let existing = client.get_compute(ws, name).await?;
     match (&existing, intent) {
         (None, _) => report.findings.push(Finding::ok("name", format!("'{name}' is free in the workspace"))),
-        (Some(c), Intent::Create | Intent::Attach) => report.findings.push(Finding::fail(
+        (Some(c), Intent::Create) => report.findings.push(Finding::fail(
             "name",
             format!(
-                "'{name}' already exists ({}, {}); a PUT would overwrite it. To change it use `amlc compute update -f SPEC`, or pick another name",
+                "'{name}' already exists ({}, {}); a PUT would overwrite it. To change it, run `amlc compute update -f` with this spec, or pick another name",
                 c.compute_type(),
                 c.status()
+            ),
+        )),
+        // An attachment is never updated in place: the answer is always detach, then attach again.
+        (Some(c), Intent::Attach) => report.findings.push(Finding::fail(
+            "name",
+            format!(
+                "'{name}' already exists ({}, {}); pick another name, or {}",
+                c.compute_type(),
+                c.status(),
+                if c.is_attached() {
+                    advice::reattach_hint(name, None)
+                } else {
+                    format!("remove it first (`amlc compute delete {name}`)")
+                }
             ),
         )),
         (Some(c), Intent::CreateOrUpdate) => {
@@ -122,26 +139,34 @@ fn update_findings(existing: &ComputeResource, request: &RequestBody, report: &m
     if !request.compute_type.eq_ignore_ascii_case(kind) {
         report.findings.push(Finding::fail(
             "name",
-            format!("'{name}' is a {kind}, the spec describes a {}; the type cannot change", request.compute_type),
+            format!(
+                "'{name}' is {}, the spec describes {}; the type cannot change",
+                advice::with_article(kind),
+                advice::with_article(request.compute_type)
+            ),
         ));
         return;
     }
     report.changes = diff(existing, request);
-    let refused: Vec<&str> = report.changes.iter().filter(|c| !c.updatable).map(|c| c.path.as_str()).collect();
+    let refused_paths: Vec<&str> = report.changes.iter().filter(|c| !c.updatable).map(|c| c.path.as_str()).collect();
+    // Said in the spec's own keys (`tier`, not `properties.properties.vmPriority`).
+    let refused: Vec<String> = refused_paths.iter().map(|p| spec_of::spec_key(p)).collect();
     if refused.is_empty() {
         let what = if report.changes.is_empty() {
             "nothing changes".to_string()
         } else {
-            let paths: Vec<&str> = report.changes.iter().map(|c| c.path.as_str()).collect();
+            let paths: Vec<String> = report.changes.iter().map(|c| spec_of::spec_key(&c.path)).collect();
             format!("changes {}", paths.join(", "))
         };
         report.findings.push(Finding::ok("update", format!("'{name}' exists ({kind}); the update {what}")));
     } else {
+        let hint = advice::create_only_hint(kind, name, &refused_paths, None);
         report.findings.push(Finding::fail(
             "update",
             format!(
-                "'{name}' exists and these settings can only be set at creation: {}. Revert them in the spec, or delete and recreate the compute",
-                refused.join(", ")
+                "'{name}' exists and these settings can only be set at creation: {}. {}",
+                refused.join(", "),
+                capitalise(&hint)
             ),
         ));
     }
@@ -156,17 +181,13 @@ async fn attach_findings(
     let name = &request.name;
     let Some(resource_id) = request.body["properties"]["resourceId"].as_str() else { return Ok(()) };
     let computes = client.list_computes(ws).await?;
+    // Compared as ARM compares ids: another spelling (case, blanks, a trailing `/`) is the same resource.
     let holder = computes.iter().find(|c| {
-        c.name != *name && c.properties.resource_id.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(resource_id))
+        !c.name.eq_ignore_ascii_case(name)
+            && c.properties.resource_id.as_deref().is_some_and(|r| arm_id::same(r, resource_id))
     });
     report.findings.push(match holder {
-        Some(c) => Finding::fail(
-            "resource",
-            format!(
-                "{resource_id} is already attached as '{}'; a second attachment breaks the first. Use '{}' or detach it first",
-                c.name, c.name
-            ),
-        ),
+        Some(c) => Finding::fail("resource", advice::already_attached(resource_id.trim(), &c.name)),
         None => Finding::ok("resource", "the resource is not attached under another name".into()),
     });
     Ok(())
@@ -192,12 +213,18 @@ async fn size_and_quota_findings(
         Err(e) => return Err(e),
     };
     let Some(size) = sizes.iter().find(|s| s.name.eq_ignore_ascii_case(&size_name)) else {
-        let mut offered: Vec<&str> =
-            sizes.iter().filter(|s| s.supports(request.compute_type)).map(|s| s.name.as_str()).collect();
-        offered.truncate(8);
-        let offered =
-            if offered.is_empty() { String::new() } else { format!("; offered there: {}", offered.join(", ")) };
-        findings.push(Finding::fail("size", format!("{size_name} is not offered in {location}{offered}")));
+        let nearest = nearest_sizes(&size_name, &sizes, request.compute_type, 5);
+        let offered = if nearest.is_empty() {
+            String::new()
+        } else {
+            format!("; nearest there by cores, memory and GPUs: {}", nearest.join(", "))
+        };
+        findings.push(Finding::fail(
+            "size",
+            format!(
+                "{size_name} is not offered in {location}{offered}. Every size offered there: `amlc compute list-sizes -l {location}`"
+            ),
+        ));
         return Ok(());
     };
     if !size.supports(request.compute_type) {
@@ -224,21 +251,69 @@ async fn size_and_quota_findings(
         Some(u) => {
             let free = u.limit - u.current_value;
             let what = if low_priority { "low-priority".to_string() } else { family.clone() };
-            Finding {
-                check: "quota",
-                ok: need <= free,
-                message: format!(
-                    "needs {need} vCPUs ({nodes} × {} {}) of {what}: {} of {} in use, {free} free",
-                    size.v_cpus.unwrap_or(0),
-                    size.name,
-                    u.current_value,
-                    u.limit
-                ),
+            let per_node = size.v_cpus.unwrap_or(0);
+            let mut message = format!(
+                "needs {need} vCPUs ({nodes} × {per_node} {}) of {what}: {} of {} in use, {free} free",
+                size.name, u.current_value, u.limit
+            );
+            if need > free {
+                message.push_str(&quota_next_steps(free, per_node, nodes, &location));
             }
+            Finding { check: "quota", ok: need <= free, message }
         }
         None => Finding::ok("quota", format!("no usage figures for {family}; not checked")),
     });
     Ok(())
+}
+
+/// What to do when the quota is short: fewer nodes when some fit, a smaller size, freeing cores, or more quota.
+fn quota_next_steps(free: i64, per_node: i64, nodes: i64, location: &str) -> String {
+    let fitting = if per_node > 0 { free.max(0) / per_node } else { 0 };
+    let fewer =
+        if nodes > 1 && fitting >= 1 { format!("set `max_instances: {fitting}` (what fits), ") } else { String::new() };
+    format!(
+        ". To go ahead: {fewer}pick a size with fewer cores, free cores by stopping or scaling down other compute (`amlc compute list-usage -l {location}` shows the figures), or request more quota for the family in the Azure portal (Quotas)"
+    )
+}
+
+/// The `count` offered sizes closest to `wanted` by vCPUs, memory and GPUs (the wanted size's figures come from
+/// amlc's built-in table; a size it does not know is matched by name), each with its figures.
+fn nearest_sizes(wanted: &str, offered: &[VmSize], compute_type: &str, count: usize) -> Vec<String> {
+    let target = amlc_spec::sizes::find(wanted).or_else(|| amlc_spec::sizes::suggest(wanted));
+    let mut usable: Vec<&VmSize> = offered.iter().filter(|s| s.supports(compute_type)).collect();
+    let distance = |s: &VmSize| -> f64 {
+        match target {
+            Some(t) => {
+                let cores = (s.v_cpus.unwrap_or(0) as f64 - t.vcpus as f64).abs() / (t.vcpus.max(1) as f64);
+                let memory = (s.memory_gb.unwrap_or(0.0) - t.memory_gib as f64).abs() / (t.memory_gib.max(1.0) as f64);
+                // A GPU where none was asked for (or none where one was) is the biggest difference of all.
+                let gpus = (s.gpus.unwrap_or(0) - t.gpus as i64).abs() as f64 * 4.0;
+                cores + memory + gpus
+            }
+            None => {
+                let common = s.name.bytes().zip(wanted.bytes()).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).count();
+                -(common as f64)
+            }
+        }
+    };
+    usable.sort_by(|a, b| distance(a).total_cmp(&distance(b)).then_with(|| a.name.cmp(&b.name)));
+    usable
+        .into_iter()
+        .take(count)
+        .map(|s| {
+            let gpus = match s.gpus.unwrap_or(0) {
+                0 => String::new(),
+                n => format!(", {n} GPU{}", if n == 1 { "" } else { "s" }),
+            };
+            format!("{} ({} vCPUs, {} GB{gpus})", s.name, s.v_cpus.unwrap_or(0), s.memory_gb.unwrap_or(0.0))
+        })
+        .collect()
+}
+
+/// `revert …` → `Revert …`.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The fields `request` would change on `existing`, compared on the paths ARM reports back. Secrets and the
@@ -257,8 +332,11 @@ pub fn diff(existing: &ComputeResource, request: &RequestBody) -> Vec<Change> {
         let updatable = body::is_updatable(kind, &path);
         match lookup(&current, &path) {
             Some(now) if !same(now, &new) => changes.push(Change { path, now: now.clone(), new, updatable }),
-            // An updatable setting the compute does not have yet is a change too.
-            None if updatable => changes.push(Change { path, now: Value::Null, new, updatable }),
+            // An updatable setting the compute does not have yet is a change too, and so are schedules: the
+            // service reports the ones an instance has, so an absent one is an attempt to add it.
+            None if updatable || path.contains(".schedules") => {
+                changes.push(Change { path, now: Value::Null, new, updatable })
+            }
             _ => {}
         }
     }
@@ -281,10 +359,13 @@ fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |v, k| v.get(k))
 }
 
-/// Equality that ignores case where ARM normalises it (sizes, enum values).
+/// Whether the reported value `a` matches the requested `b`, ignoring case where ARM normalises it (sizes, enum
+/// values) and the read-only fields the service adds to objects it reports (a schedule's `id` and status).
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::String(x), Value::String(y)) => x.eq_ignore_ascii_case(y),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Value::Object(x), Value::Object(y)) => y.iter().all(|(k, q)| x.get(k).is_some_and(|p| same(p, q))),
         _ => a == b,
     }
 }
@@ -335,9 +416,59 @@ mod tests {
         let mut report = Report::default();
         update_findings(&existing, &request("Standard_DS4_v2", 2, "d"), &mut report);
         assert!(report.failed());
-        assert!(report.problems().contains("properties.properties.vmSize"), "{}", report.problems());
+        assert!(report.problems().contains("set at creation: size."), "{}", report.problems());
         let mut report = Report::default();
         update_findings(&existing, &request("Standard_DS3_v2", 3, "d"), &mut report);
         assert!(!report.failed(), "{}", report.problems());
+    }
+
+    fn size(name: &str, cores: i64, memory: f64, gpus: i64) -> VmSize {
+        serde_json::from_value(json!({"name": name, "vCPUs": cores, "memoryGB": memory, "gpus": gpus}))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn nearest_sizes_follow_cores_memory_and_gpus() {
+        let offered = [
+            size("Standard_NC6s_v3", 6, 112.0, 1),
+            size("Standard_A1", 1, 1.75, 0),
+            size("Standard_D4s_v3", 4, 16.0, 0),
+            size("Standard_DS12_v2", 4, 28.0, 0),
+            size("Standard_D2s_v3", 2, 8.0, 0),
+        ];
+        let names = |wanted: &str| -> Vec<String> {
+            nearest_sizes(wanted, &offered, "AmlCompute", 2)
+                .iter()
+                .map(|s| s.split(' ').next().unwrap_or_default().to_string())
+                .collect()
+        };
+        assert_eq!(names("Standard_DS3_v2"), ["Standard_D4s_v3", "Standard_D2s_v3"]);
+        assert_eq!(names("Standard_NC12s_v3"), ["Standard_NC6s_v3", "Standard_DS12_v2"]);
+        assert!(nearest_sizes("Standard_DS3_v2", &offered, "AmlCompute", 1)[0].contains("(4 vCPUs, 16 GB)"));
+    }
+
+    #[test]
+    fn a_short_quota_says_what_fits_and_what_to_do() {
+        let next = quota_next_steps(10, 4, 8, "eastus");
+        assert!(next.contains("`max_instances: 2`") && next.contains("amlc compute list-usage -l eastus"), "{next}");
+        assert!(!quota_next_steps(2, 4, 1, "eastus").contains("max_instances"));
+    }
+
+    #[test]
+    fn an_update_of_an_attachment_leads_to_detach_then_attach() {
+        let existing: ComputeResource = serde_json::from_value(json!({"name": "k", "properties": {
+            "computeType": "Kubernetes", "resourceId": "/r", "properties": {"namespace": "a"}}}))
+        .unwrap_or_default();
+        let request = RequestBody {
+            name: "k".into(),
+            compute_type: "Kubernetes",
+            body: json!({"properties": {"computeType": "Kubernetes", "resourceId": "/r", "properties": {"namespace": "b"}}}),
+            warnings: Vec::new(),
+        };
+        let mut report = Report::default();
+        update_findings(&existing, &request, &mut report);
+        let problems = report.problems();
+        assert!(problems.contains("amlc compute detach k") && problems.contains("attach it again"), "{problems}");
+        assert!(!problems.contains("delete"), "{problems}");
     }
 }

@@ -204,6 +204,17 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
         ))
         .with_target("properties.resourceId"));
     }
+    // ARM refuses a linked id that is not a fully qualified resource id; it reads ids as the shared parser does
+    // (any case, blanks and a trailing `/` ignored), so the emulator asks the same parser.
+    if let Some(id) = resource_id.as_deref().filter(|_| !managed) {
+        if amlc_spec::formats::arm_id::ArmId::parse(id).is_err() {
+            return Err(ArmError::bad_request(
+                "LinkedInvalidPropertyId",
+                format!("The value '{id}' of properties.resourceId is not a fully qualified resource id; it must start with '/subscriptions/<subscription id>/resourceGroups/'."),
+            )
+            .with_target("properties.resourceId"));
+        }
+    }
     // Only clusters honour a location of their own (facts §1.2); everything else lives in the workspace region.
     let location = match (compute_type, body.get("location").and_then(Value::as_str)) {
         ("AmlCompute", Some(loc)) if !loc.is_empty() => loc.to_ascii_lowercase().replace(' ', ""),

@@ -316,6 +316,12 @@ async fn attach_kubernetes_and_vm() {
     assert_eq!(r.status, 201);
     assert!(!r.body.to_string().contains("s3cret-value"), "secrets never come back in a compute body");
     assert!(!r.body.to_string().contains("BEGIN KEY"));
+    // ARM reads a linked id through the same parser as amlc: another spelling of an id is accepted, a bare name is not.
+    let respelt = json!({"properties": {"computeType": "Kubernetes", "resourceId": " /SUBSCRIPTIONS/s/resourcegroups/r/providers/microsoft.containerservice/managedClusters/aks2/ "}});
+    assert_eq!(h.send("PUT", &h.compute_path("k8s-two"), Some(&respelt)).await.status, 201);
+    let bare = json!({"properties": {"computeType": "Kubernetes", "resourceId": "aks3"}});
+    let r = h.send("PUT", &h.compute_path("k8s-three"), Some(&bare)).await;
+    assert_eq!((r.status, r.body["error"]["code"].as_str()), (400, Some("LinkedInvalidPropertyId")), "{}", r.body);
     h.emu.shutdown().await;
 }
 

@@ -326,8 +326,18 @@ pub fn spec_request(
     let analysis = amlc_spec::analyze(text);
     if let Some(kind) = analysis.compute_type {
         match (attach, kind.is_attached()) {
-            (false, true) => return Err(format!("a {} compute is attached, not created: use Attach", kind.as_str())),
-            (true, false) => return Err(format!("a {} compute is created, not attached: use Create", kind.as_str())),
+            (false, true) => {
+                return Err(format!(
+                    "{} compute is attached, not created: use Attach",
+                    amlc_spec::advice::with_article(kind.as_str())
+                ))
+            }
+            (true, false) => {
+                return Err(format!(
+                    "{} compute is created, not attached: use Create",
+                    amlc_spec::advice::with_article(kind.as_str())
+                ))
+            }
             _ => {}
         }
     }
@@ -349,7 +359,7 @@ pub fn spec_request(
         amlc_azure::body::build_for_file(&spec, None, &base, workspace, location).map_err(|e| e.to_string())?;
     if request.is_attach() != attach {
         let other = if attach { "Create" } else { "Attach" };
-        return Err(format!("a {} compute needs {other}", request.compute_type));
+        return Err(format!("{} compute needs {other}", amlc_spec::advice::with_article(request.compute_type)));
     }
     Ok(request)
 }

@@ -114,6 +114,7 @@ impl LanguageServer for Backend {
         tracing::debug!("initialized");
         // Live VM sizes are fetched in the background when a workspace is configured.
         let _ = self.live_catalog();
+        crate::attach_index::rescan(&self.client, &self.state);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -151,6 +152,8 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.state.documents.close(&uri);
         self.state.forget(&uri);
+        let peers = self.state.attachments.close(&uri);
+        crate::attach_index::republish(&self.client, &self.state, peers);
         handlers::diagnostics::clear(&self.client, &self.state, uri).await;
     }
 
@@ -168,6 +171,7 @@ impl LanguageServer for Backend {
             detector.workspace_folders.extend(params.event.added.into_iter().map(|folder| folder.uri));
         });
         self.redetect_all();
+        crate::attach_index::rescan(&self.client, &self.state);
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

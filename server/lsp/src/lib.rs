@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 use tower_lsp::jsonrpc::{Request, Response};
 
 mod analyzer;
+mod attach_index;
 mod azure;
 mod backend;
 mod convert;

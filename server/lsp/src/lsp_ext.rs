@@ -69,8 +69,10 @@ pub const LIST_WORKSPACES: &str = "amlc/listWorkspaces";
 pub const SELECT_WORKSPACE: &str = "amlc/selectWorkspace";
 
 /// The `workspace/executeCommand` commands the server implements.
-pub const COMMANDS: [&str; 12] = [
+pub const COMMANDS: [&str; 14] = [
     "amlc.compute.show",
+    "amlc.compute.specOf",
+    "amlc.compute.enableSso",
     "amlc.compute.copyCommand",
     "amlc.compute.sshCommand",
     "amlc.compute.create",
@@ -170,7 +172,16 @@ impl Backend {
         let workspace = crate::handlers::workspace::workspace_info(&session, location.as_deref());
         match session.client.list_computes(ws).await {
             Ok(computes) => {
-                let computes: Vec<Value> = computes.iter().map(azure::summary).collect();
+                // `mine`: created by or assigned to the signed-in user (null when the token names no user).
+                let me = session.client.token_claim("oid").await;
+                let computes: Vec<Value> = computes
+                    .iter()
+                    .map(|c| {
+                        let mut summary = azure::summary(c);
+                        summary["mine"] = json!(me.as_deref().map(|me| c.is_owned_by(me)));
+                        summary
+                    })
+                    .collect();
                 let others = self.other_workspaces(&session).await;
                 Ok(json!({"workspace": workspace, "computes": computes, "error": null, "others": others}))
             }
@@ -193,6 +204,9 @@ impl Backend {
         let session = self.session().await.map_err(|f| plain_error(&f.message))?;
         if command == "amlc.compute.show" || command == "amlc.compute.sshCommand" {
             return self.read_command(&session, command, &argument).await.map(Some);
+        }
+        if let Some(result) = self.extra_command(&session, command, &argument).await? {
+            return Ok(Some(result));
         }
         let (action, name, result) = match command {
             "amlc.compute.create" | "amlc.compute.attach" => {
@@ -259,6 +273,11 @@ impl Backend {
             return Ok(Some(result));
         };
         let state = self.state.clone();
+        // A stop's last words say what a stopped instance still costs, as the CLI's do.
+        let done = match action {
+            azure::Action::Stop => format!("{title}: done; {}", amlc_spec::advice::stopped_instance_note(false)),
+            _ => format!("{title}: done"),
+        };
         tokio::spawn(async move {
             // Progress callbacks are synchronous; a channel keeps their reports in order.
             let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
@@ -284,7 +303,7 @@ impl Backend {
             state.operations.finish(&token);
             let _ = forwarder.await;
             let message = match &result {
-                Ok(()) => format!("{title}: done"),
+                Ok(()) => done,
                 Err(amlc_azure::AzureError::Cancelled) => azure::cancelled_words(&session, &title, &waiting_name).await,
                 Err(error) => format!("{title} failed: {error}"),
             };
@@ -348,8 +367,8 @@ impl Backend {
         }
         if !compute.is_instance() {
             return Err(plain_error(&format!(
-                "'{name}' is a {}: SSH is offered for compute instances and cluster nodes",
-                compute.compute_type()
+                "'{name}' is {}: SSH is offered for compute instances and cluster nodes",
+                amlc_spec::advice::with_article(compute.compute_type())
             )));
         }
         let target = amlc_azure::ssh::instance_target(&compute, user, private).map_err(refused)?;

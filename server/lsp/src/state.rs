@@ -51,6 +51,8 @@ pub struct ServerState {
     pub sizes: crate::sizes::SizeCache,
     /// Long operations the client may cancel (`progress.rs`).
     pub operations: crate::progress::Operations,
+    /// What the workspace's specs attach, for the rule across files (`attach_index.rs`).
+    pub attachments: crate::attach_index::AttachIndex,
 }
 
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -54,9 +54,13 @@ async fn list_computes_then_stop_an_instance_with_progress_and_a_change_notice()
     while end["params"]["value"]["kind"] != "end" {
         end = client.wait_for("$/progress").await;
     }
-    assert_eq!(end["params"]["value"]["message"], "Stopping ci-running: done");
+    // A stop's last words say what a stopped instance still costs.
+    let message = end["params"]["value"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("Stopping ci-running: done; a stopped instance is not free"), "{message}");
     let list = client.request("amlc/listComputes", json!({})).await;
     assert_eq!(compute(&list, "ci-running")["state"], "Stopped");
+    // The emulator's token names no user, so whether a compute is the user's own cannot be told.
+    assert!(compute(&list, "ci-running").get("mine").is_some_and(|m| m.is_null()), "{list}");
 
     let idle = json!({"command": "amlc.compute.setIdleShutdown", "arguments": [{"name": "ci-stopped", "minutes": 30}]});
     assert_eq!(client.request("workspace/executeCommand", idle).await, json!({"name": "ci-stopped"}));

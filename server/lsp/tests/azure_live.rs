@@ -155,7 +155,7 @@ async fn create_runs_the_pre_flight_and_names_the_problem() {
     assert_eq!(same["result"], json!({"name": "pre-cluster", "operation": "none"}), "{same}");
     let resized = create(&mut client, "file:///specs/resized.yml", &CLUSTER.replace("DS3_v2", "DS4_v2")).await;
     let message = resized["error"]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("can only be set at creation: properties.properties.vmSize"), "{resized}");
+    assert!(message.contains("can only be set at creation: size"), "{resized}");
     let scaled =
         create(&mut client, "file:///specs/scaled.yml", &CLUSTER.replace("max_instances: 2", "max_instances: 3")).await;
     assert_eq!(scaled["result"], json!({"name": "pre-cluster", "operation": "update"}), "{scaled}");
@@ -312,4 +312,50 @@ async fn complete_after(client: &mut TestClient, uri: &str, text: &str, needle: 
             json!({"textDocument": {"uri": uri}, "position": position_after(text, needle)}),
         )
         .await
+}
+
+#[tokio::test]
+async fn open_as_spec_and_enable_sso_over_the_protocol() {
+    let emulator = emulator(Duration::from_millis(100)).await;
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let spec = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.specOf", "arguments": [{"name": "ci-running"}]}),
+        )
+        .await;
+    let yaml = spec["yaml"].as_str().unwrap_or_default();
+    assert!(yaml.contains("name: ci-running") && yaml.contains("type: computeinstance"), "{yaml}");
+    // The spec the server gives is one the core accepts without errors.
+    assert!(!amlc_spec::analyze(yaml).has_errors(), "{yaml}");
+    let off = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.enableSso", "arguments": [{"name": "ci-running", "enable": false}]}),
+        )
+        .await;
+    assert_eq!(off, json!({"name": "ci-running", "enableSSO": false}));
+    client.wait_for("amlc/computesChanged").await;
+    let refused = client
+        .request_raw(
+            "workspace/executeCommand",
+            json!({"command": "amlc.compute.enableSso", "arguments": [{"name": "cpu-cluster"}]}),
+        )
+        .await;
+    assert!(refused["error"]["message"].as_str().is_some_and(|m| m.contains("is an AmlCompute")), "{refused}");
+    drop(emulator);
+}
+
+#[tokio::test]
+async fn the_editor_says_plainly_that_schedules_cannot_change_after_creation() {
+    let emulator = emulator(Duration::from_millis(100)).await;
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let spec = "type: computeinstance\nname: ci-running\nsize: Standard_DS3_v2\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger:\n        type: cron\n        expression: 0 18 * * *\n";
+    let refused = create(&mut client, "file:///specs/ci-schedules.yml", spec).await;
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("schedules.compute_start_stop"), "{refused}");
+    assert!(
+        message.contains("schedules are set when it is created") && message.contains("idle shutdown instead"),
+        "{refused}"
+    );
 }

@@ -114,6 +114,12 @@ codes! {
         "`identity.type` includes user_assigned but no `user_assigned_identities` are listed; the service needs at least one.";
     SCHEDULE_VALUE = "AMLC058", Error, "schedule value out of range",
         "Recurrence hours are 0–23 and minutes 0–59; `start_time` is `yyyy-MM-ddTHH:mm:ss` without a zone suffix.";
+    NOT_A_GUID = "AMLC059", Error, "not a GUID",
+        "`create_on_behalf_of.user_object_id` and `user_tenant_id` take the Microsoft Entra object id and tenant id (GUIDs), not an e-mail address or a name. `az ad user show --id EMAIL --query id -o tsv` prints a user's object id; `az account show --query tenantId -o tsv` the tenant id.";
+    ON_BEHALF_INCOMPLETE = "AMLC060", Error, "create_on_behalf_of needs both ids",
+        "An instance created on behalf of someone names the user by object id and tenant id together; with only one of them the assignment cannot be made. Add the missing key.";
+    ATTACHED_TWICE = "AMLC061", Error, "resource attached twice",
+        "Two specs attach the same resource (ARM ids compared as ARM does: case-insensitive, blanks and a trailing `/` ignored) under different names. Azure ML supports one attachment per resource and a second breaks the first; keep one spec, or to change an attachment's settings detach it and attach it again.";
     PLAINTEXT_PASSWORD = "AMLC070", Warning, "password in plain text",
         "`admin_password` sits in the file in plain text and is sent to Azure. Prefer an SSH key (`ssh_key_value` / `ssh_private_key_file`), and keep passwords out of version control.";
     CLUSTER_SSH_OPEN = "AMLC071", Warning, "cluster SSH open by default",
@@ -126,6 +132,8 @@ codes! {
         "Low-priority nodes are cheaper but Azure can take them back at any time; jobs must tolerate restarts.";
     GPU_COST = "AMLC075", Information, "GPU size",
         "The size has GPUs, which cost several times a CPU size. Keep it if the work needs a GPU.";
+    UNKNOWN_SIZE = "AMLC076", Warning, "VM size looks misspelt",
+        "The size is not in amlc's built-in catalogue but one there is spelt almost the same (`Standard_DS3v2` for `Standard_DS3_v2`); the service refuses a size it does not know. Use the suggested name, or check what the region offers with `amlc compute list-sizes`.";
     UNKNOWN_SUPPRESSION = "AMLC090", Warning, "unknown code in a suppression comment",
         "An `amlc-disable` comment names a code amlc does not have. Check the code.";
     UNREADABLE_FILE = "AMLC099", Error, "file cannot be read",

@@ -5,6 +5,8 @@
 //! - Never panics, whatever the input; broken input becomes diagnostics, not `Err`.
 //! - Positions are byte offsets into the text as given; `LineIndex` converts them at the edges.
 
+pub mod advice;
+pub mod attachments;
 pub mod codes;
 mod compute_type;
 mod diagnostic;

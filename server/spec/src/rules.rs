@@ -3,10 +3,12 @@
 //! CLI would send) and point at ranges from the tree.
 
 use crate::check::{remove_entry_fix, slice, value_range};
+use crate::formats::arm_id::{self, ResourceType};
+use crate::formats::placeholder::{find_angle, find_any};
 use crate::formats::{cron, duration, schedule_time, ssh_key};
 use crate::line_index::line_start;
 use crate::syntax::{Document, Node, NodeKind, PathSegment};
-use crate::{codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
+use crate::{advice, codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
 use serde_json::Value;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -73,6 +75,8 @@ pub(crate) fn run(text: &str, doc: &Document, ctype: ComputeType, norm: &Value, 
         _ => {}
     }
     size_hints(&mut cx);
+    size_spelling(&mut cx);
+    on_behalf(&mut cx);
 }
 
 /// Finds `<SOMETHING>` (or an unclosed `<SOMETHING`) in every string value except free text.
@@ -112,14 +116,10 @@ fn placeholders(cx: &mut Ctx) {
                 if !s.text.contains('<') {
                     return;
                 }
-                if let Some((at, len)) = find_placeholder(&s.text) {
+                if let Some((at, len)) = find_angle(&s.text) {
                     let token = &s.text[at..at + len];
                     // Point at the placeholder itself when the source spells the value verbatim.
-                    let raw = slice(text, node.range);
-                    let range = match raw.find(token) {
-                        Some(i) => TextRange::new(node.range.start + i as u32, node.range.start + (i + len) as u32),
-                        None => node.range,
-                    };
+                    let range = token_range(text, node.range, token);
                     let dotted: Vec<String> = path
                         .iter()
                         .map(|s| match s {
@@ -144,42 +144,10 @@ fn placeholders(cx: &mut Ctx) {
     }
 }
 
-/// Start and length of the first `<NAME>` or unclosed `<NAME` placeholder.
-fn find_placeholder(s: &str) -> Option<(usize, usize)> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'<' {
-            let mut j = i + 1;
-            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'-' || b[j] == b' ') {
-                j += 1;
-            }
-            let word = &s[i + 1..j];
-            let has_letter = word.bytes().any(|c| c.is_ascii_alphabetic());
-            if has_letter && !word.starts_with(' ') {
-                if b.get(j) == Some(&b'>') {
-                    return Some((i, j + 1 - i));
-                }
-                // Unclosed: `<SUBSCRIPTION_ID/...`; only for upper-case identifiers.
-                let trimmed = word.trim_end();
-                if trimmed.len() >= 3
-                    && trimmed.bytes().all(|c| c.is_ascii_uppercase() || c == b'_' || c.is_ascii_digit())
-                {
-                    return Some((i, 1 + trimmed.len()));
-                }
-            }
-            i = j.max(i + 1);
-        } else {
-            i += 1;
-        }
-    }
-    None
-}
-
 fn name_shape(cx: &mut Ctx) {
     let path = path_of(&["name"]);
     let Some(Value::String(name)) = cx.get(&path) else { return };
-    if find_placeholder(name).is_some() {
+    if find_angle(name).is_some() {
         return;
     }
     let (min, max) = if cx.ctype == ComputeType::ComputeInstance { (3, 24) } else { (2, 24) };
@@ -212,51 +180,82 @@ fn name_shape(cx: &mut Ctx) {
     }
 }
 
-/// Checks `/subscriptions/<s>/resourceGroups/<rg>/providers/<ns>/<type>/<name>[/<child>/<name>]`.
-fn arm_id_matches(id: &str, provider: &str, types: &[&str]) -> bool {
-    let parts: Vec<&str> = id.trim().trim_end_matches('/').split('/').collect();
-    if parts.len() != 7 + 2 * types.len() || !parts[0].is_empty() {
-        return false;
+/// The resource-id fields of a spec and the resource types each must name.
+fn id_fields(cx: &Ctx) -> Vec<(Vec<PathSegment>, &'static [ResourceType])> {
+    const VM: &[ResourceType] = &[arm_id::VIRTUAL_MACHINE];
+    const KUBERNETES: &[ResourceType] = &[arm_id::AKS_CLUSTER, arm_id::ARC_CLUSTER];
+    const SPARK: &[ResourceType] = &[arm_id::SYNAPSE_SPARK_POOL];
+    const IDENTITY: &[ResourceType] = &[arm_id::USER_ASSIGNED_IDENTITY];
+    const SUBNET: &[ResourceType] = &[arm_id::SUBNET];
+    let mut out: Vec<(Vec<PathSegment>, &'static [ResourceType])> = Vec::new();
+    let target = match cx.ctype {
+        ComputeType::VirtualMachine => Some(VM),
+        ComputeType::Kubernetes => Some(KUBERNETES),
+        ComputeType::SynapseSpark => Some(SPARK),
+        _ => None,
+    };
+    if let Some(kinds) = target {
+        out.push((path_of(&["resource_id"]), kinds));
     }
-    let fixed_ok = parts[1].eq_ignore_ascii_case("subscriptions")
-        && parts[3].eq_ignore_ascii_case("resourceGroups")
-        && parts[5].eq_ignore_ascii_case("providers")
-        && parts[6].eq_ignore_ascii_case(provider);
-    let types_ok = types.iter().enumerate().all(|(i, t)| parts[7 + 2 * i].eq_ignore_ascii_case(t));
-    let names_ok = [2usize, 4]
-        .iter()
-        .chain((0..types.len()).map(|i| 8 + 2 * i).collect::<Vec<_>>().iter())
-        .all(|&i| !parts[i].trim().is_empty());
-    fixed_ok && types_ok && names_ok
+    let identities = cx.get(&path_of(&["identity", "user_assigned_identities"])).and_then(Value::as_array);
+    for i in 0..identities.map_or(0, Vec::len) {
+        let mut path = path_of(&["identity", "user_assigned_identities"]);
+        path.extend([PathSegment::Index(i), key("resource_id")]);
+        out.push((path, IDENTITY));
+    }
+    // A subnet is an id when it is written as one (a bare name goes with `vnet_name`).
+    let subnet = path_of(&["network_settings", "subnet"]);
+    if cx.get(&subnet).and_then(Value::as_str).is_some_and(|s| s.trim_start().starts_with('/') || find_any(s).is_some())
+    {
+        out.push((subnet, SUBNET));
+    }
+    out
 }
 
+/// Every resource-id field: a template placeholder in any syntax is an error on the placeholder itself, and
+/// otherwise the id must have ARM's shape and name the resource type the field takes.
 fn resource_ids(cx: &mut Ctx) {
-    let path = path_of(&["resource_id"]);
-    let Some(Value::String(id)) = cx.get(&path) else { return };
-    let id = id.clone();
-    let (ok, example) = match cx.ctype {
-        ComputeType::VirtualMachine => (
-            arm_id_matches(&id, "Microsoft.Compute", &["virtualMachines"]),
-            "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<vm>",
-        ),
-        ComputeType::Kubernetes => (
-            arm_id_matches(&id, "Microsoft.Kubernetes", &["connectedClusters"])
-                || arm_id_matches(&id, "Microsoft.ContainerService", &["managedClusters"]),
-            "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Kubernetes/connectedClusters/<name> (Arc) or .../Microsoft.ContainerService/managedClusters/<name> (AKS)",
-        ),
-        ComputeType::SynapseSpark => (
-            arm_id_matches(&id, "Microsoft.Synapse", &["workspaces", "bigDataPools"]),
-            "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Synapse/workspaces/<ws>/bigDataPools/<pool>",
-        ),
-        _ => return,
-    };
-    if !ok {
-        let range = cx.range(&path);
-        cx.push(Diagnostic::new(
-            codes::RESOURCE_ID,
-            format!("`resource_id` is not the ARM id of a {} target; it must look like {example}", cx.ctype),
-            range,
-        ));
+    for (path, kinds) in id_fields(cx) {
+        let Some(Value::String(id)) = cx.get(&path) else { continue };
+        let dotted = dotted(&path);
+        if let Some((at, len)) = find_any(id) {
+            // `<NAME>` is reported by the placeholder rule for every field; the other syntaxes only here.
+            if !id[at..].starts_with('<') {
+                let token = &id[at..at + len];
+                let range = token_range(cx.text, cx.range(&path), token);
+                cx.push(Diagnostic::new(
+                    codes::PLACEHOLDER,
+                    format!(
+                        "`{dotted}` still holds the template placeholder `{token}`; replace it with the real value"
+                    ),
+                    range,
+                ));
+            }
+            continue;
+        }
+        if let Some(problem) = arm_id::problem(id, kinds) {
+            let range = cx.range(&path);
+            cx.push(Diagnostic::new(codes::RESOURCE_ID, format!("`{dotted}` {problem}"), range));
+        }
+    }
+}
+
+/// `identity.user_assigned_identities.0.resource_id`.
+fn dotted(path: &[PathSegment]) -> String {
+    path.iter()
+        .map(|s| match s {
+            PathSegment::Key(k) => k.clone(),
+            PathSegment::Index(i) => i.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The range of `token` inside the value at `range` when the source spells it verbatim, else the value's.
+fn token_range(text: &str, range: TextRange, token: &str) -> TextRange {
+    match slice(text, range).find(token) {
+        Some(i) => TextRange::new(range.start + i as u32, range.start + (i + token.len()) as u32),
+        None => range,
     }
 }
 
@@ -265,21 +264,6 @@ fn identity(cx: &mut Ctx) {
     let kind = identity.get("type").and_then(Value::as_str).unwrap_or("");
     let ids: &[Value] =
         identity.get("user_assigned_identities").and_then(Value::as_array).map_or(&[], |v| v.as_slice());
-    for (i, item) in ids.iter().enumerate() {
-        let mut path = path_of(&["identity", "user_assigned_identities"]);
-        path.push(PathSegment::Index(i));
-        path.push(key("resource_id"));
-        if let Some(id) = item.get("resource_id").and_then(Value::as_str) {
-            if !arm_id_matches(id, "Microsoft.ManagedIdentity", &["userAssignedIdentities"]) {
-                let range = cx.range(&path);
-                cx.push(Diagnostic::new(
-                    codes::RESOURCE_ID,
-                    "not the ARM id of a user-assigned identity; it must look like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>".to_string(),
-                    range,
-                ));
-            }
-        }
-    }
     if kind.contains("user_assigned") && ids.is_empty() {
         let range = cx.range(&path_of(&["identity", "type"]));
         cx.push(Diagnostic::new(
@@ -311,31 +295,21 @@ fn network(cx: &mut Ctx) {
                 range,
             ));
         }
-        (vnet, Some(subnet)) if subnet.trim_start().starts_with('/') => {
-            if !arm_id_matches(&subnet, "Microsoft.Network", &["virtualNetworks", "subnets"]) {
-                let range = cx.range(&path_of(&["network_settings", "subnet"]));
-                cx.push(Diagnostic::new(
-                    codes::RESOURCE_ID,
-                    "`subnet` is not a subnet resource id; it must look like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>",
-                    range,
-                ));
-            }
-            if vnet.is_some() {
-                let path = path_of(&["network_settings", "vnet_name"]);
-                let range = cx.key_range(&path);
-                let mut d = Diagnostic::new(
-                    codes::VNET_NAME_IGNORED,
-                    "`subnet` is a full resource id, so the CLI ignores `vnet_name`; remove it",
-                    range,
-                )
-                .with_tag(crate::DiagnosticTag::Unnecessary);
-                if let Some(entry) = cx.doc.entry_at(&path) {
-                    if let Some(fix) = remove_entry_fix(cx.text, entry, "Remove `vnet_name`") {
-                        d = d.with_fix(fix);
-                    }
+        (Some(_), Some(subnet)) if subnet.trim_start().starts_with('/') => {
+            let path = path_of(&["network_settings", "vnet_name"]);
+            let range = cx.key_range(&path);
+            let mut d = Diagnostic::new(
+                codes::VNET_NAME_IGNORED,
+                "`subnet` is a full resource id, so the CLI ignores `vnet_name`; remove it",
+                range,
+            )
+            .with_tag(crate::DiagnosticTag::Unnecessary);
+            if let Some(entry) = cx.doc.entry_at(&path) {
+                if let Some(fix) = remove_entry_fix(cx.text, entry, "Remove `vnet_name`") {
+                    d = d.with_fix(fix);
                 }
-                cx.push(d);
             }
+            cx.push(d);
         }
         _ => {}
     }
@@ -348,7 +322,7 @@ fn ssh(cx: &mut Ctx) {
     let key_path = path_of(&["ssh_settings", "ssh_key_value"]);
     if let Some(Value::String(k)) = cx.get(&key_path) {
         let k = k.clone();
-        if find_placeholder(&k).is_none() && !ssh_key::is_public_key(&k) {
+        if find_angle(&k).is_none() && !ssh_key::is_public_key(&k) {
             let why = if k.contains("PRIVATE KEY") {
                 "this is a private key; paste the public key (the `.pub` file) instead"
             } else if !k.contains(' ') && (k.contains('/') || k.contains('\\') || k.ends_with(".pub")) {
@@ -574,7 +548,10 @@ fn instance_idle(cx: &mut Ctx) {
         let range = cx.doc.root.entry("type").map_or(cx.doc.root.range, |e| e.key.range);
         cx.push(Diagnostic::new(
             codes::NO_IDLE_SHUTDOWN,
-            "this instance has no `idle_time_before_shutdown_minutes` and no stop schedule, so it bills until someone stops it; consider `idle_time_before_shutdown_minutes: 60`",
+            format!(
+                "this instance has no `idle_time_before_shutdown_minutes` and no stop schedule, so it bills until someone stops it; consider `idle_time_before_shutdown_minutes: 60`. Even then, {}",
+                advice::stopped_instance_note(cx.get(&path_of(&["release_quota_on_stop"])) == Some(&Value::Bool(true)))
+            ),
             range,
         ));
     }
@@ -736,37 +713,83 @@ fn size_hints(cx: &mut Ctx) {
     }
 }
 
+/// A size that misspells one of the built-in table's (separators, case, a missing `Standard_`).
+fn size_spelling(cx: &mut Ctx) {
+    let p = path_of(&["size"]);
+    let Some(Value::String(size)) = cx.get(&p) else { return };
+    if find_angle(size).is_some() {
+        return;
+    }
+    let Some(known) = sizes::suggest(size) else { return };
+    let range = cx.range(&p);
+    let size = size.clone();
+    cx.push(
+        Diagnostic::new(
+            codes::UNKNOWN_SIZE,
+            format!("`{size}` is not a VM size amlc knows; did you mean `{}`? (`amlc compute list-sizes` shows what the region offers)", known.name),
+            range,
+        )
+        .with_fix(Fix::replace(format!("Change to `{}`", known.name), range, known.name, true)),
+    );
+}
+
+/// Whether `s` is a GUID written as Azure writes them (8-4-4-4-12 hexadecimal digits).
+pub fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.trim().split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `create_on_behalf_of`: both ids, each a GUID, with the command that prints the right value.
+fn on_behalf(cx: &mut Ctx) {
+    if cx.ctype != ComputeType::ComputeInstance {
+        return;
+    }
+    let base = path_of(&["create_on_behalf_of"]);
+    let Some(Value::Object(ids)) = cx.get(&base) else { return };
+    let object = ids.get("user_object_id").and_then(Value::as_str);
+    let tenant = ids.get("user_tenant_id").and_then(Value::as_str);
+    for (field, value) in [("user_object_id", object), ("user_tenant_id", tenant)] {
+        let Some(value) = value else { continue };
+        if is_guid(value) || find_angle(value).is_some() {
+            continue;
+        }
+        let fix = match (field, value.contains('@')) {
+            ("user_object_id", true) => format!(
+                "`{value}` is an e-mail address, but the key takes the user's object id (a GUID); `az ad user show --id {value} --query id -o tsv` prints it"
+            ),
+            ("user_object_id", false) => "it takes the user's Microsoft Entra object id, a GUID such as `00000000-0000-0000-0000-000000000000`; `az ad user show --id EMAIL --query id -o tsv` prints it".to_string(),
+            _ => "it takes the tenant id, a GUID, not a domain or an e-mail address; `az account show --query tenantId -o tsv` prints it".to_string(),
+        };
+        let mut p = base.clone();
+        p.push(key(field));
+        let range = cx.range(&p);
+        cx.push(Diagnostic::new(
+            codes::NOT_A_GUID,
+            format!("`create_on_behalf_of.{field}` is not a GUID: {fix}"),
+            range,
+        ));
+    }
+    let missing = match (object, tenant) {
+        (Some(_), None) => Some(("user_tenant_id", "the tenant id (`az account show --query tenantId -o tsv`)")),
+        (None, Some(_)) => {
+            Some(("user_object_id", "the user's object id (`az ad user show --id EMAIL --query id -o tsv`)"))
+        }
+        _ => None,
+    };
+    if let Some((field, what)) = missing {
+        let range = cx.key_range(&base);
+        cx.push(Diagnostic::new(
+            codes::ON_BEHALF_INCOMPLETE,
+            format!("`create_on_behalf_of` needs both `user_object_id` and `user_tenant_id`; add `{field}`: {what}"),
+            range,
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn arm_ids() {
-        assert!(arm_id_matches(
-            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
-            "Microsoft.Compute",
-            &["virtualMachines"]
-        ));
-        assert!(arm_id_matches(
-            "/subscriptions/s/resourcegroups/rg/providers/microsoft.synapse/workspaces/w/bigDataPools/p",
-            "Microsoft.Synapse",
-            &["workspaces", "bigDataPools"]
-        ));
-        assert!(!arm_id_matches(
-            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Synapse/workspaces/w",
-            "Microsoft.Synapse",
-            &["workspaces", "bigDataPools"]
-        ));
-        assert!(!arm_id_matches("identity_resource_id", "Microsoft.ManagedIdentity", &["userAssignedIdentities"]));
-    }
-
-    #[test]
-    fn placeholders() {
-        assert_eq!(find_placeholder("/subscriptions/<SUBSCRIPTION_ID>/x"), Some((15, 17)));
-        assert_eq!(find_placeholder("/subscriptions/<SUBSCRIPTION_ID/x"), Some((15, 16)));
-        assert_eq!(find_placeholder("a < b"), None);
-        assert_eq!(find_placeholder("plain"), None);
-    }
 
     /// The source text under each placeholder diagnostic of `text`.
     fn placeholder_texts(text: &str) -> Vec<&str> {

@@ -83,6 +83,24 @@ pub fn find(name: &str) -> Option<&'static VmSize> {
     SIZES.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim()))
 }
 
+/// The table's size that `name` misspells by separators, case or a missing `Standard_` (`Standard_DS3v2`,
+/// `ds3-v2` → `Standard_DS3_v2`); `None` for a listed size or one that is not a near spelling of any. Only
+/// such spellings are suggested: a different digit may be a real size the table does not list.
+pub fn suggest(name: &str) -> Option<&'static VmSize> {
+    if find(name).is_some() {
+        return None;
+    }
+    let key = |n: &str| -> String {
+        let lower: String = n.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+        lower.strip_prefix("standard").map_or(lower.clone(), str::to_string)
+    };
+    let wanted = key(name);
+    if wanted.is_empty() {
+        return None;
+    }
+    SIZES.iter().find(|s| key(s.name) == wanted)
+}
+
 /// Whether a size is a GPU size: from the table, or by the N-series naming rule
 /// (`Standard_N…`) for sizes the table does not list.
 pub fn is_gpu(name: &str) -> bool {
@@ -109,5 +127,20 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), SIZES.len());
+    }
+
+    #[test]
+    fn near_spellings_are_suggested_and_other_sizes_are_not() {
+        let cases: [(&str, Option<&str>); 6] = [
+            ("Standard_DS3v2", Some("Standard_DS3_v2")),
+            ("standard-ds3-v2", Some("Standard_DS3_v2")),
+            ("NC6s_v3", Some("Standard_NC6s_v3")),
+            ("Standard_DS3_v2", None),
+            ("Standard_DS6_v2", None),
+            ("___", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(suggest(name).map(|s| s.name), want, "{name}");
+        }
     }
 }

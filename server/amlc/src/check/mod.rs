@@ -3,6 +3,7 @@
 pub mod inputs;
 pub mod render;
 
+use amlc_spec::attachments::{second_attachments, Attachment};
 use amlc_spec::{Diagnostic, LineIndex, Severity, TextRange};
 
 /// The code `amlc check` raises itself when a file cannot be read at all (registered with the others).
@@ -22,30 +23,48 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Byte ranges of secret values, masked wherever the text is shown.
     pub secrets: Vec<TextRange>,
+    /// The resource the spec attaches, for the rule across the files of one run.
+    pub attachment: Option<Attachment>,
 }
 
 impl FileReport {
     pub fn check(input: Input) -> FileReport {
-        let (text, diagnostics, secrets) = match input.bytes {
+        let (text, diagnostics, secrets, attachment) = match input.bytes {
             Err(reason) => (
                 String::new(),
                 vec![file_error(CODE_UNREADABLE, format!("cannot read this file: {reason}"), 0)],
                 Vec::new(),
+                None,
             ),
             Ok(bytes) => {
                 // Editors do not count a byte-order mark in positions; neither do we.
                 let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
                 let analysis = amlc_spec::analyze_bytes(bytes);
                 let secrets = analysis.secret_ranges();
-                (String::from_utf8_lossy(bytes).into_owned(), analysis.diagnostics, secrets)
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let attachment = Attachment::of(&text, &analysis);
+                (text, analysis.diagnostics, secrets, attachment)
             }
         };
         let index = LineIndex::new(&text);
-        FileReport { name: input.name, text, index, diagnostics, secrets }
+        FileReport { name: input.name, text, index, diagnostics, secrets, attachment }
     }
 
     pub fn has_error(&self) -> bool {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Adds the diagnostics of the rule across files: specs of one run that attach one resource under two names.
+pub fn cross_file(reports: &mut [FileReport]) {
+    let specs: Vec<(&str, Option<&Attachment>)> =
+        reports.iter().map(|r| (r.name.as_str(), r.attachment.as_ref())).collect();
+    let found = second_attachments(&specs);
+    for (report, extra) in reports.iter_mut().zip(found) {
+        if !extra.is_empty() {
+            report.diagnostics.extend(extra);
+            report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+        }
     }
 }
 

@@ -53,6 +53,8 @@ pub struct TargetArgs {
 pub enum OutputFormat {
     Table,
     Json,
+    /// YAML; for `show`, the compute as a CLI v2 spec.
+    Yaml,
 }
 
 /// A compute name, positional or `-n/--name` as in `az ml compute`.
@@ -106,6 +108,7 @@ pub struct RemoveArgs {
     /// Do not ask for confirmation.
     #[arg(short = 'y', long = "yes")]
     pub yes: bool,
+    /// Return once Azure accepted the request, without waiting for the compute to be gone.
     #[arg(long = "no-wait")]
     pub no_wait: bool,
 }
@@ -118,15 +121,19 @@ pub struct UpdateArgs {
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub name: NameArg,
+    /// A cluster's new minimum node count.
     #[arg(long = "min-instances")]
     pub min_instances: Option<i64>,
+    /// A cluster's new maximum node count.
     #[arg(long = "max-instances")]
     pub max_instances: Option<i64>,
     /// Seconds a cluster node may idle before it is released.
     #[arg(long = "idle-time-before-scale-down")]
     pub idle_time_before_scale_down: Option<i64>,
+    /// Return once Azure accepted the request, without waiting for the update to finish.
     #[arg(long = "no-wait")]
     pub no_wait: bool,
+    /// Show what would change, without sending anything.
     #[arg(long = "dry-run")]
     pub dry_run: bool,
 }
@@ -136,6 +143,9 @@ pub struct ListArgs {
     /// Only this type (amlcompute, computeinstance, kubernetes, virtualmachine, synapsespark or a REST name).
     #[arg(short = 't', long = "type")]
     pub kind: Option<String>,
+    /// Only the instances created by or assigned to the signed-in user.
+    #[arg(long = "mine")]
+    pub mine: bool,
 }
 
 #[derive(Args, Clone, Debug)]
@@ -150,6 +160,7 @@ pub struct SizesArgs {
 
 #[derive(Args, Clone, Debug)]
 pub struct UsageArgs {
+    /// Region (default: the workspace's).
     #[arg(short = 'l', long = "location")]
     pub location: Option<String>,
 }
@@ -187,34 +198,94 @@ pub struct SshArgs {
     pub command: Vec<String>,
 }
 
+#[derive(Args, Clone, Debug)]
+pub struct SsoArgs {
+    #[command(flatten)]
+    pub name: NameArg,
+    /// Turn single sign-on off instead of on.
+    #[arg(long = "disable")]
+    pub disable: bool,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct OpenArgs {
+    #[command(flatten)]
+    pub name: NameArg,
+    /// The application: jupyterlab (default), jupyter, rstudio, vscode, or a custom application's name.
+    #[arg(long = "app", value_name = "APP")]
+    pub app: Option<String>,
+    /// Also open the URL in the system browser.
+    #[arg(long = "browser")]
+    pub browser: bool,
+}
+
 #[derive(Subcommand)]
 pub enum ComputeCommand {
     /// Create a compute instance or cluster from a spec.
+    #[command(
+        after_help = "Examples:\n  amlc compute create -f instance.yml\n  amlc compute create -f cluster.yml --dry-run\n  amlc compute create -f instance.yml -n my-second-instance"
+    )]
     Create(SpecArgs),
     /// Change what can change on an existing compute.
+    #[command(
+        after_help = "Examples:\n  amlc compute update cpu-cluster --min-instances 0 --max-instances 8\n  amlc compute update -f cluster.yml --dry-run"
+    )]
     Update(UpdateArgs),
     /// Attach an existing Kubernetes cluster, VM or Synapse pool from a spec.
+    #[command(after_help = "Examples:\n  amlc compute attach -f aks.yml\n  amlc compute attach -f vm.yml --dry-run")]
     Attach(SpecArgs),
     /// Detach an attached compute (the underlying resource is kept).
+    #[command(after_help = "Examples:\n  amlc compute detach my-aks --yes")]
     Detach(RemoveArgs),
     /// Delete a compute created by Azure ML (never an attached resource).
+    #[command(
+        after_help = "Examples:\n  amlc compute delete my-instance\n  amlc compute delete cpu-cluster --yes --no-wait"
+    )]
     Delete(RemoveArgs),
     /// Start a stopped compute instance.
+    #[command(after_help = "Examples:\n  amlc compute start my-instance")]
     Start(ActionArgs),
     /// Stop a running compute instance.
+    #[command(after_help = "Examples:\n  amlc compute stop my-instance\n  amlc compute stop my-instance --no-wait")]
     Stop(ActionArgs),
     /// Restart a compute instance.
+    #[command(after_help = "Examples:\n  amlc compute restart my-instance")]
     Restart(ActionArgs),
     /// Show one compute.
+    #[command(
+        after_help = "Examples:\n  amlc compute show my-instance\n  amlc compute show my-instance -o yaml > my-instance.yml"
+    )]
     Show(NameArg),
     /// List the computes of the workspace.
+    #[command(
+        after_help = "Examples:\n  amlc compute list\n  amlc compute list --type computeinstance --mine\n  amlc compute list -o json"
+    )]
     List(ListArgs),
     /// List the nodes of a cluster.
+    #[command(after_help = "Examples:\n  amlc compute list-nodes cpu-cluster")]
     ListNodes(NameArg),
     /// List the VM sizes offered in a region.
+    #[command(
+        after_help = "Examples:\n  amlc compute list-sizes\n  amlc compute list-sizes -l westeurope --type amlcompute"
+    )]
     ListSizes(SizesArgs),
     /// Show vCPU quota usage in a region.
+    #[command(after_help = "Examples:\n  amlc compute list-usage\n  amlc compute list-usage -l eastus")]
     ListUsage(UsageArgs),
     /// Open an SSH session to a compute instance or cluster node.
+    #[command(
+        after_help = "Examples:\n  amlc compute ssh my-instance\n  amlc compute ssh my-instance --print\n  amlc compute ssh cpu-cluster --node tvmps_1234_d -- nvidia-smi"
+    )]
     Ssh(SshArgs),
+    /// Turn single sign-on of a compute instance on (or off with --disable).
+    #[command(
+        name = "enable-sso",
+        after_help = "Examples:\n  amlc compute enable-sso my-instance\n  amlc compute enable-sso my-instance --disable"
+    )]
+    EnableSso(SsoArgs),
+    /// Print (or open with --browser) the URL of a compute instance's application.
+    #[command(
+        after_help = "Examples:\n  amlc compute open my-instance\n  amlc compute open my-instance --app rstudio --browser"
+    )]
+    Open(OpenArgs),
 }

@@ -49,6 +49,7 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
         secrets: analysis.secret_ranges(),
         text,
         diagnostics,
+        attachment: None,
     };
     let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let stderr = std::io::stderr();
@@ -68,10 +69,16 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
 /// Create and attach are different commands, as in `az ml compute`: say which one a spec needs.
 fn wrong_command(mode: Mode, attached: bool, compute_type: &str, file: &Path) -> Result<(), Failure> {
     match (mode, attached) {
-        (Mode::Create, true) => Err(Failure::usage(format!("a {compute_type} compute is attached, not created"))
-            .hint(format!("use `amlc compute attach -f {}`", file.display()))),
-        (Mode::Attach, false) => Err(Failure::usage(format!("a {compute_type} compute is created, not attached"))
-            .hint(format!("use `amlc compute create -f {}`", file.display()))),
+        (Mode::Create, true) => Err(Failure::usage(format!(
+            "{} compute is attached, not created",
+            amlc_spec::advice::with_article(compute_type)
+        ))
+        .hint(format!("use `amlc compute attach -f {}`", file.display()))),
+        (Mode::Attach, false) => Err(Failure::usage(format!(
+            "{} compute is created, not attached",
+            amlc_spec::advice::with_article(compute_type)
+        ))
+        .hint(format!("use `amlc compute create -f {}`", file.display()))),
         _ => Ok(()),
     }
 }
@@ -114,7 +121,8 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
         Err(e) => return Err(quota_words(ctx, e, &request).await),
     };
     if args.no_wait {
-        return line(&format!("{} of '{name}' accepted", if mode == Mode::Attach { "attach" } else { "create" }));
+        let verb = if mode == Mode::Attach { "attach" } else { "create" };
+        return super::output::outcome(ctx.output, &name, "accepted", &format!("{verb} of '{name}' accepted"));
     }
     let verb = if mode == Mode::Attach { "attach" } else { "create" };
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
@@ -181,6 +189,9 @@ fn print_dry_run(ctx: &Ctx, request: &RequestBody, findings: &[Finding], show_se
         super::args::OutputFormat::Json => super::output::json(&serde_json::json!({
             "preflight": findings, "request": {"method": "PUT", "url": url, "body": body}, "warnings": request.warnings,
         })),
+        super::args::OutputFormat::Yaml => super::output::yaml(&serde_json::json!({
+            "preflight": findings, "request": {"method": "PUT", "url": url, "body": body}, "warnings": request.warnings,
+        })),
         super::args::OutputFormat::Table => {
             line("Pre-flight:")?;
             for f in findings {
@@ -209,8 +220,9 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     if let Some(request) = &desired {
         if !request.compute_type.eq_ignore_ascii_case(&kind) {
             return Err(Failure::new(format!(
-                "'{name}' is a {kind}, the spec describes a {}; the type cannot change",
-                request.compute_type
+                "'{name}' is {}, the spec describes {}; the type cannot change",
+                amlc_spec::advice::with_article(&kind),
+                amlc_spec::advice::with_article(request.compute_type)
             )));
         }
         changes = amlc_azure::preflight::diff(&existing, request).into_iter().map(|c| (c.path, c.now, c.new)).collect();
@@ -230,7 +242,10 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         }
     }
     if scale_changed && !existing.is_cluster() {
-        return Err(Failure::usage(format!("'{name}' is a {kind}; only clusters have scale settings")));
+        return Err(Failure::usage(format!(
+            "'{name}' is {}; only clusters have scale settings",
+            amlc_spec::advice::with_article(&kind)
+        )));
     }
     let mut envelope_changed = false;
     let mut idle: Option<String> = None;
@@ -238,7 +253,16 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     let mut refused = Vec::new();
     for (path, now, new) in &changes {
         let updatable = body::is_updatable(&kind, path);
-        line(&format!("{} {path}: {now} -> {new}", if updatable { "~" } else { "!" }))?;
+        // One change per line, in the spec's own keys and values.
+        let key = amlc_azure::spec_of::spec_key(path);
+        let (was, will) = (amlc_azure::spec_of::spec_value(path, now), amlc_azure::spec_of::spec_value(path, new));
+        let change = format!("{} {key}: {was} -> {will}", if updatable { "~" } else { "!" });
+        // Under -o json stdout holds only the outcome's JSON; the changes go to stderr.
+        if ctx.output == super::args::OutputFormat::Table {
+            line(&change)?;
+        } else {
+            eprintln!("{change}");
+        }
         if !updatable {
             refused.push(path.clone());
         } else if let Some(field) = path.strip_prefix("properties.properties.scaleSettings.") {
@@ -257,12 +281,16 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         }
     }
     if !refused.is_empty() {
+        let keys: Vec<String> = refused.iter().map(|p| amlc_azure::spec_of::spec_key(p)).collect();
         return Err(Failure::new(format!(
             "these settings of '{name}' can only be set at creation: {}",
-            refused.join(", ")
+            keys.join(", ")
         ))
-        .hint(format!(
-            "delete and recreate the compute to change them (`amlc compute delete {name}`), or revert them in the spec"
+        .hint(amlc_spec::advice::create_only_hint(
+            &kind,
+            &name,
+            &refused.iter().map(String::as_str).collect::<Vec<_>>(),
+            args.file.as_deref().and_then(|f| f.to_str()),
         )));
     }
     let idle_minutes = match &idle {
@@ -275,10 +303,15 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         None => None,
     };
     if !scale_changed && !envelope_changed && idle.is_none() && services.is_none() {
-        return line(&format!("'{name}' already matches; nothing to update"));
+        return super::output::outcome(
+            ctx.output,
+            &name,
+            "unchanged",
+            &format!("'{name}' already matches; nothing to update"),
+        );
     }
     if args.dry_run {
-        return line(&format!("would update '{name}' (dry run)"));
+        return super::output::outcome(ctx.output, &name, "dry-run", &format!("would update '{name}' (dry run)"));
     }
     if envelope_changed {
         // Description and tags of a cluster: the only way is a full PUT of the desired body, as the SDK does.
@@ -297,7 +330,7 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     if let Some(services) = &services {
         ctx.client.update_custom_services(&ctx.ws, &name, services).await?;
     }
-    line(&format!("'{name}' updated"))
+    super::output::outcome(ctx.output, &name, "updated", &format!("'{name}' updated"))
 }
 
 async fn finish(ctx: &Ctx, no_wait: bool, name: &str, op: amlc_azure::Operation) -> Outcome {

@@ -1,11 +1,16 @@
 //! `amlc compute …`: resolves where to act (flags, env, workspace config, or the local emulator), builds the ARM
 //! client, runs one subcommand and turns failures into plain words with a next step.
 
+mod advice;
 pub mod args;
 mod create;
+mod mine;
+mod open;
 mod ops;
 mod output;
+mod show;
 mod ssh;
+mod sso;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -43,6 +48,10 @@ impl Failure {
     }
     pub fn usage(message: impl Into<String>) -> Self {
         Failure { message: message.into(), hint: None, code: 2 }
+    }
+    /// Stop without a word and with success, as when stdout was closed by the reader.
+    pub fn quiet() -> Self {
+        Failure { message: String::new(), hint: None, code: 0 }
     }
 }
 
@@ -87,7 +96,7 @@ pub fn run(args: ComputeArgs) -> ExitCode {
         dispatch(&ctx, args.command).await
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(Failure { code: 0, .. }) => ExitCode::SUCCESS,
         Err(failure) => {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "error: {}", failure.message);
@@ -109,41 +118,72 @@ async fn dispatch(ctx: &Ctx, command: ComputeCommand) -> Outcome {
         ComputeCommand::Start(a) => ops::action(ctx, &a, ops::Action::Start).await,
         ComputeCommand::Stop(a) => ops::action(ctx, &a, ops::Action::Stop).await,
         ComputeCommand::Restart(a) => ops::action(ctx, &a, ops::Action::Restart).await,
-        ComputeCommand::Show(a) => ops::show(ctx, &a).await,
+        ComputeCommand::Show(a) => show::show(ctx, &a).await,
         ComputeCommand::List(a) => ops::list(ctx, &a).await,
         ComputeCommand::ListNodes(a) => ops::list_nodes(ctx, &a).await,
         ComputeCommand::ListSizes(a) => ops::list_sizes(ctx, &a).await,
         ComputeCommand::ListUsage(a) => ops::list_usage(ctx, &a).await,
         ComputeCommand::Ssh(a) => ssh::ssh(ctx, &a).await,
+        ComputeCommand::EnableSso(a) => sso::enable_sso(ctx, &a).await,
+        ComputeCommand::Open(a) => open::open(ctx, &a).await,
     }
 }
 
-/// The workspace from flags, else from the config file search.
+/// The workspace, each part from the first place that gives it: flags (and their environment variables), then
+/// `.azureml/config.json` found by walking up, then the az CLI's defaults (`az configure --defaults group=…
+/// workspace=…` and the signed-in account's default subscription). `None` when nothing chose a workspace at all;
+/// a choice with parts missing is an error that names exactly what is missing, so no flag is silently ignored.
 fn workspace_from(target: &TargetArgs) -> Result<Option<(WorkspaceRef, String)>, Failure> {
-    let discovered = match (&target.subscription, &target.resource_group, &target.workspace) {
-        (Some(s), Some(g), Some(w)) => return Ok(Some((WorkspaceRef::new(s, g, w), "command line".into()))),
-        _ => {
-            let start = match &target.config {
-                Some(path) => path.clone(),
-                None => std::env::current_dir().map_err(|e| Failure::new(format!("no current directory: {e}")))?,
-            };
-            amlc_azure::discover(&start)?
+    let mut sub = target.subscription.clone().map(|v| (v, "--subscription"));
+    let mut group = target.resource_group.clone().map(|v| (v, "-g"));
+    let mut ws = target.workspace.clone().map(|v| (v, "-w"));
+    let mut source = "command line".to_string();
+    if sub.is_none() || group.is_none() || ws.is_none() {
+        let start = match &target.config {
+            Some(path) => path.clone(),
+            None => std::env::current_dir().map_err(|e| Failure::new(format!("no current directory: {e}")))?,
+        };
+        if let Some(d) = amlc_azure::discover(&start)? {
+            source = d.path.display().to_string();
+            sub = sub.or(Some((d.workspace.subscription_id, "config.json")));
+            group = group.or(Some((d.workspace.resource_group, "config.json")));
+            ws = ws.or(Some((d.workspace.workspace_name, "config.json")));
         }
-    };
-    // Flags given alongside a config file override its parts, as `az ml` does.
-    Ok(discovered.map(|d| {
-        let mut ws = d.workspace;
-        if let Some(s) = &target.subscription {
-            ws.subscription_id = s.clone();
+    }
+    let az = amlc_azure::az_defaults::config_dir().map(|d| amlc_azure::az_defaults::read(&d)).unwrap_or_default();
+    let chosen = group.is_some() || ws.is_some() || sub.is_some() || az.group.is_some() || az.workspace.is_some();
+    if !chosen {
+        return Ok(None);
+    }
+    if (group.is_none() && az.group.is_some()) || (ws.is_none() && az.workspace.is_some()) {
+        source = "az defaults".into();
+    }
+    group = group.or(az.group.map(|v| (v, "az defaults")));
+    ws = ws.or(az.workspace.map(|v| (v, "az defaults")));
+    sub = sub.or(az.subscription.map(|v| (v, "the az account")));
+    match (sub, group, ws) {
+        (Some(s), Some(g), Some(w)) => Ok(Some((WorkspaceRef::new(s.0, g.0, w.0), source))),
+        (s, g, w) => {
+            let have: Vec<String> = [("subscription", &s), ("resource group", &g), ("workspace", &w)]
+                .iter()
+                .filter_map(|(what, v)| v.as_ref().map(|(value, from)| format!("{what} '{value}' (from {from})")))
+                .collect();
+            let missing: Vec<&str> = [
+                (s.is_none(), "the subscription (--subscription, or sign in with `az login`)"),
+                (g.is_none(), "the resource group (-g, or `az configure --defaults group=GROUP`)"),
+                (w.is_none(), "the workspace name (-w, or `az configure --defaults workspace=WORKSPACE`)"),
+            ]
+            .into_iter()
+            .filter_map(|(gone, what)| gone.then_some(what))
+            .collect();
+            Err(Failure::usage(format!(
+                "the workspace is only partly chosen: {} given, but {} missing",
+                have.join(", "),
+                missing.join(" and ")
+            ))
+            .hint("give the missing parts, or put the studio's config.json in .azureml/"))
         }
-        if let Some(g) = &target.resource_group {
-            ws.resource_group = g.clone();
-        }
-        if let Some(w) = &target.workspace {
-            ws.workspace_name = w.clone();
-        }
-        (ws, d.path.display().to_string())
-    }))
+    }
 }
 
 /// Decides endpoint, workspace and credential.
@@ -165,7 +205,7 @@ async fn resolve(target: &TargetArgs) -> Result<Ctx, Failure> {
             } else {
                 return Err(Failure::usage("no Azure ML workspace configured").hint(
                     "pass -w/-g/--subscription, put a config.json from the studio in .azureml/, or try the local \
-                     emulator: `amlc emulator --listen 127.0.0.1:8765 &` (found automatically there) or pass `--endpoint http://127.0.0.1:PORT`",
+                     emulator: `amlc emulator --listen 127.0.0.1:8765 &` (found automatically there) or pass `--endpoint` with the emulator's URL",
                 ));
             }
         }
@@ -176,7 +216,9 @@ async fn resolve(target: &TargetArgs) -> Result<Ctx, Failure> {
     }
     let emulator = options.endpoint.scheme() == "http" && is_loopback(&options.endpoint);
     let tokens: Arc<dyn TokenSource> = if emulator {
-        Arc::new(StaticToken::new("amlc-emulator"))
+        // The emulator accepts any bearer; AMLC_EMULATOR_TOKEN lets a test sign in as a given user (`--mine`).
+        let token = std::env::var("AMLC_EMULATOR_TOKEN").ok().filter(|t| !t.is_empty());
+        Arc::new(StaticToken::new(token.as_deref().unwrap_or("amlc-emulator")))
     } else {
         let order = match &target.credentials {
             Some(text) => CredentialKind::parse_order(text)?,

@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use amlc_azure::{ComputeResource, UnderlyingResourceAction};
 
 use super::args::{ActionArgs, ListArgs, NameArg, RemoveArgs, SizesArgs, UsageArgs};
-use super::output::{either, line, opt};
+use super::output::{either, line, opt, outcome};
 use super::{spinner, Ctx, Failure, Outcome};
 
 pub fn name(arg: &NameArg) -> Result<&str, Failure> {
@@ -34,6 +34,18 @@ pub fn rest_type(kind: &str) -> String {
     }
 }
 
+/// The REST type of a `--type` value, or a usage error that names the types.
+fn known_type(kind: &str) -> Result<String, Failure> {
+    let wanted = rest_type(kind);
+    const KNOWN: [&str; 5] = ["AmlCompute", "ComputeInstance", "Kubernetes", "VirtualMachine", "SynapseSpark"];
+    if KNOWN.contains(&wanted.as_str()) {
+        return Ok(wanted);
+    }
+    Err(Failure::usage(format!(
+        "unknown compute type '{kind}'; use one of amlcompute, computeinstance, kubernetes, virtualmachine, synapsespark"
+    )))
+}
+
 fn nodes_text(c: &ComputeResource) -> String {
     match (c.current_node_count(), c.scale_settings()) {
         (Some(cur), Some(scale)) => format!("{cur} ({}-{})", scale.min_node_count.unwrap_or(0), scale.max_node_count),
@@ -48,44 +60,14 @@ fn row(c: &ComputeResource) -> Vec<String> {
 
 const COMPUTE_HEADERS: [&str; 6] = ["NAME", "TYPE", "STATE", "SIZE", "NODES", "LOCATION"];
 
-pub async fn show(ctx: &Ctx, arg: &NameArg) -> Outcome {
-    let compute = fetch(ctx, name(arg)?).await?;
-    match ctx.output {
-        super::args::OutputFormat::Json => super::output::json(&compute),
-        super::args::OutputFormat::Table => {
-            let mut rows = vec![
-                vec!["name".into(), compute.name.clone()],
-                vec!["type".into(), compute.compute_type().into()],
-                vec!["state".into(), compute.status()],
-                vec!["provisioning".into(), opt(compute.provisioning_state())],
-                vec!["size".into(), opt(compute.vm_size())],
-                vec!["location".into(), opt(compute.region())],
-                vec!["attached".into(), compute.is_attached().to_string()],
-            ];
-            if let Some(id) = &compute.properties.resource_id {
-                rows.push(vec!["resource_id".into(), id.clone()]);
-            }
-            if compute.is_cluster() {
-                rows.push(vec!["nodes".into(), nodes_text(&compute)]);
-            }
-            if let Some(ssh) = compute.instance_ssh() {
-                rows.push(vec!["ssh".into(), opt(ssh.ssh_public_access)]);
-            }
-            if let Some(errors) = &compute.properties.provisioning_errors {
-                for e in errors {
-                    rows.push(vec!["error".into(), e.to_string()]);
-                }
-            }
-            super::output::table(&["FIELD", "VALUE"], &rows)
-        }
-    }
-}
-
 pub async fn list(ctx: &Ctx, args: &ListArgs) -> Outcome {
     let mut computes = ctx.client.list_computes(&ctx.ws).await?;
     if let Some(kind) = &args.kind {
-        let wanted = rest_type(kind);
+        let wanted = known_type(kind)?;
         computes.retain(|c| c.compute_type().eq_ignore_ascii_case(&wanted));
+    }
+    if args.mine {
+        super::mine::retain_mine(ctx, &mut computes).await?;
     }
     let rows = computes.iter().map(row).collect();
     either(ctx.output, &computes, &COMPUTE_HEADERS, rows)
@@ -96,8 +78,8 @@ pub async fn list_nodes(ctx: &Ctx, arg: &NameArg) -> Outcome {
     let compute = fetch(ctx, name).await?;
     if !compute.is_cluster() {
         return Err(Failure::new(format!(
-            "'{name}' is a {}; only compute clusters (AmlCompute) have nodes to list",
-            compute.compute_type()
+            "'{name}' is {}; only compute clusters (AmlCompute) have nodes to list",
+            amlc_spec::advice::with_article(compute.compute_type())
         )));
     }
     let nodes = ctx.client.list_nodes(&ctx.ws, name).await?;
@@ -182,21 +164,36 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
     let verb = action.verb();
     if !compute.is_instance() {
         let hint = if compute.is_cluster() {
-            format!("a cluster scales with its node counts: `amlc compute update {name} --min-instances 0 --max-instances N`")
+            format!("a cluster scales with its node counts; to let it release every node when idle: `amlc compute update {name} --min-instances 0`")
         } else {
             "start, stop and restart apply to compute instances only".to_string()
         };
-        return Err(Failure::new(format!("cannot {verb} '{name}': it is a {}", compute.compute_type())).hint(hint));
+        return Err(Failure::new(format!(
+            "cannot {verb} '{name}': it is {}",
+            amlc_spec::advice::with_article(compute.compute_type())
+        ))
+        .hint(hint));
     }
     let state = compute.state().unwrap_or("Unknown").to_string();
     // Refuse early where the state table (facts §11) is backed by the service, with the action that fits.
     match (action, state.as_str()) {
         (Action::Start, "Running" | "JobRunning") => {
-            return line(&format!(
-                "'{name}' is already {state}; nothing to do (to restart it: `amlc compute restart {name}`)"
-            ))
+            return outcome(
+                ctx.output,
+                name,
+                "unchanged",
+                &format!("'{name}' is already {state}; nothing to do (to restart it: `amlc compute restart {name}`)"),
+            )
         }
-        (Action::Stop, "Stopped") => return line(&format!("'{name}' is already Stopped; nothing to do")),
+        (Action::Stop, "Stopped") => {
+            let note = super::advice::stopped_note(&compute);
+            return outcome(
+                ctx.output,
+                name,
+                "unchanged",
+                &format!("'{name}' is already Stopped; nothing to do ({note})"),
+            );
+        }
         (
             Action::Start | Action::Restart,
             "Stopping" | "Starting" | "Restarting" | "Creating" | "Deleting" | "Resizing",
@@ -222,7 +219,7 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
     }
     let op = amlc_azure::actions::begin_power(&ctx.client, &ctx.ws, name, action).await?;
     if args.no_wait {
-        return line(&format!("{verb} of '{name}' accepted"));
+        return outcome(ctx.output, name, "accepted", &format!("{verb} of '{name}' accepted"));
     }
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
     // The operation succeeding is not the end: this waits for the state that was asked for.
@@ -233,6 +230,9 @@ pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
         return super::output::json(c);
     }
     let state = compute.as_ref().map(|c| c.status()).unwrap_or_default();
+    if action == Action::Stop {
+        return line(&super::advice::stopped_line(name, &state, compute.as_ref()));
+    }
     line(&format!("'{name}' is {state}"))
 }
 
@@ -277,7 +277,7 @@ pub async fn remove(ctx: &Ctx, args: &RemoveArgs, how: UnderlyingResourceAction)
             .hint(format!("detach it instead: `amlc compute detach {name}`")))
         }
         UnderlyingResourceAction::Detach if !compute.is_attached() => {
-            return Err(Failure::new(format!("'{name}' is a {kind} created by Azure ML, not an attached compute"))
+            return Err(Failure::new(format!("'{name}' is {} created by Azure ML, not an attached compute", amlc_spec::advice::with_article(&kind)))
                 .hint(format!("to remove it, delete it: `amlc compute delete {name}`")))
         }
         _ => {}
@@ -298,11 +298,12 @@ pub async fn remove(ctx: &Ctx, args: &RemoveArgs, how: UnderlyingResourceAction)
     }
     let op = ctx.client.begin_delete(&ctx.ws, name, how).await?;
     if args.no_wait {
-        return line(&format!("{verb} of '{name}' accepted"));
+        return outcome(ctx.output, name, "accepted", &format!("{verb} of '{name}' accepted"));
     }
     let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
     let result = amlc_azure::actions::wait_gone(&ctx.client, &ctx.ws, name, how, &op, &wait).await;
     bar.finish_and_clear();
     result?;
-    line(&format!("'{name}' {}", if how == UnderlyingResourceAction::Delete { "deleted" } else { "detached" }))
+    let done = if how == UnderlyingResourceAction::Delete { "deleted" } else { "detached" };
+    outcome(ctx.output, name, done, &format!("'{name}' {done}"))
 }

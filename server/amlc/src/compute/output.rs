@@ -43,6 +43,23 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
     writeln!(out, "{text}").map_err(io)
 }
 
+pub fn yaml<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let value = serde_json::to_value(value).map_err(|e| Failure::new(format!("cannot print YAML: {e}")))?;
+    let text = amlc_azure::spec_of::to_yaml(&value);
+    line(text.trim_end())
+}
+
+/// An outcome that is not a resource: a sentence on a terminal; under `-o json` (and `-o yaml`) an object with the
+/// compute's name, what happened (`unchanged`, `accepted`, `deleted`, …) and the same sentence.
+pub fn outcome(format: OutputFormat, name: &str, what: &str, message: &str) -> Result<(), Failure> {
+    let value = serde_json::json!({"name": name, "outcome": what, "message": message});
+    match format {
+        OutputFormat::Table => line(message),
+        OutputFormat::Json => json(&value),
+        OutputFormat::Yaml => yaml(&value),
+    }
+}
+
 pub fn line(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}").map_err(io)
@@ -57,14 +74,22 @@ pub fn either<T: Serialize + ?Sized>(
 ) -> Result<(), Failure> {
     match format {
         OutputFormat::Json => json(value),
+        OutputFormat::Yaml => yaml(value),
         OutputFormat::Table => table(headers, &rows),
     }
 }
 
 fn io(e: std::io::Error) -> Failure {
+    // A reader that stopped early (`amlc compute list | head`) is not a failure to report.
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Failure::quiet();
+    }
     Failure::new(format!("cannot write output: {e}"))
 }
 
 pub fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
+
+/// `an AmlCompute`, `a ComputeInstance` (the shared wording).
+pub use amlc_spec::advice::with_article;

@@ -109,8 +109,8 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
         cluster_target(ctx, &compute, args).await?
     } else {
         return Err(Failure::new(format!(
-            "'{name}' is a {}; amlc connects to compute instances and cluster nodes only",
-            compute.compute_type()
+            "'{name}' is {}; amlc connects to compute instances and cluster nodes only",
+            amlc_spec::advice::with_article(compute.compute_type())
         )));
     };
     if args.write_config {

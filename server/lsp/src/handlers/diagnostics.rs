@@ -22,7 +22,9 @@ pub fn schedule(client: &Client, state: &Arc<ServerState>, snapshot: Snapshot) {
             return; // A newer edit has arrived; its own task will publish.
         }
         if !snapshot.is_spec {
+            let peers = state.attachments.update(&uri, None);
             clear(&client, &state, uri).await;
+            crate::attach_index::republish(&client, &state, peers);
             return;
         }
         // One analysis at a time per document; an edit that arrived while we waited supersedes us.
@@ -36,10 +38,16 @@ pub fn schedule(client: &Client, state: &Arc<ServerState>, snapshot: Snapshot) {
         let result = tokio::task::spawn_blocking(move || {
             let analysis = work_state.analysis(&snapshot);
             let converter = Converter { text: &snapshot.text, index: &snapshot.line_index, encoding };
-            analysis.diagnostics.iter().map(|diagnostic| converter.diagnostic(diagnostic)).collect::<Vec<_>>()
+            // The rule across files: what this spec attaches, against the other specs of the workspace.
+            let attachment = amlc_spec::attachments::Attachment::of(&snapshot.text, &analysis);
+            let peers = work_state.attachments.update(&snapshot.uri, attachment);
+            let across = work_state.attachments.diagnostics(&snapshot.uri);
+            let diagnostics: Vec<_> =
+                analysis.diagnostics.iter().chain(&across).map(|d| converter.diagnostic(d)).collect();
+            (diagnostics, peers)
         })
         .await;
-        let diagnostics = match result {
+        let (diagnostics, peers) = match result {
             Ok(diagnostics) => diagnostics,
             Err(error) => {
                 tracing::error!(%uri, version, panicked = error.is_panic(), "analysis failed; no diagnostics published");
@@ -57,6 +65,7 @@ pub fn schedule(client: &Client, state: &Arc<ServerState>, snapshot: Snapshot) {
             lock(&state.published).insert(uri.clone());
         }
         client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        crate::attach_index::republish(&client, &state, peers);
     });
 }
 

@@ -1,6 +1,7 @@
 //! Request and notification handlers, one module per feature. Each takes a document snapshot and
 //! the state, calls the pure engines of `amlc_spec`, and converts their byte ranges at the edge.
 
+mod compute_extra;
 pub mod diagnostics;
 pub mod features;
 mod guard;

@@ -52,11 +52,25 @@ pub fn complete_with(
     offset: u32,
     catalog: Option<&SizeCatalog>,
 ) -> Vec<CompletionItem> {
-    let compute_type = analysis.compute_type.or_else(|| type_from_text(text));
+    let schema_type = schema_type(text, analysis);
+    // Before `type` is written, the `$schema` URL (or the modeline) already says which keys belong.
+    let compute_type = analysis.compute_type.or_else(|| type_from_text(text)).or(schema_type);
     match position_at(text, offset as usize) {
         Position::Key { path, word, indent } => complete_key(text, analysis, compute_type, &path, word, indent),
-        Position::Value { path, value } => complete_value(compute_type, &path, value, catalog),
+        Position::Value { path, value } => complete_value(compute_type, schema_type, &path, value, catalog),
     }
+}
+
+/// The compute type the spec's `$schema` URL, or its `# yaml-language-server: $schema=` modeline, names.
+fn schema_type(text: &str, analysis: &Analysis) -> Option<ComputeType> {
+    let from_key = analysis.document.as_ref().and_then(|d| d.root.get("$schema")).and_then(|n| n.as_scalar());
+    from_key
+        .and_then(|s| ComputeType::from_schema_url(&s.text))
+        .or_else(|| crate::compute_type::modeline_type(text))
+        .or_else(|| {
+            // Mid-edit the tree may be missing: read the line itself.
+            text.lines().find_map(|l| ComputeType::from_schema_url(l.strip_prefix("$schema:")?))
+        })
 }
 
 /// The `type` read from the text when the tree is unavailable (mid-edit syntax errors).
@@ -218,14 +232,24 @@ fn describe_type(p: &PropertyInfo) -> String {
 
 fn complete_value(
     compute_type: Option<ComputeType>,
+    schema_type: Option<ComputeType>,
     path: &[PathSegment],
     value: TextRange,
     catalog: Option<&SizeCatalog>,
 ) -> Vec<CompletionItem> {
     if path.len() == 1 && path[0] == PathSegment::Key("type".into()) {
+        // The type `$schema` names comes first; the others stay available.
         return ComputeType::ALL
             .iter()
-            .map(|t| value_item(t.as_str(), Some(t.rest_name().to_string()), value, CompletionKind::EnumValue))
+            .map(|t| {
+                let mut item =
+                    value_item(t.as_str(), Some(t.rest_name().to_string()), value, CompletionKind::EnumValue);
+                if Some(*t) == schema_type {
+                    item.sort_text = format!("0{}", item.sort_text);
+                    item.detail = Some(format!("{} (from $schema)", t.rest_name()));
+                }
+                item
+            })
             .collect();
     }
     if path.len() == 1 && path[0] == PathSegment::Key("$schema".into()) {
@@ -361,6 +385,18 @@ mod tests {
         assert_eq!(labels("name: x\n|"), vec!["type"]);
         let identity = labels("type: amlcompute\nidentity:\n  |");
         assert!(identity.contains(&"type".to_string()), "{identity:?}");
+    }
+
+    #[test]
+    fn the_schema_url_names_the_type_before_type_is_written() {
+        let url = "https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json";
+        let text = format!("$schema: {url}\ntype: \n");
+        let analysis = crate::analyze(&text);
+        let mut items = complete(&text, &analysis, text.len() as u32 - 1);
+        items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+        assert_eq!(items.first().map(|i| i.label.as_str()), Some("amlcompute"));
+        let keys = labels(&format!("$schema: {url}\n|"));
+        assert!(keys.contains(&"type".to_string()) && keys.contains(&"max_instances".to_string()), "{keys:?}");
     }
 
     #[test]

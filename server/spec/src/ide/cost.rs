@@ -1,5 +1,6 @@
 //! What a spec costs per hour, from the prices in a [`SizeCatalog`]: a cluster at `max_instances` and while idle
-//! at `min_instances` (0 → nothing while idle) in its `tier`, an instance while it runs. No figure without a price:
+//! at `min_instances` (0 → nothing while idle) in its `tier`, an instance while it runs (and what still bills
+//! while it is stopped). No figure without a price:
 //! the result is `None` when the catalog has none for the size and tier.
 
 use super::catalog::SizeCatalog;
@@ -59,7 +60,13 @@ pub fn cost_hint(analysis: &Analysis, catalog: &SizeCatalog) -> Option<CostHint>
         }
         ComputeType::ComputeInstance => {
             let price = size.dedicated_per_hour?;
-            let title = format!("≈ {} while running, nothing while stopped ({})", catalog.money(price), catalog.region);
+            // Stopping ends only the compute-hour charge; saying "nothing while stopped" would be wrong.
+            let title = format!(
+                "≈ {} while running; {} ({})",
+                catalog.money(price),
+                crate::advice::STOPPED_STILL_BILLS_SHORT,
+                catalog.region
+            );
             Some(CostHint { range, title, source })
         }
         _ => None,
@@ -102,7 +109,10 @@ mod tests {
             ),
             // Defaults: STANDARD_DS3_V2, 4 nodes, dedicated.
             ("type: amlcompute\nname: c\n", Some("≈ $1.17/h at 4 nodes, $0/h while idle (dedicated, eastus)")),
-            ("type: computeinstance\nname: ci\n", Some("≈ $0.293/h while running, nothing while stopped (eastus)")),
+            (
+                "type: computeinstance\nname: ci\n",
+                Some("≈ $0.293/h while running; while stopped, disk, public IP and load balancer still bill (eastus)"),
+            ),
             ("type: amlcompute\nsize: Standard_NoPrice\n", None),
             ("type: amlcompute\nsize: Standard_Unknown\n", None),
             ("type: kubernetes\nname: k\n", None),

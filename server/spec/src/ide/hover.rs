@@ -43,6 +43,11 @@ pub fn hover_with(_text: &str, analysis: &Analysis, offset: u32, catalog: Option
             return None;
         }
     }
+    if compute_type == Some(ComputeType::ComputeInstance) {
+        if let Some(note) = instance_note(&location.path, analysis) {
+            sections.push(note);
+        }
+    }
     if !location.on_key {
         if let NodeKind::Scalar(scalar) = &location.node.kind {
             if property.as_ref().is_some_and(|p| p.vm_size) {
@@ -94,6 +99,26 @@ fn describe(p: &PropertyInfo) -> String {
         lines.push(facts.join("  \n"));
     }
     lines.join("\n\n")
+}
+
+/// What an instance's stopping and schedule keys imply beyond their schema text: a stopped instance still
+/// bills, and schedules cannot change after creation.
+fn instance_note(path: &[PathSegment], analysis: &Analysis) -> Option<String> {
+    let Some(PathSegment::Key(top)) = path.first() else { return None };
+    match top.as_str() {
+        "idle_time_before_shutdown_minutes" | "idle_time_before_shutdown" | "release_quota_on_stop" | "size" => {
+            let release = analysis
+                .normalized
+                .as_ref()
+                .and_then(|v| v.get("release_quota_on_stop"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let note = crate::advice::stopped_instance_note(release);
+            Some(format!("Note: {note}."))
+        }
+        "schedules" => Some(format!("Note: {}.", crate::advice::SCHEDULES_FIXED)),
+        _ => None,
+    }
 }
 
 fn plain(value: &Value) -> String {
@@ -182,5 +207,11 @@ mod tests {
             hover_at("type: computeinstance\nidle_time_before_shutdown_minutes: 9|0\n").expect("minutes hover");
         assert!(minutes.contains("= 1 hour 30 minutes"), "{minutes}");
         assert_eq!(hover_at("type: amlcompute\nnot_a_key|: 1\n"), None);
+        let stop = hover_at("type: computeinstance\nidle_time_before_shutdown_minutes|: 60\n").expect("idle hover");
+        assert!(stop.contains("disk, public IP and load balancer are still billed"), "{stop}");
+        let released = hover_at("type: computeinstance\nrelease_quota_on_stop|: true\n").expect("quota hover");
+        assert!(released.contains("released from quota"), "{released}");
+        let schedules = hover_at("type: computeinstance\nsched|ules: {}\n").expect("schedules hover");
+        assert!(schedules.contains("nor the SDK can change them afterwards"), "{schedules}");
     }
 }
