@@ -10,6 +10,7 @@ pub mod error;
 pub mod models;
 pub mod preflight;
 pub mod ssh;
+pub mod workflow;
 pub mod workspaces;
 
 pub use client::{

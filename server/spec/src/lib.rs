@@ -9,6 +9,7 @@ pub mod codes;
 mod compute_type;
 mod diagnostic;
 pub mod ide;
+pub mod limits;
 mod line_index;
 pub mod secrets;
 pub mod syntax;
