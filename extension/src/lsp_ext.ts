@@ -45,7 +45,9 @@ export interface ListWorkspacesResult {
 export interface DocumentStateResult {
   uri: string;
   version: number;
+  text: string;
   isComputeSpec: boolean;
+  positionEncoding: 'utf-8' | 'utf-16';
 }
 
 /** Server commands run through `workspace/executeCommand`; each takes one argument object. */

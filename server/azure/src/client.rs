@@ -33,6 +33,9 @@ pub const DEFAULT_COMPUTE_API_VERSION: &str = "2023-08-01-preview";
 /// stable version (2025-12-01) is used.
 pub const DEFAULT_WORKSPACE_API_VERSION: &str = "2025-12-01";
 
+/// How often a request is tried again when the connection could not even be made.
+const CONNECT_RETRIES: u32 = 2;
+
 /// When and how often to repeat a request.
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
@@ -367,7 +370,9 @@ impl ArmClient {
                 Err(e) => {
                     // A refused connection never reached the service; anything later might have.
                     let sent = !e.is_connect();
-                    if (sent && repeat != Repeat::Safe) || attempt >= policy.max_retries {
+                    // Nothing listening is rarely cured by waiting: two more tries, not the whole back-off.
+                    let limit = if sent { policy.max_retries } else { policy.max_retries.min(CONNECT_RETRIES) };
+                    if (sent && repeat != Repeat::Safe) || attempt >= limit {
                         return Err(transport_error(url, &method, &e, sent));
                     }
                     tracing::debug!(method = %method, url = %strip_query(url), attempt, "transport error, retrying");

@@ -125,6 +125,9 @@ pub struct UpdateArgs {
     /// Seconds a cluster node may idle before it is released.
     #[arg(long = "idle-time-before-scale-down")]
     pub idle_time_before_scale_down: Option<i64>,
+    /// Minutes a compute instance may idle before it shuts down.
+    #[arg(long = "idle-shutdown-minutes")]
+    pub idle_shutdown_minutes: Option<i64>,
     #[arg(long = "no-wait")]
     pub no_wait: bool,
     #[arg(long = "dry-run")]

@@ -191,8 +191,20 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         ..Params::default()
     };
     let Some(file) = &args.file else {
-        // Scale flags alone: the workflow's updateScale, whose arguments are checked before any request.
         let name = name_of(&args.name)?;
+        if let Some(minutes) = args.idle_shutdown_minutes {
+            // An instance's idle shutdown: the workflow's setIdleShutdown.
+            if flags != Params::default() {
+                return Err(Failure::usage("--idle-shutdown-minutes (an instance) cannot be combined with a cluster's scale flags"));
+            }
+            let params = Params { minutes: Some(minutes), ..Params::default() };
+            if args.dry_run {
+                (workflow::run::row("setIdleShutdown")?.arguments)(name, &params)?;
+                return line(&format!("would update '{name}' (dry run)"));
+            }
+            return super::ops::perform(ctx, "setIdleShutdown", name, &params, args.no_wait).await;
+        }
+        // Scale flags alone: the workflow's updateScale, whose arguments are checked before any request.
         let row = workflow::run::row("updateScale")?;
         (row.arguments)(name, &flags)?;
         if args.dry_run {

@@ -96,7 +96,7 @@ pub fn run(args: ComputeArgs) -> ExitCode {
         match tokio::time::timeout(limit, work).await {
             Ok(result) => result,
             Err(_) => Err(Failure::from(
-                Refusal::new(Code::Timeout, format!("gave up after {}s (--timeout)", limit.as_secs()))
+                Refusal::new(Code::Timeout, format!("timed out: no end within {}s (--timeout)", limit.as_secs()))
                     .hint("anything already sent may still finish in Azure; `amlc compute show NAME` tells"),
             )),
         }

@@ -109,6 +109,7 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
             message: format!("ssh exited with status {code}"),
             hint: None,
             code: code.clamp(1, 255) as u8,
+            refusal: None,
         }),
         None => Err(Failure::new("ssh was terminated by a signal")),
     }
