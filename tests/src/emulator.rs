@@ -43,7 +43,11 @@ pub fn amlc_compute(base: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     assert!(bin.exists(), "{} is missing: run `cargo build -p amlc` first", bin.display());
     let mut command = Command::new(bin);
     // Global options go first: anything after a `--` in `args` belongs to the remote command.
-    command.arg("compute").args(["--poll-interval", "0.05", "--timeout", "60"]).args(args);
+    command.arg("compute").args(["--poll-interval", "0.05"]);
+    if !args.contains(&"--timeout") {
+        command.args(["--timeout", "60"]);
+    }
+    command.args(args);
     command.env("AMLC_ARM_ENDPOINT", base).env_remove("AMLC_LOG").current_dir(std::env::temp_dir());
     for var in ["AMLC_WORKSPACE", "AMLC_RESOURCE_GROUP", "AMLC_SUBSCRIPTION", "AMLC_COMPUTE_API_VERSION"] {
         command.env_remove(var);
