@@ -15,8 +15,10 @@ fn read(path: &str) -> String {
 /// The quoted strings starting with `prefix` in a text.
 fn quoted(text: &str, quote: char, prefix: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for piece in text.split(quote).skip(1).step_by(2) {
-        if piece.starts_with(prefix) && piece.chars().all(|c| c.is_ascii_alphanumeric() || "/._".contains(c)) {
+    for (at, _) in text.match_indices(&format!("{quote}{prefix}")) {
+        let rest = &text[at + 1..];
+        let piece = &rest[..rest.find(quote).unwrap_or(0)];
+        if piece.len() > prefix.len() && !piece.ends_with('.') && piece.chars().all(|c| c.is_ascii_alphanumeric() || "/._".contains(c)) {
             out.insert(piece.to_string());
         }
     }
