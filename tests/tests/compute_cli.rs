@@ -343,7 +343,7 @@ fn official_samples_through_the_preflight() {
         let spec_text = std::fs::read_to_string(&path).unwrap_or_default();
         let output = emu.amlc(&["create", "-f", &file, "--dry-run", "-o", "json"]);
         let (out, err) = text(&output);
-        if err.contains("error(s) in the spec; nothing was sent") {
+        if err.contains("error[spec]") && err.contains("error(s) in the spec") && err.contains("nothing was sent") {
             // Samples with errors (template placeholders such as <SUBSCRIPTION_ID>) are stopped before anything is
             // sent, exactly when `amlc check` reports errors for them.
             assert_eq!(output.status.code(), Some(2), "{file}: {err}");

@@ -35,6 +35,7 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
         std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     let analysis = amlc_spec::analyze(&text);
     if let (Some(mode), Some(kind)) = (mode, analysis.compute_type) {
+        // The one thing to fix first: the other command.
         wrong_command(mode, kind.is_attached(), kind.as_str(), path)?;
     }
     let loaded = workflow::spec::load(&analysis, None);
@@ -56,19 +57,20 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     // Best effort: a closed stderr must not turn a valid spec into a failed create.
     let _ = check::render::human_diagnostics(&mut stderr.lock(), &report, color);
-    loaded.map_err(|refusal| {
-        let mut failure = Failure::from(refusal);
-        failure.message = format!("{}: {}", path.display(), failure.message);
-        failure
-    })
+    loaded.map_err(|refusal| spec_failure(path, refusal))
 }
 
-/// Create and attach are different commands (the workflow's rule), with the command line that fits.
+/// A refusal about a spec file, named by its path (as the editor names it).
+fn spec_failure(path: &Path, refusal: Refusal) -> Failure {
+    let mut failure = Failure::from(refusal);
+    failure.message = format!("{}: {}", path.display(), failure.message);
+    failure
+}
+
+/// Create and attach are different commands (the workflow's rule and words).
 fn wrong_command(mode: Mode, attached: bool, compute_type: &str, file: &Path) -> Result<(), Failure> {
-    workflow::spec::wrong_command(mode == Mode::Attach, attached, compute_type).map_err(|refusal| {
-        let other = if mode == Mode::Attach { "create" } else { "attach" };
-        Failure::from(refusal.hint(format!("use `amlc compute {other} -f {}`", file.display())))
-    })
+    workflow::spec::wrong_command(mode == Mode::Attach, attached, compute_type)
+        .map_err(|refusal| spec_failure(file, refusal))
 }
 
 fn build_body(

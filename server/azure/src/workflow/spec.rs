@@ -31,9 +31,9 @@ pub fn load(analysis: &amlc_spec::Analysis, attach: Option<bool>) -> Result<Valu
 pub fn wrong_command(attach: bool, attached_type: bool, compute_type: &str) -> Result<(), Refusal> {
     match (attach, attached_type) {
         (false, true) => Err(Refusal::new(Code::Spec, format!("a {compute_type} compute is attached, not created"))
-            .hint("use attach instead of create")),
+            .hint("attach it instead: `amlc compute attach`, or Attach in the editor")),
         (true, false) => Err(Refusal::new(Code::Spec, format!("a {compute_type} compute is created, not attached"))
-            .hint("use create instead of attach")),
+            .hint("create it instead: `amlc compute create`, or Create in the editor")),
         _ => Ok(()),
     }
 }

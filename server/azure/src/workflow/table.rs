@@ -284,9 +284,15 @@ fn restart_verdict(c: &ComputeResource, _: &Params) -> Verdict {
     if let Some(refusal) = instance_only(c, "restart") {
         return Verdict::Refuse(refusal);
     }
+    let name = &c.name;
     match state(c) {
         // The service names restart as the way out of Unusable.
         "Running" | "JobRunning" | "Unusable" | "SetupFailed" | "UserSetupFailed" => Verdict::Offer,
+        // The service answers a restart of a stopped instance with "only allowed in Running"; start is the way.
+        "Stopped" => Verdict::Refuse(
+            Refusal::new(Code::WrongState, format!("cannot restart '{name}': it is Stopped"))
+                .hint(format!("start it with `amlc compute start {name}`")),
+        ),
         _ => Verdict::Try,
     }
 }
