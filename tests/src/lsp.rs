@@ -130,7 +130,9 @@ impl Server {
 
     pub fn wait_diagnostics(&mut self, uri: &str, version: i64) -> Value {
         let message = self.wait_for("diagnostics", |m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"] == version
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
         });
         message["params"]["diagnostics"].clone()
     }

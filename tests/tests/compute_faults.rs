@@ -90,7 +90,10 @@ fn in_a_fault_storm_every_reported_outcome_matches_the_final_state() {
         }
     }
     eprintln!("storm: {done} done, {unknown} unknown, {refused} refused of {}", steps.len());
-    assert!(done >= steps.len() / 3, "a storm of this strength leaves most actions done: {done} done, {unknown} unknown, {refused} refused");
+    assert!(
+        done >= steps.len() / 3,
+        "a storm of this strength leaves most actions done: {done} done, {unknown} unknown, {refused} refused"
+    );
 }
 
 /// A server that accepts connections and never answers.

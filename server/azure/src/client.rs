@@ -830,7 +830,9 @@ pub fn transport_cause(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         return "timed out: no answer in time".to_string();
     }
-    if all.contains("dns error") || all.contains("failed to lookup address") || all.contains("name or service not known")
+    if all.contains("dns error")
+        || all.contains("failed to lookup address")
+        || all.contains("name or service not known")
     {
         return format!("DNS: the host name could not be resolved ({})", one_line(&innermost));
     }

@@ -178,7 +178,9 @@ impl Backend {
                 let computes: Vec<Value> = computes.iter().map(azure::summary).collect();
                 let others = self.other_workspaces(&session).await;
                 let limits = workflow::Limits::get();
-                Ok(json!({"workspace": workspace, "computes": computes, "error": null, "others": others, "limits": limits}))
+                Ok(
+                    json!({"workspace": workspace, "computes": computes, "error": null, "others": others, "limits": limits}),
+                )
             }
             Err(error) => {
                 let others = self.other_workspaces(&session).await;
@@ -247,16 +249,14 @@ impl Backend {
         wait.cancel = cancel;
         let ws = session.workspace.clone();
         let started = match &work {
-            Work::Row { id, params } => {
-                match workflow::begin(&session.client, &ws, id, &name, params, &wait).await {
-                    Ok(workflow::Begun::Started(started)) => Ok(Started::Row(started)),
-                    Ok(workflow::Begun::Unchanged(outcome)) => Err(Ok(outcome)),
-                    Err(refusal) => Err(Err(refusal)),
-                }
-            }
+            Work::Row { id, params } => match workflow::begin(&session.client, &ws, id, &name, params, &wait).await {
+                Ok(workflow::Begun::Started(started)) => Ok(Started::Row(started)),
+                Ok(workflow::Begun::Unchanged(outcome)) => Err(Ok(outcome)),
+                Err(refusal) => Err(Err(refusal)),
+            },
             Work::Put { request, .. } => workflow::put::begin(&session.client, &ws, request, &wait)
                 .await
-                .map(Started::Put)
+                .map(|started| Started::Put(Box::new(started)))
                 .map_err(Err),
         };
         let started = match started {
@@ -276,7 +276,12 @@ impl Backend {
                     Ok(outcome) => {
                         let report = OutcomeReport::from_result(&name, work.id(), &Ok(outcome.clone()));
                         let names = vec![name.clone()];
-                        self.client.send_notification::<ComputesChanged>(ComputesChangedParams { names, outcome: Some(report) }).await;
+                        self.client
+                            .send_notification::<ComputesChanged>(ComputesChangedParams {
+                                names,
+                                outcome: Some(report),
+                            })
+                            .await;
                         Ok(Some(json!({"name": name, "outcome": outcome})))
                     }
                     Err(refusal) => Err(refusal_error(&refusal)),
@@ -332,7 +337,10 @@ impl Backend {
             }
             let report = OutcomeReport::from_result(&name, &id, &outcome);
             client
-                .send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![name], outcome: Some(report) })
+                .send_notification::<ComputesChanged>(ComputesChangedParams {
+                    names: vec![name],
+                    outcome: Some(report),
+                })
                 .await;
         });
         Ok(Some(result))
@@ -466,8 +474,8 @@ impl Work {
 
 /// A sent action to follow to its end.
 enum Started {
-    Row(workflow::Started),
-    Put(workflow::put::PutStarted),
+    Row(Box<workflow::Started>),
+    Put(Box<workflow::put::PutStarted>),
 }
 
 impl Started {
@@ -495,7 +503,11 @@ pub struct OutcomeReport {
 }
 
 impl OutcomeReport {
-    fn from_result(name: &str, action: &str, result: &std::result::Result<workflow::Outcome, workflow::Refusal>) -> Self {
+    fn from_result(
+        name: &str,
+        action: &str,
+        result: &std::result::Result<workflow::Outcome, workflow::Refusal>,
+    ) -> Self {
         let (ok, code, message, hint) = match result {
             Ok(outcome) => (true, json!(outcome.code), outcome.message.clone(), None),
             Err(refusal) => (false, json!(refusal.code), refusal.message.clone(), refusal.hint.clone()),

@@ -18,7 +18,10 @@ fn quoted(text: &str, quote: char, prefix: &str) -> BTreeSet<String> {
     for (at, _) in text.match_indices(&format!("{quote}{prefix}")) {
         let rest = &text[at + 1..];
         let piece = &rest[..rest.find(quote).unwrap_or(0)];
-        if piece.len() > prefix.len() && !piece.ends_with('.') && piece.chars().all(|c| c.is_ascii_alphanumeric() || "/._".contains(c)) {
+        if piece.len() > prefix.len()
+            && !piece.ends_with('.')
+            && piece.chars().all(|c| c.is_ascii_alphanumeric() || "/._".contains(c))
+        {
             out.insert(piece.to_string());
         }
     }

@@ -21,7 +21,9 @@ pub fn check_node_range(min: i64, max: i64) -> Result<(), String> {
         return Err(format!("the maximum node count is {max}; it cannot be negative"));
     }
     if min > max {
-        return Err(format!("the minimum node count ({min}) is greater than the maximum ({max}); the service refuses this"));
+        return Err(format!(
+            "the minimum node count ({min}) is greater than the maximum ({max}); the service refuses this"
+        ));
     }
     Ok(())
 }

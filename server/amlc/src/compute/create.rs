@@ -197,7 +197,9 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         if let Some(minutes) = args.idle_shutdown_minutes {
             // An instance's idle shutdown: the workflow's setIdleShutdown.
             if flags != Params::default() {
-                return Err(Failure::usage("--idle-shutdown-minutes (an instance) cannot be combined with a cluster's scale flags"));
+                return Err(Failure::usage(
+                    "--idle-shutdown-minutes (an instance) cannot be combined with a cluster's scale flags",
+                ));
             }
             let params = Params { minutes: Some(minutes), ..Params::default() };
             if args.dry_run {
@@ -298,7 +300,12 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     };
     if scale_changed {
         amlc_spec::limits::check_node_range(scale.min_node_count.unwrap_or(0), scale.max_node_count).map_err(
-            |problem| Failure::from(Refusal::new(Code::InvalidArgument, format!("cannot scale '{name}': {problem}")).hint("nothing was sent")),
+            |problem| {
+                Failure::from(
+                    Refusal::new(Code::InvalidArgument, format!("cannot scale '{name}': {problem}"))
+                        .hint("nothing was sent"),
+                )
+            },
         )?;
     }
     if !scale_changed && !envelope_changed && idle.is_none() && services.is_none() {

@@ -184,7 +184,7 @@ pub struct Outcome {
     pub code: OutcomeCode,
     pub message: String,
     #[serde(skip)]
-    pub compute: Option<ComputeResource>,
+    pub compute: Option<Box<ComputeResource>>,
 }
 
 impl Outcome {

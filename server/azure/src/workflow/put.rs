@@ -82,7 +82,7 @@ impl PutStarted {
             Ok(compute) => {
                 let status = compute.as_ref().map(|c| c.status()).unwrap_or_default();
                 let mut outcome = Outcome::new(OutcomeCode::Done, format!("'{}' is ready ({status})", self.name));
-                outcome.compute = compute;
+                outcome.compute = compute.map(Box::new);
                 Ok(outcome)
             }
             Err(error) => Err(stopped_short(client, ws, &self.name, &self.title(), self.verb, error).await),

@@ -25,7 +25,7 @@ const READ_BACK_ATTEMPTS: u32 = 6;
 /// An action after its request: either nothing had to be sent, or an operation to finish.
 pub enum Begun {
     Unchanged(Outcome),
-    Started(Started),
+    Started(Box<Started>),
 }
 
 /// A sent action: what to wait for.
@@ -43,7 +43,8 @@ pub struct Started {
 pub fn row(id: &str) -> Result<&'static ActionRow, Refusal> {
     table::row(id).ok_or_else(|| {
         let known: Vec<&str> = table::ACTIONS.iter().map(|r| r.id).collect();
-        Refusal::new(Code::InvalidArgument, format!("unknown action '{id}'")).hint(format!("one of {}", known.join(", ")))
+        Refusal::new(Code::InvalidArgument, format!("unknown action '{id}'"))
+            .hint(format!("one of {}", known.join(", ")))
     })
 }
 
@@ -88,7 +89,7 @@ pub async fn begin(
         }
         Err(error) => return Err(Refusal::from(error)),
     };
-    Ok(Begun::Started(Started { row, name: name.to_string(), params: params.clone(), before, operation }))
+    Ok(Begun::Started(Box::new(Started { row, name: name.to_string(), params: params.clone(), before, operation })))
 }
 
 /// The whole action: [`begin`], then [`Started::finish`].
@@ -113,7 +114,7 @@ pub fn judge(row: &ActionRow, compute: &ComputeResource, params: &Params) -> Res
         Verdict::Refuse(refusal) => Err(refusal),
         Verdict::Unchanged(message) => {
             let mut outcome = Outcome::new(OutcomeCode::Unchanged, message);
-            outcome.compute = Some(compute.clone());
+            outcome.compute = Some(Box::new(compute.clone()));
             Ok(Some(outcome))
         }
         Verdict::Offer | Verdict::Try => Ok(None),
@@ -195,7 +196,7 @@ impl Started {
             Ok(after) => {
                 let message = (self.row.done)(&self.before, after.as_ref(), &self.params);
                 let mut outcome = Outcome::new(OutcomeCode::Done, message);
-                outcome.compute = after;
+                outcome.compute = after.map(Box::new);
                 Ok(outcome)
             }
             Err(error) => Err(stopped_short(client, ws, name, &self.title(), self.row.id, error).await),

@@ -96,17 +96,17 @@ pub fn client_for(request: &SessionRequest) -> Result<(ArmClient, bool), Refusal
 pub fn resolve(request: &SessionRequest) -> Result<Session, Refusal> {
     let (client, emulator) = client_for(request)?;
     let endpoint = client.options().endpoint.to_string().trim_end_matches('/').to_string();
-    let (workspace, source) = match &request.workspace {
-        Some((workspace, source)) => (workspace.clone(), *source),
-        None => match discover(&request.search)? {
-            Some(workspace) => (workspace, "config"),
-            None if emulator => (emulator_workspace(), "emulator"),
-            None => {
-                return Err(Refusal::new(Code::NoWorkspace, "no Azure ML workspace configured")
-                    .hint("name one (subscription, resource group, workspace), or put the studio's config.json in .azureml/"))
-            }
-        },
-    };
+    let (workspace, source) =
+        match &request.workspace {
+            Some((workspace, source)) => (workspace.clone(), *source),
+            None => match discover(&request.search)? {
+                Some(workspace) => (workspace, "config"),
+                None if emulator => (emulator_workspace(), "emulator"),
+                None => return Err(Refusal::new(Code::NoWorkspace, "no Azure ML workspace configured").hint(
+                    "name one (subscription, resource group, workspace), or put the studio's config.json in .azureml/",
+                )),
+            },
+        };
     Ok(Session { client, workspace, source, endpoint, emulator })
 }
 

@@ -36,7 +36,9 @@ pub async fn resolve(client: &ArmClient, ws: &WorkspaceRef, name: &str, ask: &As
             if !owner.eq_ignore_ascii_case(&me) {
                 return Err(Refusal::new(
                     Code::SshUnavailable,
-                    format!("'{name}' is a personal instance assigned to another user (object id {owner}); you are {me}"),
+                    format!(
+                        "'{name}' is a personal instance assigned to another user (object id {owner}); you are {me}"
+                    ),
                 )
                 .hint("ask its owner, or create your own instance"));
             }

@@ -232,7 +232,9 @@ fn instance_only(c: &ComputeResource, verb: &str) -> Option<Refusal> {
     }
     let name = &c.name;
     let hint = if c.is_cluster() {
-        format!("a cluster scales with its node counts: `amlc compute update {name} --min-instances 0 --max-instances N`")
+        format!(
+            "a cluster scales with its node counts: `amlc compute update {name} --min-instances 0 --max-instances N`"
+        )
     } else {
         "start, stop and restart apply to compute instances only".to_string()
     };
@@ -387,8 +389,11 @@ fn idle_verdict(c: &ComputeResource, _: &Params) -> Verdict {
 fn scale_verdict(c: &ComputeResource, p: &Params) -> Verdict {
     if !c.is_cluster() {
         return Verdict::Refuse(
-            Refusal::new(Code::WrongType, format!("'{}' is a {}; only clusters have scale settings", c.name, c.compute_type()))
-                .hint("a compute instance is started and stopped instead"),
+            Refusal::new(
+                Code::WrongType,
+                format!("'{}' is a {}; only clusters have scale settings", c.name, c.compute_type()),
+            )
+            .hint("a compute instance is started and stopped instead"),
         );
     }
     if *p == Params::default() {
@@ -442,7 +447,10 @@ fn scale_arguments(name: &str, p: &Params) -> Result<(), Refusal> {
     let max = p.max_nodes.unwrap_or(min.max(limits::MIN_NODES));
     limits::check_node_range(min, max).map_err(|problem| scale_refusal(name, &problem))?;
     if let Some(idle) = p.idle_seconds.filter(|s| *s < 0) {
-        return Err(scale_refusal(name, &format!("the idle time before scale down is {idle} seconds; it cannot be negative")));
+        return Err(scale_refusal(
+            name,
+            &format!("the idle time before scale down is {idle} seconds; it cannot be negative"),
+        ));
     }
     Ok(())
 }
@@ -471,12 +479,7 @@ fn state_words(before: &ComputeResource, after: Option<&ComputeResource>, _: &Pa
 
 fn scale_words(before: &ComputeResource, after: Option<&ComputeResource>, p: &Params) -> String {
     let scale = after.and_then(ComputeResource::scale_settings).unwrap_or_else(|| merged_scale(before, p));
-    format!(
-        "'{}' scales between {} and {} nodes",
-        before.name,
-        scale.min_node_count.unwrap_or(0),
-        scale.max_node_count
-    )
+    format!("'{}' scales between {} and {} nodes", before.name, scale.min_node_count.unwrap_or(0), scale.max_node_count)
 }
 
 // ---- Sending -----------------------------------------------------------------------------------------------------
@@ -606,7 +609,9 @@ mod tests {
         assert_eq!(scale_arguments("cpu", &zero), Ok(()), "max_instances 0 is allowed, as `amlc check` allows it");
         let cluster = compute("AmlCompute", None, None);
         let only_min = Params { min_nodes: Some(9), ..Params::default() };
-        assert!(matches!(scale_verdict(&cluster, &only_min), Verdict::Refuse(r) if r.message.contains("(9) is greater than the maximum (4)")));
+        assert!(
+            matches!(scale_verdict(&cluster, &only_min), Verdict::Refuse(r) if r.message.contains("(9) is greater than the maximum (4)"))
+        );
         let same = Params { min_nodes: Some(1), max_nodes: Some(4), ..Params::default() };
         assert!(matches!(scale_verdict(&cluster, &same), Verdict::Unchanged(_)));
     }
@@ -616,6 +621,8 @@ mod tests {
         let k8s = compute("Kubernetes", None, Some(true));
         assert!(matches!(delete_verdict(&k8s, &Params::default()), Verdict::Refuse(r) if r.code == Code::Attached));
         let cluster = compute("AmlCompute", None, Some(false));
-        assert!(matches!(detach_verdict(&cluster, &Params::default()), Verdict::Refuse(r) if r.code == Code::NotAttached));
+        assert!(
+            matches!(detach_verdict(&cluster, &Params::default()), Verdict::Refuse(r) if r.code == Code::NotAttached)
+        );
     }
 }
