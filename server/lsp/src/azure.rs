@@ -1,6 +1,7 @@
-//! The server's link to Azure: which workspace it acts on (settings, `.azureml/config.json` in a
-//! workspace folder, or the local emulator), the ARM client, the compute summaries the tree shows,
-//! and the compute actions behind `workspace/executeCommand`. Protocol types stay in `lsp_ext.rs`.
+//! The server's side of the compute workflow (`amlc_azure::workflow`, which owns every rule): the `amlc` settings
+//! turned into the workflow's session request, the compute summaries the tree shows (actions and `busy` from the
+//! workflow's table), the shape of command arguments, and the texts of `show` and `copyCommand`. Protocol types stay
+//! in `lsp_ext.rs`.
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -221,6 +221,9 @@ impl Backend {
             }
             let name = compute_name(command, &argument)?;
             let params = azure::params(&argument).map_err(jsonrpc::Error::invalid_params)?;
+            // Wrong arguments are refused before anything starts, progress included (the workflow checks them again).
+            let row = workflow::run::row(id).map_err(|r| refusal_error(&r))?;
+            (row.arguments)(&name, &params).map_err(|r| refusal_error(&r))?;
             (name, Work::Row { id: id.to_string(), params })
         };
         let token = NumberOrString::String(format!("amlc/{}/{name}/{}", command, self.state.next_token()));

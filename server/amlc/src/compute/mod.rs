@@ -1,5 +1,6 @@
-//! `amlc compute …`: resolves where to act (flags, env, workspace config, or the local emulator), builds the ARM
-//! client, runs one subcommand and turns failures into plain words with a next step.
+//! `amlc compute …`: where to act (flags and env, else the workspace config, else a local emulator already listening),
+//! resolved by the compute workflow's session (`amlc_azure::workflow`); one subcommand run within `--timeout`; and a
+//! failure printed in plain words with a next step, as `error[code]` when the workflow refused.
 
 pub mod args;
 mod create;

@@ -1,5 +1,6 @@
-//! The simple subcommands: show, list, list-nodes, list-sizes, list-usage, start/stop/restart and delete/detach,
-//! each with a state check first so a wrong-state request gets a fitting suggestion instead of a service error.
+//! The simple subcommands: show, list, list-nodes, list-sizes, list-usage, and the actions of the workflow's table
+//! (start, stop, restart, delete, detach, scale, idle shutdown), which `amlc_azure::workflow` checks, sends and waits
+//! for; this module asks for confirmation and prints.
 
 use std::io::{BufRead, IsTerminal, Write};
 
