@@ -836,7 +836,12 @@ pub fn transport_cause(error: &reqwest::Error) -> String {
     {
         return format!("DNS: the host name could not be resolved ({})", one_line(&innermost));
     }
-    if all.contains("certificate") || all.contains("tls") || all.contains("handshake") || all.contains("rustls") {
+    // rustls names the failure without saying TLS: a certificate it rejects, an alert from the peer, or bytes that
+    // are not TLS at all (a plain-http server behind an https URL).
+    if ["certificate", "tls", "handshake", "rustls", "corrupt message", "alert", "peer sent"]
+        .iter()
+        .any(|needle| all.contains(needle))
+    {
         return format!("TLS: {}", one_line(&innermost));
     }
     if all.contains("connection refused") {
