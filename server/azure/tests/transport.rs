@@ -21,7 +21,7 @@ async fn refused_timed_out_and_tls_are_named() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         listener.local_addr().expect("addr").port()
     };
-    let error = client().get(format!("http://127.0.0.1:{port}/")).send().await.err().expect("refused");
+    let error = client().get(format!("http://127.0.0.1:{port}/")).send().await.expect_err("refused");
     assert_eq!(transport_cause(&error), "connection refused");
 
     // Accepts and never answers.
@@ -33,7 +33,7 @@ async fn refused_timed_out_and_tls_are_named() {
             held.push(stream);
         }
     });
-    let error = client().get(format!("http://127.0.0.1:{silent_port}/")).send().await.err().expect("timeout");
+    let error = client().get(format!("http://127.0.0.1:{silent_port}/")).send().await.expect_err("timeout");
     assert!(transport_cause(&error).starts_with("timed out"), "{}", transport_cause(&error));
 
     // Plain HTTP behind an https URL: not a TLS handshake.
@@ -46,7 +46,7 @@ async fn refused_timed_out_and_tls_are_named() {
             let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").await;
         }
     });
-    let error = client().get(format!("https://127.0.0.1:{plain_port}/")).send().await.err().expect("tls");
+    let error = client().get(format!("https://127.0.0.1:{plain_port}/")).send().await.expect_err("tls");
     let cause = transport_cause(&error);
     assert!(cause.starts_with("TLS: "), "{cause}");
     assert!(!cause.contains('\n'), "one line: {cause}");
