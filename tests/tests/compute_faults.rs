@@ -21,8 +21,13 @@ fn state_of(file: &Path, name: &str) -> Option<String> {
     if pending["remove"] == true {
         return None;
     }
-    let state = pending["state"].as_str().or(compute["state"].as_str());
-    Some(state.unwrap_or(compute["provisioning_state"].as_str().unwrap_or("?")).to_string())
+    // An instance by its state; anything else by its provisioning state.
+    let state = pending["state"]
+        .as_str()
+        .or(compute["state"].as_str())
+        .or(pending["provisioning_state"].as_str())
+        .or(compute["provisioning_state"].as_str());
+    Some(state.unwrap_or("?").to_string())
 }
 
 #[test]
@@ -58,13 +63,24 @@ fn in_a_fault_storm_every_reported_outcome_matches_the_final_state() {
         ("delete", "ci-stopped", None),
         ("stop", "ci-running", Some("Stopped")),
         ("start", "ci-running", Some("Running")),
+        ("create", "storm-a", Some("Succeeded")),
+        ("create", "storm-b", Some("Succeeded")),
     ];
+    for name in ["storm-a", "storm-b"] {
+        let spec =
+            format!("type: amlcompute\nname: {name}\nsize: Standard_DS3_v2\nmin_instances: 0\nmax_instances: 1\n");
+        std::fs::write(dir.path().join(format!("{name}.yml")), spec).expect("write spec");
+    }
     let (mut done, mut unknown, mut refused) = (0, 0, 0);
     for (action, name, target) in steps {
         let before = state_of(&file, name);
+        let spec = dir.path().join(format!("{name}.yml")).display().to_string();
         let mut args = vec![*action, *name];
         if *action == "delete" {
             args.push("--yes");
+        }
+        if *action == "create" {
+            args = vec!["create", "-f", &spec];
         }
         let output = amlc_compute(&emu.base, &args, &[]);
         let stderr = String::from_utf8_lossy(&output.stderr).to_string();
