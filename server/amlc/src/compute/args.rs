@@ -41,7 +41,7 @@ pub struct TargetArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
-    /// Give up waiting for a long-running operation after this many seconds.
+    /// Give up after this many seconds: bounds the whole command, requests and waiting included.
     #[arg(long = "timeout", global = true, default_value_t = 1800)]
     pub timeout: u64,
     /// Seconds between polls when the service does not say (Retry-After).

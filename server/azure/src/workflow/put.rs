@@ -1,9 +1,7 @@
 //! Create, attach and spec-driven update: the PUT of a body built from a spec, then the wait until the compute is
 //! ready (provisioning succeeded and, for an instance, it runs). The pre-flight (`crate::preflight`) runs before.
 
-use std::time::Duration;
-
-use super::run::{cause, stopped_short};
+use super::run::{cause, read_until, stopped_short};
 use super::{Outcome, OutcomeCode, Refusal};
 use crate::actions::wait_ready;
 use crate::body::RequestBody;
@@ -49,20 +47,14 @@ async fn adopt(
     wait: &WaitOptions,
     error: &AzureError,
 ) -> Result<Operation, Refusal> {
-    let pause = wait.poll_interval.clamp(Duration::from_millis(10), Duration::from_secs(5));
-    for attempt in 0..6 {
-        if attempt > 0 {
-            tokio::time::sleep(pause).await;
-        }
-        if let Ok(Some(resource)) = client.get_compute(ws, name).await {
-            return Ok(Operation {
-                label: format!("{verb} {name}"),
-                status: 201,
-                poll: None,
-                retry_after: None,
-                resource: Some(resource),
-            });
-        }
+    if let Some(Some(resource)) = read_until(client, ws, name, wait, |c| c.is_some()).await {
+        return Ok(Operation {
+            label: format!("{verb} {name}"),
+            status: 201,
+            poll: None,
+            retry_after: None,
+            resource: Some(resource),
+        });
     }
     Err(Refusal::outcome_unknown(verb, name, &cause(error)))
 }

@@ -140,21 +140,36 @@ async fn read_back(
     wait: &WaitOptions,
     error: &AzureError,
 ) -> Result<(), Refusal> {
+    match read_until(client, ws, &before.name, wait, |now| table::landed(row, before, now, params)).await {
+        Some(_) => Ok(()),
+        None => Err(Refusal::outcome_unknown(row.id, &before.name, &cause(error))),
+    }
+}
+
+/// Reads a compute, a few times at the caller's pace, until `seen` holds; `None` when it never did (or every read
+/// failed, or the wait was cancelled). One read that fails is not an answer, so it does not end the search.
+pub(super) async fn read_until(
+    client: &ArmClient,
+    ws: &WorkspaceRef,
+    name: &str,
+    wait: &WaitOptions,
+    seen: impl Fn(Option<&ComputeResource>) -> bool,
+) -> Option<Option<ComputeResource>> {
     let pause = wait.poll_interval.clamp(Duration::from_millis(10), Duration::from_secs(5));
     for attempt in 0..READ_BACK_ATTEMPTS {
         if attempt > 0 {
             tokio::select! {
-                _ = wait.cancel.cancelled() => break,
+                _ = wait.cancel.cancelled() => return None,
                 _ = tokio::time::sleep(pause) => {}
             }
         }
-        if let Ok(now) = client.get_compute(ws, &before.name).await {
-            if table::landed(row, before, now.as_ref(), params) {
-                return Ok(());
+        if let Ok(now) = client.get_compute(ws, name).await {
+            if seen(now.as_ref()) {
+                return Some(now);
             }
         }
     }
-    Err(Refusal::outcome_unknown(row.id, &before.name, &cause(error)))
+    None
 }
 
 /// The first line of what went wrong, without the hint that would suggest simply repeating it.
