@@ -1,7 +1,7 @@
 // End-to-end test in a real VS Code (code-server + chromium) against `amlc emulator --seed`: the Explorer tree shows
-// the emulator's computes, Stop from the context menu ends with the instance shown Stopped, Create from a spec adds
-// the new compute, a spec error lands in Problems at the right line, and New Compute Spec opens a template. Each step
-// saves a screenshot.
+// the emulator's computes, Stop from the context menu ends with the instance shown Stopped, an action the server
+// refuses shows the server's words, Create from a spec adds the new compute, a spec error lands in Problems at the
+// right line, and New Compute Spec opens a template. Each step saves a screenshot.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -135,6 +135,25 @@ describe('amlc extension in code-server against amlc emulator', () => {
     await shot('stop-progress-cancellable');
     await computeItem(running.name, 'Stopped').waitFor({ timeout: 90000 });
     await shot('stopped');
+  });
+
+  it('shows the server\'s own words when it refuses an action', async (t) => {
+    if (!treeShown) return t.skip('the tree never showed the computes (see the first failure)');
+    const cluster = seeded.find((c) => c.computeType === 'AmlCompute');
+    assert.ok(cluster, 'the seeded emulator has no cluster');
+    await contextMenu(computeItem(cluster.name), 'Update Scale…');
+    // The extension only reads whole numbers; that the minimum is not above the maximum is the server's rule.
+    for (const [prompt, value] of [['Minimum number of nodes', '5'], ['Maximum number of nodes', '3'], ['Idle seconds', '']]) {
+      const widget = page.locator('.quick-input-widget', { hasText: prompt });
+      await widget.waitFor({ timeout: 15000 });
+      const input = widget.locator('input').first();
+      await input.fill(value);
+      await input.press('Enter');
+    }
+    const words = `cannot scale '${cluster.name}': the minimum node count (5) is greater than the maximum (3)`;
+    await page.locator('.notification-toast', { hasText: words }).first().waitFor({ timeout: 30000 });
+    await shot('refused-by-server');
+    await page.keyboard.press('Escape');
   });
 
   it('creates a compute from a spec and the new item appears', async (t) => {

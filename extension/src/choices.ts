@@ -1,16 +1,20 @@
-// The small decisions behind the extension's prompts: idle-shutdown choices, scale input checks, token expiry,
-// turning the server's SSH argv into a terminal. Pure (no `vscode` import), so it is unit-tested.
+// The small decisions behind the extension's prompts: idle-shutdown choices and scale inputs within the limits the
+// server sends, token expiry, turning the server's SSH argv into a terminal. Pure (no `vscode` import), so it is unit-tested.
 
-/** The service accepts 15 minutes … 3 days for idle shutdown (facts §2, swagger IdleShutdownSetting). */
-export const IDLE_MIN_MINUTES = 15;
-export const IDLE_MAX_MINUTES = 3 * 24 * 60;
+import type { Limits } from './lsp_ext';
+
+/**
+ * The limits when the server sent none (an older server): the inputs then accept any whole number and the
+ * server's refusal says what is wrong. The real limits come from `amlc/listComputes` (`limits`).
+ */
+export const NO_LIMITS: Limits = { idleShutdownMinutes: { min: 0, max: null }, nodes: { min: 0, max: null } };
 
 export interface IdleChoice {
   label: string;
   minutes: number;
 }
 
-export const IDLE_CHOICES: readonly IdleChoice[] = [
+const IDLE_PRESETS: readonly IdleChoice[] = [
   { label: '15 minutes', minutes: 15 },
   { label: '30 minutes', minutes: 30 },
   { label: '1 hour', minutes: 60 },
@@ -23,19 +27,33 @@ export const IDLE_CHOICES: readonly IdleChoice[] = [
   { label: '3 days', minutes: 4320 },
 ];
 
+/** The preset durations inside the server's idle-shutdown range. */
+export function idleChoices(limits: Limits): IdleChoice[] {
+  const { min, max } = limits.idleShutdownMinutes;
+  return IDLE_PRESETS.filter((c) => c.minutes >= min && (max === null || c.minutes <= max));
+}
+
+function minutesText(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? '' : 's'}`;
+  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
+  return `${minutes} minutes`;
+}
+
 /**
- * Parses a custom idle time: a bare number of minutes, or a number with m/min, h/hours or d/days.
- * Returns the minutes, or an error message that says what is accepted.
+ * Parses a custom idle time: a bare number of minutes, or a number with m/min, h/hours or d/days, within the
+ * server's range. Returns the minutes, or an error message that says what is accepted.
  */
-export function parseIdleMinutes(input: string): { minutes: number } | { error: string } {
+export function parseIdleMinutes(input: string, limits: Limits): { minutes: number } | { error: string } {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)?\s*$/i.exec(input);
-  const help = `Enter a duration from ${IDLE_MIN_MINUTES} minutes to 3 days, e.g. 90, 90m, 2h or 1d.`;
+  const { min, max } = limits.idleShutdownMinutes;
+  const range = max === null ? `at least ${minutesText(min)}` : `from ${minutesText(min)} to ${minutesText(max)}`;
+  const help = `Enter a duration ${range}, e.g. 90, 90m, 2h or 1d.`;
   if (!m) return { error: help };
   const value = Number(m[1]);
   const unit = (m[2] ?? 'm').toLowerCase()[0];
   const minutes = unit === 'd' ? value * 1440 : unit === 'h' ? value * 60 : value;
   if (!Number.isFinite(minutes) || !Number.isInteger(minutes)) return { error: `Use whole minutes. ${help}` };
-  if (minutes < IDLE_MIN_MINUTES || minutes > IDLE_MAX_MINUTES) return { error: `${minutes} minutes is out of range. ${help}` };
+  if (minutes < min || (max !== null && minutes > max)) return { error: `${minutes} minutes is out of range. ${help}` };
   return { minutes };
 }
 
@@ -49,14 +67,19 @@ export interface ScaleArgs {
   idleSecondsBeforeScaleDown?: number;
 }
 
-/** Checks the Update scale inputs; an empty idle value leaves the cluster's setting alone. */
-export function parseScale(min: string, max: string, idle: string): { args: ScaleArgs } | { error: string } {
+/**
+ * Reads the Update scale inputs: whole numbers within the server's node bounds. How the two counts relate is the
+ * server's rule (it refuses with its own words), so it is not repeated here. An empty idle value keeps the setting.
+ */
+export function parseScale(min: string, max: string, idle: string, limits: Limits): { args: ScaleArgs } | { error: string } {
+  const { min: low, max: high } = limits.nodes;
+  const inBounds = (n: number | undefined) => n !== undefined && n >= low && (high === null || n <= high);
+  const bounds = high === null ? `${low} or more` : `${low} to ${high}`;
   const minInstances = parseCount(min);
-  if (minInstances === undefined) return { error: 'Minimum instances must be a whole number (0 or more).' };
+  if (!inBounds(minInstances)) return { error: `Minimum instances must be a whole number, ${bounds}.` };
   const maxInstances = parseCount(max);
-  if (maxInstances === undefined || maxInstances < 1) return { error: 'Maximum instances must be a whole number, 1 or more.' };
-  if (maxInstances < minInstances) return { error: `Maximum instances (${maxInstances}) is below minimum instances (${minInstances}).` };
-  const args: ScaleArgs = { minInstances, maxInstances };
+  if (!inBounds(maxInstances)) return { error: `Maximum instances must be a whole number, ${bounds}.` };
+  const args: ScaleArgs = { minInstances: minInstances as number, maxInstances: maxInstances as number };
   if (idle.trim() !== '') {
     const idleSeconds = parseCount(idle);
     if (idleSeconds === undefined) return { error: 'Idle seconds before scale down must be a whole number of seconds.' };

@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 
-import { IDLE_CHOICES, parseIdleMinutes, parseScale, sshDestination, sshTerminal } from './choices';
+import { idleChoices, parseIdleMinutes, parseScale, sshDestination, sshTerminal } from './choices';
 import { startEmulator, type EmulatorProcess } from './emulator';
 import {
   ServerCommand,
@@ -123,7 +123,8 @@ export function registerCommands(
       const name = await chooseName(arg, verb, can(action));
       if (!name) return;
       const r = await run<NameResult>(serverCommand, { name });
-      if (r) vscode.window.setStatusBarMessage(`$(check) ${verb} ${name}: accepted`, 5000);
+      // The server's words: "accepted", or why nothing had to be sent.
+      if (r) vscode.window.setStatusBarMessage(`$(check) ${r.outcome?.message ?? `${verb} ${name}: accepted`}`, 5000);
     });
   simple('amlc.tree.start', ServerCommand.start, 'Start', 'start');
   simple('amlc.tree.stop', ServerCommand.stop, 'Stop', 'stop');
@@ -160,7 +161,8 @@ export function registerCommands(
     const name = await chooseName(arg, 'Set idle shutdown', can('setIdleShutdown'));
     if (!name) return;
     const custom = { label: 'Custom…', minutes: 0 };
-    const pick = await vscode.window.showQuickPick([...IDLE_CHOICES, custom], {
+    const limits = tree.limits;
+    const pick = await vscode.window.showQuickPick([...idleChoices(limits), custom], {
       title: `Idle shutdown for ${name}`,
       placeHolder: 'Shut the instance down after it has been idle for…',
     });
@@ -169,14 +171,14 @@ export function registerCommands(
     if (pick === custom) {
       const input = await vscode.window.showInputBox({
         title: `Idle shutdown for ${name}`,
-        prompt: 'Minutes (or 2h, 1d): 15 minutes to 3 days',
+        prompt: `Minutes (or 2h, 1d): ${limits.idleShutdownMinutes.min} to ${limits.idleShutdownMinutes.max ?? 'any'} minutes`,
         validateInput: (v) => {
-          const r = parseIdleMinutes(v);
+          const r = parseIdleMinutes(v, limits);
           return 'error' in r ? r.error : undefined;
         },
       });
       if (input === undefined) return;
-      const r = parseIdleMinutes(input);
+      const r = parseIdleMinutes(input, limits);
       if ('error' in r) return;
       minutes = r.minutes;
     }
@@ -195,7 +197,7 @@ export function registerCommands(
     if (max === undefined) return;
     const idle = await ask('Idle seconds before scale down (empty: keep the current setting)', '');
     if (idle === undefined) return;
-    const parsed = parseScale(min, max, idle);
+    const parsed = parseScale(min, max, idle, tree.limits);
     if ('error' in parsed) {
       void vscode.window.showErrorMessage(parsed.error);
       return;
@@ -293,8 +295,8 @@ export function registerCommands(
       { title: `Single sign-on for ${name}` },
     );
     if (!pick) return;
-    const r = await run<{ name: string; enableSSO: boolean }>(ServerCommand.enableSso, { name, enable: pick.enable });
-    if (r) vscode.window.setStatusBarMessage(`$(check) Single sign-on of ${name} ${r.enableSSO ? 'enabled' : 'disabled'}`, 5000);
+    const r = await run<NameResult>(ServerCommand.enableSso, { name, enable: pick.enable });
+    if (r) vscode.window.setStatusBarMessage(`$(check) Single sign-on of ${name} ${pick.enable ? 'enabled' : 'disabled'}`, 5000);
   });
 
   const copy = (flavor: 'amlc' | 'az') => async (arg: unknown) => {

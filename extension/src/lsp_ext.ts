@@ -45,7 +45,9 @@ export interface ListWorkspacesResult {
 export interface DocumentStateResult {
   uri: string;
   version: number;
+  text: string;
   isComputeSpec: boolean;
+  positionEncoding: 'utf-8' | 'utf-16';
 }
 
 /** Server commands run through `workspace/executeCommand`; each takes one argument object. */
@@ -132,6 +134,61 @@ export interface Application {
   endpointUri: string;
 }
 
+/** A bound pair; `max` null means no upper bound. */
+export interface Range {
+  min: number;
+  max: number | null;
+}
+
+/** The service's limits for the editor's inputs (server/azure/src/workflow/table.rs `Limits`): the extension keeps no copy. */
+export interface Limits {
+  idleShutdownMinutes: Range;
+  nodes: Range;
+}
+
+/** Stable codes of the workflow: an outcome (`done`, `unchanged`, `accepted`) or a refusal. */
+export type OutcomeCode = 'done' | 'unchanged' | 'accepted';
+export type RefusalCode =
+  | 'invalidArgument'
+  | 'notFound'
+  | 'wrongType'
+  | 'wrongState'
+  | 'attached'
+  | 'notAttached'
+  | 'sshUnavailable'
+  | 'preflight'
+  | 'spec'
+  | 'azure'
+  | 'transport'
+  | 'timeout'
+  | 'cancelled'
+  | 'outcomeUnknown'
+  | 'credential'
+  | 'noWorkspace'
+  | 'config';
+
+/** The `data` of an error answering an `amlc.compute.*` command: the server's words and code. */
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+  hint?: string;
+}
+
+export interface Outcome {
+  code: OutcomeCode;
+  message: string;
+}
+
+/** How an action ended, in `amlc/computesChanged`. */
+export interface OutcomeReport {
+  name: string;
+  action: string;
+  ok: boolean;
+  code: OutcomeCode | RefusalCode;
+  message: string;
+  hint?: string;
+}
+
 export interface ComputeSummary {
   name: string;
   id?: string;
@@ -146,6 +203,8 @@ export interface ComputeSummary {
   sshEnabled?: boolean;
   applications?: Application[] | null;
   actions?: string[] | null;
+  /** True while the compute is in a state that ends by itself (starting, scaling, …): the tree keeps polling. */
+  busy?: boolean;
   description?: string | null;
   /** Created by or assigned to the signed-in user; null when the sign-in names no user. */
   mine?: boolean | null;
@@ -167,6 +226,8 @@ export interface ListComputesResult {
    * own `error` and the rest of the tree stays. Their computes are read-only (actions go to `workspace`).
    */
   others?: OtherWorkspace[] | null;
+  /** The limits of the scale and idle-shutdown inputs. */
+  limits?: Limits | null;
 }
 
 export interface OtherWorkspace {
@@ -180,6 +241,7 @@ export interface OtherWorkspace {
 
 export interface ComputesChangedParams {
   names: string[];
+  outcome?: OutcomeReport;
 }
 
 export interface GetTokenParams {
@@ -193,9 +255,10 @@ export interface GetTokenResult {
 
 export interface NameResult {
   name: string;
+  outcome?: Outcome;
 }
 export interface CreateResult extends NameResult {
-  operation: 'create' | 'update';
+  operation: 'create' | 'update' | 'none';
 }
 export interface SshCommandResult {
   command: string[];

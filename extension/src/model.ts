@@ -74,18 +74,6 @@ export interface TreeModel {
   busy: boolean;
 }
 
-/** Instance states that end by themselves; the tree polls while any compute is in one (facts §11). */
-const TRANSIENT_STATES = new Set([
-  'creating',
-  'deleting',
-  'restarting',
-  'resizing',
-  'settingup',
-  'starting',
-  'stopping',
-  'usersettingup',
-]);
-const TRANSIENT_PROVISIONING = new Set(['creating', 'updating', 'deleting']);
 const FAILED_STATES = new Set(['createfailed', 'setupfailed', 'usersetupfailed', 'unusable']);
 const RUNNING_STATES = new Set(['running', 'jobrunning']);
 
@@ -96,12 +84,9 @@ export function groupOf(c: ComputeSummary): ComputeGroup {
   return g ? g.id : 'attached';
 }
 
+/** Whether the compute is in a state that ends by itself: the server decides (`busy`), the tree only polls. */
 export function isTransient(c: ComputeSummary): boolean {
-  if (TRANSIENT_STATES.has(norm(c.state))) return true;
-  if (TRANSIENT_PROVISIONING.has(norm(c.provisioningState))) return true;
-  const n = c.nodes;
-  // A cluster scaling towards its target keeps changing too.
-  return !!n && typeof n.target === 'number' && typeof n.current === 'number' && n.target !== n.current;
+  return c.busy === true;
 }
 
 /** The well-known application endpoints get their own menu entries; the key is what `when` clauses match. */
@@ -114,24 +99,23 @@ export function appKey(displayName: string): string | undefined {
   return undefined;
 }
 
-/** Applications are only reachable while the instance runs (facts §11: "connect SSH / apps" only when running). */
+/** The applications the server lists (it lists them only while they can be reached). */
 export function openableApplications(c: ComputeSummary): { displayName: string; endpointUri: string }[] {
   if (c.readOnly) return [];
-  if (c.state != null && !RUNNING_STATES.has(norm(c.state))) return [];
   return (c.applications ?? []).filter((a) => typeof a?.endpointUri === 'string' && a.endpointUri.length > 0);
 }
 
 const KNOWN_ACTIONS = new Set(['start', 'stop', 'restart', 'delete', 'detach', 'ssh', 'setIdleShutdown', 'updateScale']);
 
-/** The actions this compute's menu offers: the server's list, nothing on read-only (legacy) types. */
+/**
+ * The actions this compute's menu offers: the server's list (its workflow decides by type and state), limited to
+ * the actions this extension has a menu entry for.
+ */
 export function allowedActions(c: ComputeSummary): string[] {
   if (c.readOnly) return [];
   const out: string[] = [];
   for (const a of c.actions ?? []) {
-    if (!KNOWN_ACTIONS.has(a) || out.includes(a)) continue;
-    // SSH needs SSH enabled on the compute as well as a state that allows it.
-    if (a === 'ssh' && c.sshEnabled === false) continue;
-    out.push(a);
+    if (KNOWN_ACTIONS.has(a) && !out.includes(a)) out.push(a);
   }
   return out;
 }

@@ -3,7 +3,8 @@
 
 import * as vscode from 'vscode';
 
-import type { ListComputesResult, WorkspaceInfo } from './lsp_ext';
+import { NO_LIMITS } from './choices';
+import type { Limits, ListComputesResult, WorkspaceInfo } from './lsp_ext';
 import { buildTree, currentComputes, findCompute, type ComputeNode, type TreeModel, type TreeNode } from './model';
 import { FAST_POLL_MS, nextPollDelay, startWatch, type Watch } from './poll';
 import type { ServerManager } from './server';
@@ -36,6 +37,11 @@ export class ComputeTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   get workspace(): WorkspaceInfo | null {
     return this.last?.workspace ?? null;
+  }
+
+  /** The input limits the server sent with the last list. */
+  get limits(): Limits {
+    return this.last?.limits ?? NO_LIMITS;
   }
 
   findCompute(name: string): ComputeNode | undefined {

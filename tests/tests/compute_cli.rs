@@ -6,38 +6,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use amlc_emulator::{EmulatorConfig, FaultConfig, RunningEmulator};
-
-/// An emulator on its own runtime, so the tests stay plain `#[test]`s that run the binary synchronously.
-struct Emu {
-    runtime: tokio::runtime::Runtime,
-    running: Option<RunningEmulator>,
-    base: String,
-}
-
-impl Emu {
-    fn start(config: EmulatorConfig) -> Emu {
-        let runtime =
-            tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
-        let running = runtime
-            .block_on(amlc_emulator::start(config, "127.0.0.1:0".parse().expect("addr")))
-            .expect("emulator starts");
-        let base = running.base_url();
-        Emu { runtime, running: Some(running), base }
-    }
-
-    fn amlc(&self, args: &[&str]) -> Output {
-        amlc_in(&self.base, args, &[])
-    }
-}
-
-impl Drop for Emu {
-    fn drop(&mut self) {
-        if let Some(running) = self.running.take() {
-            self.runtime.block_on(running.shutdown());
-        }
-    }
-}
+use amlc_emulator::{EmulatorConfig, FaultConfig};
+use amlc_tests::emulator::{amlc_compute as amlc_in, Emu};
 
 fn fast() -> EmulatorConfig {
     EmulatorConfig {
@@ -46,25 +16,6 @@ fn fast() -> EmulatorConfig {
         log_requests: false,
         ..EmulatorConfig::default()
     }
-}
-
-fn amlc_in(base: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let bin = amlc_tests::amlc_bin();
-    assert!(bin.exists(), "{} is missing: run `cargo build -p amlc` first", bin.display());
-    let mut command = Command::new(bin);
-    // Global options go first: anything after a `--` in `args` belongs to the remote command.
-    command.arg("compute").args(["--poll-interval", "0.05", "--timeout", "60"]).args(args);
-    // Run outside the checkout so no .azureml/config.json of the developer's is found by walking up.
-    command.env("AMLC_ARM_ENDPOINT", base).env_remove("AMLC_LOG").current_dir(std::env::temp_dir());
-    for var in ["AMLC_WORKSPACE", "AMLC_RESOURCE_GROUP", "AMLC_SUBSCRIPTION", "AMLC_COMPUTE_API_VERSION"] {
-        command.env_remove(var);
-    }
-    // The developer's own az defaults must not choose a workspace for the tests.
-    command.env("AZURE_CONFIG_DIR", std::env::temp_dir().join("amlc-tests-no-az-config"));
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    command.output().expect("amlc runs")
 }
 
 fn text(output: &Output) -> (String, String) {
@@ -430,7 +381,7 @@ fn official_samples_through_the_preflight() {
         let spec_text = std::fs::read_to_string(&path).unwrap_or_default();
         let output = emu.amlc(&["create", "-f", &file, "--dry-run", "-o", "json"]);
         let (out, err) = text(&output);
-        if err.contains("error(s) in the spec; nothing was sent") {
+        if err.contains("error[spec]") && err.contains("error(s) in the spec") && err.contains("nothing was sent") {
             // Samples with errors (template placeholders such as <SUBSCRIPTION_ID>) are stopped before anything is
             // sent, exactly when `amlc check` reports errors for them.
             assert_eq!(output.status.code(), Some(2), "{file}: {err}");

@@ -2,132 +2,14 @@
 //! edits that must leave the server's text equal to the client's, UTF-16 ranges with emoji and CJK,
 //! a CRLF file, and a clean exit. Kept few: the in-process tests in server/lsp cover the features.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
-const TIMEOUT: Duration = Duration::from_secs(30);
+use amlc_tests::lsp::Server;
 
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    next_id: i64,
-}
-
-impl Server {
-    fn start(capabilities: Value) -> Server {
-        let binary = amlc_tests::amlc_bin();
-        assert!(binary.exists(), "{} is missing: run `cargo build -p amlc` first", binary.display());
-        let mut child = Command::new(binary)
-            .args(["lsp", "--stdio"])
-            .env("AMLC_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("amlc lsp starts");
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
-        let (sender, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("every message has a Content-Length")];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let message: Value = serde_json::from_slice(&body).expect("the server writes JSON");
-                if sender.send(message).is_err() {
-                    return;
-                }
-            }
-        });
-        let mut server = Server { child, stdin, messages, next_id: 1 };
-        server.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
-        server.notify("initialized", json!({}));
-        server
-    }
-
-    fn send(&mut self, message: Value) {
-        let body = serde_json::to_vec(&message).expect("JSON");
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).expect("write header");
-        self.stdin.write_all(&body).expect("write body");
-        self.stdin.flush().expect("flush");
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        let mut message = json!({"jsonrpc": "2.0", "method": method});
-        if !params.is_null() {
-            message["params"] = params;
-        }
-        self.send(message);
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        let mut message = json!({"jsonrpc": "2.0", "id": id, "method": method});
-        if !params.is_null() {
-            message["params"] = params;
-        }
-        self.send(message);
-        loop {
-            let message = self.messages.recv_timeout(TIMEOUT).expect("a response in time");
-            if message["id"] == id {
-                assert!(message.get("error").is_none(), "{method}: {message}");
-                return message["result"].clone();
-            }
-        }
-    }
-
-    fn wait_diagnostics(&mut self, uri: &str, version: i64) -> Value {
-        loop {
-            let message = self.messages.recv_timeout(TIMEOUT).expect("diagnostics in time");
-            if message["method"] == "textDocument/publishDiagnostics"
-                && message["params"]["uri"] == uri
-                && message["params"]["version"] == version
-            {
-                return message["params"]["diagnostics"].clone();
-            }
-        }
-    }
-
-    fn text(&mut self, uri: &str) -> String {
-        let state = self.request("amlc/documentState", json!({"textDocument": {"uri": uri}}));
-        state["text"].as_str().expect("text").to_string()
-    }
-
-    fn stop(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        for _ in 0..100 {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(status.success(), "exit status {status}");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        panic!("amlc lsp did not exit after `exit`");
-    }
+/// The server's copy of a document.
+fn server_text(server: &mut Server, uri: &str) -> String {
+    let state = server.request("amlc/documentState", json!({"textDocument": {"uri": uri}}));
+    state["text"].as_str().expect("text").to_string()
 }
 
 /// A client-side model of incremental edits, in UTF-16 positions, to compare with the server.
@@ -154,7 +36,7 @@ fn line_len16(text: &str, line: usize) -> usize {
 
 #[test]
 fn a_thousand_rapid_incremental_edits_leave_the_same_text() {
-    let mut server = Server::start(json!({}));
+    let mut server = Server::start(json!({}), Value::Null);
     let uri = "file:///tmp/amlc-stdio/cluster.yml";
     let mut text = String::from(
         "$schema: https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json\n\
@@ -198,13 +80,13 @@ fn a_thousand_rapid_incremental_edits_leave_the_same_text() {
         );
     }
     server.wait_diagnostics(uri, 1001);
-    assert_eq!(server.text(uri), text);
+    assert_eq!(server_text(&mut server, uri), text);
     server.stop();
 }
 
 #[test]
 fn utf16_ranges_with_emoji_and_cjk_and_a_crlf_file() {
-    let mut server = Server::start(json!({}));
+    let mut server = Server::start(json!({}), Value::Null);
     let uri = "file:///tmp/amlc-stdio/instance.yml";
     let text = "type: computeinstance\r\ndescription: 😀😀 计算机 end\r\nname: ci\r\n";
     server.notify(
@@ -231,7 +113,7 @@ fn utf16_ranges_with_emoji_and_cjk_and_a_crlf_file() {
     );
     server.wait_diagnostics(uri, 4);
     assert_eq!(
-        server.text(uri),
+        server_text(&mut server, uri),
         "type: computeinstance\r\ndescription: 😀😀 计算机 fin\r\n\r\nname: ci\r\nsize: x\r\n"
     );
     server.stop();

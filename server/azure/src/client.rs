@@ -35,6 +35,9 @@ pub const ENABLE_SSO_API_VERSION: &str = "2024-04-01-preview";
 /// stable version (2025-12-01) is used.
 pub const DEFAULT_WORKSPACE_API_VERSION: &str = "2025-12-01";
 
+/// How often a request is tried again when the connection could not even be made.
+const CONNECT_RETRIES: u32 = 2;
+
 /// When and how often to repeat a request.
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
@@ -369,7 +372,9 @@ impl ArmClient {
                 Err(e) => {
                     // A refused connection never reached the service; anything later might have.
                     let sent = !e.is_connect();
-                    if (sent && repeat != Repeat::Safe) || attempt >= policy.max_retries {
+                    // Nothing listening is rarely cured by waiting: two more tries, not the whole back-off.
+                    let limit = if sent { policy.max_retries } else { policy.max_retries.min(CONNECT_RETRIES) };
+                    if (sent && repeat != Repeat::Safe) || attempt >= limit {
                         return Err(transport_error(url, &method, &e, sent));
                     }
                     tracing::debug!(method = %method, url = %strip_query(url), attempt, "transport error, retrying");
@@ -807,11 +812,58 @@ fn check_transport(url: &Url) -> Result<(), AzureError> {
 }
 
 fn transport_error(url: &Url, method: &Method, error: &reqwest::Error, sent: bool) -> AzureError {
-    AzureError::Transport {
-        host: url.host_str().unwrap_or("").to_string(),
-        what: format!("{method} {}", url.path()),
-        // reqwest's text names the kind of failure; the URL it might include has no secret in it.
-        message: error.to_string(),
-        sent,
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
+        None => url.host_str().unwrap_or("").to_string(),
+    };
+    AzureError::Transport { host, what: format!("{method} {}", url.path()), message: transport_cause(error), sent }
+}
+
+/// The cause of a transport failure in a few words: refused, timed out, TLS, DNS, or the innermost error's text.
+/// reqwest's own text ("error sending request for url …") names none of these; they are in its source chain.
+pub fn transport_cause(error: &reqwest::Error) -> String {
+    let mut innermost = error.to_string();
+    let mut chain = Vec::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    while let Some(inner) = source {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return "connection refused".to_string(),
+                std::io::ErrorKind::TimedOut => return "timed out".to_string(),
+                _ => {}
+            }
+        }
+        innermost = inner.to_string();
+        chain.push(innermost.to_ascii_lowercase());
+        source = inner.source();
     }
+    let all = chain.join(" | ");
+    if error.is_timeout() {
+        return "timed out: no answer in time".to_string();
+    }
+    if all.contains("dns error")
+        || all.contains("failed to lookup address")
+        || all.contains("name or service not known")
+    {
+        return format!("DNS: the host name could not be resolved ({})", one_line(&innermost));
+    }
+    // rustls names the failure without saying TLS: a certificate it rejects, an alert from the peer, or bytes that
+    // are not TLS at all (a plain-http server behind an https URL).
+    if ["certificate", "tls", "handshake", "rustls", "corrupt message", "alert", "peer sent"]
+        .iter()
+        .any(|needle| all.contains(needle))
+    {
+        return format!("TLS: {}", one_line(&innermost));
+    }
+    if all.contains("connection refused") {
+        return "connection refused".to_string();
+    }
+    if error.is_connect() {
+        return format!("could not connect: {}", one_line(&innermost));
+    }
+    format!("connection lost: {}", one_line(&innermost))
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

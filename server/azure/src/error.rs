@@ -219,8 +219,8 @@ pub enum AzureError {
     /// A long-running operation ended as `Failed` or `Canceled`.
     #[error("the operation {status}: {error}")]
     OperationFailed { status: String, error: Box<ArmError> },
-    /// The request may or may not have reached the service (connection dropped after sending).
-    #[error("lost the connection to {host} while {what}: {message}")]
+    /// The connection failed; `sent` says whether the request may have reached the service before it did.
+    #[error("{what} to {host} failed: {message}")]
     Transport { host: String, what: String, message: String, sent: bool },
     #[error("the operation did not finish within {0:?}; it may still be running in Azure")]
     Timeout(Duration),

@@ -12,6 +12,7 @@ pub mod models;
 pub mod preflight;
 pub mod spec_of;
 pub mod ssh;
+pub mod workflow;
 pub mod workspaces;
 
 pub use client::{

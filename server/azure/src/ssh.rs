@@ -31,6 +31,20 @@ impl Refusal {
     }
 }
 
+/// The SSH port for an address. The port Azure reports (an instance's `sshSettings.sshPort`, a node's `port` from
+/// listNodes) goes with the public address: the nodes of a cluster share one public address and are told apart by
+/// that port (50000, 50001, …), a translation made in front of the machines. The private address reaches the machine
+/// itself, whose SSH daemon listens on the standard port, for instances and cluster nodes alike.
+pub fn port(reported: Option<u16>, private: bool) -> u16 {
+    if private {
+        STANDARD_PORT
+    } else {
+        reported.unwrap_or(STANDARD_PORT)
+    }
+}
+
+const STANDARD_PORT: u16 = 22;
+
 /// Where to connect to a compute instance, from its SSH settings and connectivity endpoints; refused in plain
 /// words when SSH cannot work (disabled at creation, not Running, no public address).
 pub fn instance_target(c: &ComputeResource, user: Option<&str>, private: bool) -> Result<Target, Refusal> {
@@ -67,7 +81,7 @@ pub fn instance_target(c: &ComputeResource, user: Option<&str>, private: bool) -
     Ok(Target {
         user: user.map(str::to_string).or(ssh.admin_user_name).unwrap_or_else(|| "azureuser".into()),
         host,
-        port: ssh.ssh_port.unwrap_or(22),
+        port: port(ssh.ssh_port, private),
     })
 }
 
@@ -121,7 +135,7 @@ pub fn cluster_node_target(
             node.private_ip_address.clone().unwrap_or_else(|| "its private address".into())
         )));
     };
-    let port = if private { 22 } else { node.port.unwrap_or(22) };
+    let port = port(node.port, private);
     Ok((Target { user, host, port }, node.node_id.clone()))
 }
 

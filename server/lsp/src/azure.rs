@@ -1,13 +1,15 @@
-//! The server's link to Azure: which workspace it acts on (settings, `.azureml/config.json` in a
-//! workspace folder, or the local emulator), the ARM client, the compute summaries the tree shows,
-//! and the compute actions behind `workspace/executeCommand`. Protocol types stay in `lsp_ext.rs`.
+//! The server's side of the compute workflow (`amlc_azure::workflow`, which owns every rule): the `amlc` settings
+//! turned into the workflow's session request, the compute summaries the tree shows (actions and `busy` from the
+//! workflow's table), the shape of command arguments, and the texts of `show` and `copyCommand`. Protocol types stay
+//! in `lsp_ext.rs`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use amlc_azure::credential::{ChainedSource, CredentialKind, StaticToken, TokenSource};
-use amlc_azure::{client::is_loopback, ArmClient, ClientOptions, ComputeResource, WorkspaceRef};
+use amlc_azure::credential::TokenSource;
+use amlc_azure::workflow::{self, Params, Refusal};
+use amlc_azure::{ArmClient, ComputeResource, WorkspaceRef};
 use serde_json::{json, Value};
 use tower_lsp::lsp_types::Url;
 
@@ -52,9 +54,38 @@ pub struct Failure {
     pub message: String,
 }
 
+impl Failure {
+    /// `{code, message}`, the `error` of `amlc/listComputes`.
+    pub fn to_json(&self) -> Value {
+        json!({"code": self.code, "message": self.message})
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Failure {
+        Failure { code: refusal.code.as_str(), message: refusal.one_line() }
+    }
+}
+
 impl From<amlc_azure::AzureError> for Failure {
     fn from(error: amlc_azure::AzureError) -> Failure {
-        Failure { code: "azure", message: error.to_string() }
+        Failure::from(Refusal::from(error))
+    }
+}
+
+/// What the settings ask for, as the workflow's session request.
+fn session_request(
+    settings: &AzureSettings,
+    folders: &[Url],
+    editor: Option<Arc<dyn TokenSource>>,
+) -> workflow::SessionRequest {
+    workflow::SessionRequest {
+        endpoint: settings.arm_endpoint.clone(),
+        workspace: settings.workspace.clone().map(|ws| (ws, "settings")),
+        search: folders.iter().filter_map(|f| f.to_file_path().ok()).collect::<Vec<PathBuf>>(),
+        credentials: workflow::Credentials::from_setting(&settings.auth),
+        editor,
+        ..workflow::SessionRequest::default()
     }
 }
 
@@ -64,100 +95,46 @@ pub fn client_for(
     settings: &AzureSettings,
     editor: Option<Arc<dyn TokenSource>>,
 ) -> Result<(ArmClient, bool), Failure> {
-    let endpoint = settings.arm_endpoint.clone().unwrap_or_else(|| amlc_azure::client::DEFAULT_ENDPOINT.to_string());
-    let options = ClientOptions::with_endpoint(&endpoint)?;
-    let emulator = options.endpoint.scheme() == "http" && is_loopback(&options.endpoint);
-    let tokens = token_source(&settings.auth, emulator, editor)?;
-    Ok((ArmClient::new(options, tokens)?, emulator))
+    Ok(workflow::session::client_for(&session_request(settings, &[], editor))?)
 }
 
+/// The session the settings describe, resolved by the workflow (the command line resolves its own the same way).
 pub fn connect(
     settings: &AzureSettings,
     folders: &[Url],
     editor: Option<Arc<dyn TokenSource>>,
 ) -> Result<Session, Failure> {
-    let endpoint = settings.arm_endpoint.clone().unwrap_or_else(|| amlc_azure::client::DEFAULT_ENDPOINT.to_string());
-    let options = ClientOptions::with_endpoint(&endpoint)?;
-    let emulator = options.endpoint.scheme() == "http" && is_loopback(&options.endpoint);
-    let (workspace, source) = match &settings.workspace {
-        Some(workspace) => (workspace.clone(), "settings"),
-        None => match discover(folders)? {
-            Some(workspace) => (workspace, "config"),
-            None if emulator => (WorkspaceRef::new("00000000-0000-0000-0000-000000000000", "rg", "ws"), "emulator"),
-            None => return Err(Failure {
-                code: "noWorkspace",
-                message:
-                    "no Azure ML workspace configured: set amlc.workspace, or put the studio's config.json in .azureml/"
-                        .into(),
-            }),
-        },
-    };
-    let tokens = token_source(&settings.auth, emulator, editor)?;
-    let client = ArmClient::new(options, tokens)?;
-    Ok(Session { client, workspace, source, endpoint, region: std::sync::Mutex::new(None) })
-}
-
-/// Which credentials to use. An explicit `auth` wins; under `auto` the emulator (which accepts any bearer token) gets
-/// a fixed one, and a real endpoint the chain: editor sign-in (when the client offers it), environment, workload
-/// identity, az/azd login, managed identity.
-fn token_source(
-    auth: &str,
-    emulator: bool,
-    editor: Option<Arc<dyn TokenSource>>,
-) -> Result<Arc<dyn TokenSource>, Failure> {
-    let chain = |kinds: &[CredentialKind]| -> Arc<dyn TokenSource> { Arc::new(ChainedSource::from_order(kinds, None)) };
-    Ok(match auth {
-        "vscode" => editor.ok_or_else(|| Failure {
-            code: "azure",
-            message:
-                "amlc.auth is `vscode` but this editor cannot hand out its Microsoft sign-in; choose another amlc.auth"
-                    .into(),
-        })?,
-        "azureCli" => chain(&[CredentialKind::DeveloperTools]),
-        "environment" => chain(&[CredentialKind::Environment, CredentialKind::WorkloadIdentity]),
-        "managedIdentity" => chain(&[CredentialKind::ManagedIdentity]),
-        "none" => Arc::new(StaticToken::new("amlc-no-auth")),
-        _ if emulator => Arc::new(StaticToken::new("amlc-emulator")),
-        _ => Arc::new(ChainedSource::from_order(&CredentialKind::DEFAULT_ORDER, editor)),
+    let resolved = workflow::session::resolve(&session_request(settings, folders, editor))?;
+    Ok(Session {
+        client: resolved.client,
+        workspace: resolved.workspace,
+        source: resolved.source,
+        endpoint: settings.arm_endpoint.clone().unwrap_or(resolved.endpoint),
+        region: std::sync::Mutex::new(None),
     })
 }
 
-fn discover(folders: &[Url]) -> Result<Option<WorkspaceRef>, Failure> {
-    for folder in folders {
-        let Ok(path) = folder.to_file_path() else { continue };
-        let path: PathBuf = path;
-        if let Some(found) = amlc_azure::discover(&path)? {
-            return Ok(Some(found.workspace));
-        }
-    }
-    Ok(None)
-}
-
-/// The tree group and the actions the server allows for one compute.
-fn group_and_actions(compute: &ComputeResource) -> (&'static str, bool, Vec<&'static str>) {
-    let kind = compute.compute_type();
+/// The tree group a compute is listed under, and whether amlc only lists it (legacy types managed elsewhere).
+fn group(compute: &ComputeResource) -> (&'static str, bool) {
     if compute.is_instance() {
-        let actions = match compute.state().unwrap_or("") {
-            "Running" => vec!["stop", "restart", "delete", "ssh", "setIdleShutdown"],
-            "Stopped" => vec!["start", "delete", "setIdleShutdown"],
-            _ => vec!["delete"],
-        };
-        return ("instances", false, actions);
+        return ("instances", false);
     }
     if compute.is_cluster() {
-        return ("clusters", false, vec!["delete", "updateScale"]);
+        return ("clusters", false);
     }
-    match kind {
-        "Kubernetes" => ("kubernetes", false, vec!["detach"]),
-        "VirtualMachine" | "SynapseSpark" => ("attached", false, vec!["detach"]),
+    match compute.compute_type() {
+        "Kubernetes" => ("kubernetes", false),
+        "VirtualMachine" | "SynapseSpark" => ("attached", false),
         // AKS, HDInsight, Databricks, DataLakeAnalytics, DataFactory: listed, no actions.
-        _ => ("attached", true, Vec::new()),
+        _ => ("attached", true),
     }
 }
 
 /// One `ComputeSummary` of docs/lsp-extensions.md.
 pub fn summary(compute: &ComputeResource) -> Value {
-    let (group, read_only, actions) = group_and_actions(compute);
+    let (group, read_only) = group(compute);
+    // The workflow's table decides what a menu offers; the extension draws what it is given.
+    let actions = workflow::offered(compute);
     let nodes = compute.scale_settings().map(|scale| {
         let counts = compute.node_state_counts().unwrap_or_default();
         json!({
@@ -198,110 +175,30 @@ pub fn summary(compute: &ComputeResource) -> Value {
         "sshEnabled": compute.is_instance() && compute.instance_ssh().is_some(),
         "applications": applications,
         "actions": actions,
+        "busy": workflow::table::busy(compute),
         "description": compute.properties.description,
     })
 }
 
-/// The compute actions `amlc.compute.start|stop|restart|delete|detach` name.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    Start,
-    Stop,
-    Restart,
-    Delete,
-    Detach,
-    SetIdleShutdown {
-        minutes: u32,
-    },
-    UpdateScale(amlc_azure::models::ScaleSettings),
-    /// `amlc.compute.create|attach`: the PUT of a body built from a spec.
-    Put {
-        body: Value,
-        attach: bool,
-    },
-}
-
-impl Action {
-    /// The action a command names, with its arguments checked; `Err` says what is wrong in plain words.
-    pub fn from_command(command: &str, argument: &Value) -> Result<Action, String> {
-        let number = |key: &str| argument.get(key).and_then(Value::as_i64);
-        Ok(match command.strip_prefix("amlc.compute.").unwrap_or("") {
-            "start" => Action::Start,
-            "stop" => Action::Stop,
-            "restart" => Action::Restart,
-            "delete" => Action::Delete,
-            "detach" => Action::Detach,
-            "setIdleShutdown" => match number("minutes") {
-                Some(m @ 15..=4320) => Action::SetIdleShutdown { minutes: m as u32 },
-                _ => return Err("`minutes` must be a whole number from 15 to 4320 (3 days)".into()),
-            },
-            "updateScale" => {
-                let (Some(min), Some(max)) = (number("minInstances"), number("maxInstances")) else {
-                    return Err("`minInstances` and `maxInstances` are required".into());
-                };
-                if min < 0 || max < 1 || min > max {
-                    return Err(format!(
-                        "need 0 <= minInstances <= maxInstances and maxInstances >= 1, got {min} and {max}"
-                    ));
-                }
-                let idle = number("idleSecondsBeforeScaleDown").map(amlc_azure::body::iso_duration);
-                Action::UpdateScale(amlc_azure::models::ScaleSettings {
-                    max_node_count: max,
-                    min_node_count: Some(min),
-                    node_idle_time_before_scale_down: idle,
-                })
-            }
-            _ => return Err(format!("unknown command {command}")),
-        })
-    }
-
-    pub fn verb(&self) -> &'static str {
-        match self {
-            Action::Start => "Starting",
-            Action::Stop => "Stopping",
-            Action::Restart => "Restarting",
-            Action::Delete => "Deleting",
-            Action::Detach => "Detaching",
-            Action::SetIdleShutdown { .. } => "Setting idle shutdown of",
-            Action::UpdateScale(_) => "Scaling",
-            Action::Put { attach: true, .. } => "Attaching",
-            Action::Put { attach: false, .. } => "Creating",
+/// The arguments of an `amlc.compute.*` action command, as the workflow takes them. Only their shape is checked
+/// here (numbers must be integers); their ranges are the workflow's to check, with its words.
+pub fn params(argument: &Value) -> Result<Params, String> {
+    let number = |key: &str| -> Result<Option<i64>, String> {
+        match argument.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v.as_i64().map(Some).ok_or_else(|| format!("`{key}` must be a whole number, not {v}")),
         }
-    }
-}
-
-/// Sends the action; returns once ARM has accepted it, with the operation to wait on (`None` when the
-/// action completes in its one request).
-pub async fn begin(session: &Session, action: &Action, name: &str) -> Result<Option<amlc_azure::Operation>, Failure> {
-    let ws = &session.workspace;
-    let client = &session.client;
-    let operation = match action {
-        Action::SetIdleShutdown { minutes } => {
-            client.update_idle_shutdown(ws, name, *minutes).await?;
-            return Ok(None);
-        }
-        Action::UpdateScale(scale) => client.begin_update_scale(ws, name, scale).await?,
-        Action::Put { body, .. } => client.begin_create_or_update(ws, name, body).await?,
-        Action::Start => client.begin_start(ws, name).await?,
-        Action::Stop => client.begin_stop(ws, name).await?,
-        Action::Restart => client.begin_restart(ws, name).await?,
-        Action::Delete => client.begin_delete(ws, name, amlc_azure::UnderlyingResourceAction::Delete).await?,
-        Action::Detach => client.begin_delete(ws, name, amlc_azure::UnderlyingResourceAction::Detach).await?,
     };
-    Ok(Some(operation))
-}
-
-/// What to tell the user when they cancelled an operation: ARM has no cancel for compute actions, so the
-/// operation may still finish in Azure. Says so, with the state the compute reports now.
-pub async fn cancelled_words(session: &Session, title: &str, name: &str) -> String {
-    let now = match session.client.get_compute(&session.workspace, name).await {
-        Ok(Some(compute)) => format!("'{name}' is now {}", compute.status()),
-        Ok(None) => format!("'{name}' is no longer listed"),
-        Err(_) => format!("the state of '{name}' could not be read"),
-    };
-    format!(
-        "{title}: cancelled. amlc stopped following the operation, but Azure cannot undo it and may still finish it; {now} (the tree shows the state Azure reports)"
-    )
+    Ok(Params {
+        minutes: number("minutes")?,
+        min_nodes: number("minInstances")?,
+        max_nodes: number("maxInstances")?,
+        idle_seconds: number("idleSecondsBeforeScaleDown")?,
+        enable_sso: match argument.get("enable") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_bool().ok_or_else(|| format!("`enable` must be true or false, not {v}"))?),
+        },
+    })
 }
 
 /// How the server waits for an operation it started.
@@ -313,54 +210,21 @@ pub fn wait_options(progress: amlc_azure::ProgressFn) -> amlc_azure::WaitOptions
     }
 }
 
-/// The request `amlc.compute.create|attach` sends for a spec: refused when the spec has errors, cannot be
-/// loaded, or needs the other command (as `amlc compute create|attach` refuses it). The body is built from
-/// the value after the CLI's load step (`normalized`) by `amlc_azure::body::build_for_file`, as the CLI builds it.
+/// The request `amlc.compute.create|attach` sends for a spec: refused as `amlc compute create|attach` refuses it
+/// (the workflow's `spec::load`), and built by `amlc_azure::body::build_for_file`, as the command line builds it.
 pub fn spec_request(
     text: &str,
     spec_path: Option<&std::path::Path>,
     attach: bool,
     workspace: &WorkspaceRef,
     location: &str,
-) -> Result<amlc_azure::body::RequestBody, String> {
+) -> Result<amlc_azure::body::RequestBody, Refusal> {
     let analysis = amlc_spec::analyze(text);
-    if let Some(kind) = analysis.compute_type {
-        match (attach, kind.is_attached()) {
-            (false, true) => {
-                return Err(format!(
-                    "{} compute is attached, not created: use Attach",
-                    amlc_spec::advice::with_article(kind.as_str())
-                ))
-            }
-            (true, false) => {
-                return Err(format!(
-                    "{} compute is created, not attached: use Create",
-                    amlc_spec::advice::with_article(kind.as_str())
-                ))
-            }
-            _ => {}
-        }
-    }
-    let errors = analysis.diagnostics.iter().filter(|d| d.severity == amlc_spec::Severity::Error).count();
-    if errors > 0 {
-        let first = analysis
-            .diagnostics
-            .iter()
-            .find(|d| d.severity == amlc_spec::Severity::Error)
-            .map(|d| format!(" (first: {})", d.message))
-            .unwrap_or_default();
-        return Err(format!("{errors} error(s) in the spec{first}; nothing was sent. Fix them in the Problems view"));
-    }
-    let Some(spec) = analysis.normalized.or(analysis.value) else {
-        return Err("not a compute spec that can be loaded".into());
-    };
+    let spec = workflow::spec::load(&analysis, Some(attach))?;
     let base = spec_path.and_then(std::path::Path::parent).map(std::path::Path::to_path_buf).unwrap_or_default();
-    let request =
-        amlc_azure::body::build_for_file(&spec, None, &base, workspace, location).map_err(|e| e.to_string())?;
-    if request.is_attach() != attach {
-        let other = if attach { "Create" } else { "Attach" };
-        return Err(format!("{} compute needs {other}", amlc_spec::advice::with_article(request.compute_type)));
-    }
+    let request = amlc_azure::body::build_for_file(&spec, None, &base, workspace, location)
+        .map_err(|e| Refusal::new(workflow::Code::Spec, e.to_string()))?;
+    workflow::spec::wrong_command(attach, request.is_attach(), request.compute_type)?;
     Ok(request)
 }
 

@@ -27,13 +27,12 @@ impl Backend {
 
     /// Reads `specGlobs` from an `amlc` settings object (initializationOptions, or the `amlc`
     /// section of didChangeConfiguration).
-    fn apply_settings(&self, settings: &Value) {
+    async fn apply_settings(&self, settings: &Value) {
         if settings.get("workspace").is_some() || settings.get("armEndpoint").is_some() {
             self.state.set_azure_settings(crate::azure::AzureSettings::from_json(settings));
-            // The next Azure request connects with the new settings.
-            if let Ok(mut session) = self.state.azure_session.try_lock() {
-                *session = None;
-            }
+            // The next Azure request connects with the new settings. Waiting for the lock (held only while a session
+            // is made, never across a request) is what keeps a busy lock from leaving the old session in place.
+            *self.state.azure_session.lock().await = None;
             self.state.sizes.settings_changed();
         }
         let Some(globs) = settings.get("specGlobs").and_then(Value::as_array) else {
@@ -101,7 +100,7 @@ impl LanguageServer for Backend {
             params.capabilities.workspace.as_ref().and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support);
         self.state.sizes.lens_refresh.store(lens_refresh.unwrap_or(false), std::sync::atomic::Ordering::Relaxed);
         if let Some(options) = &params.initialization_options {
-            self.apply_settings(options);
+            self.apply_settings(options).await;
         }
         tracing::info!(?encoding, client = ?params.client_info.map(|info| info.name), "initialize");
         Ok(InitializeResult {
@@ -159,7 +158,7 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if let Some(amlc) = params.settings.get("amlc") {
-            self.apply_settings(amlc);
+            self.apply_settings(amlc).await;
             self.redetect_all();
             let _ = self.live_catalog();
         }

@@ -17,7 +17,9 @@ use tower_lsp::{LspService, LspServiceBuilder};
 
 use amlc_azure::preflight::Intent;
 
-use crate::azure::{self, Action};
+use amlc_azure::workflow;
+
+use crate::azure;
 use crate::backend::Backend;
 
 /// `amlc/listComputes`: the workspace's computes for the extension's tree.
@@ -29,6 +31,9 @@ pub enum ComputesChanged {}
 #[derive(Debug, Deserialize, Serialize)]
 pub struct ComputesChangedParams {
     pub names: Vec<String>,
+    /// How the action ended, when the change comes from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<OutcomeReport>,
 }
 
 impl Notification for ComputesChanged {
@@ -163,7 +168,7 @@ impl Backend {
             Ok(session) => session,
             Err(failure) => {
                 return Ok(
-                    json!({"workspace": null, "computes": [], "error": {"code": failure.code, "message": failure.message}}),
+                    json!({"workspace": null, "computes": [], "error": failure.to_json(), "limits": workflow::Limits::get()}),
                 )
             }
         };
@@ -183,19 +188,24 @@ impl Backend {
                     })
                     .collect();
                 let others = self.other_workspaces(&session).await;
-                Ok(json!({"workspace": workspace, "computes": computes, "error": null, "others": others}))
+                let limits = workflow::Limits::get();
+                Ok(
+                    json!({"workspace": workspace, "computes": computes, "error": null, "others": others, "limits": limits}),
+                )
             }
             Err(error) => {
                 let others = self.other_workspaces(&session).await;
                 Ok(
-                    json!({"workspace": workspace, "computes": [], "error": {"code": "azure", "message": error.to_string()}, "others": others}),
+                    json!({"workspace": workspace, "computes": [], "error": azure::Failure::from(error).to_json(), "others": others, "limits": workflow::Limits::get()}),
                 )
             }
         }
     }
 
-    /// `amlc.compute.*` (see [`COMMANDS`]): returns once ARM accepted the operation;
-    /// `$/progress` follows it to the end, then `amlc/computesChanged` tells the tree to refresh.
+    /// `amlc.compute.*` (see [`COMMANDS`]): the workflow's checks, then its request; returns once Azure accepted it
+    /// (`{name, outcome}`, the outcome `accepted`, or `unchanged` when nothing had to be sent). `$/progress` follows
+    /// the wait for the asked-for state, and `amlc/computesChanged` carries the outcome at its end. A refusal is an
+    /// error whose `data` holds the workflow's `{code, message, hint}`.
     pub(crate) async fn execute_compute_command(&self, command: &str, arguments: Vec<Value>) -> Result<Option<Value>> {
         let argument = arguments.first().cloned().unwrap_or(Value::Null);
         if command == "amlc.compute.copyCommand" {
@@ -208,29 +218,27 @@ impl Backend {
         if let Some(result) = self.extra_command(&session, command, &argument).await? {
             return Ok(Some(result));
         }
-        let (action, name, result) = match command {
-            "amlc.compute.create" | "amlc.compute.attach" => {
-                let (action, name, operation) =
-                    self.spec_action(&session, command == "amlc.compute.attach", &argument).await?;
-                if operation == Some("none") {
-                    let message = format!("'{name}' already matches the spec; nothing was sent");
-                    self.client.show_message(tower_lsp::lsp_types::MessageType::INFO, message).await;
-                    return Ok(Some(json!({"name": name, "operation": "none"})));
-                }
-                let result = match operation {
-                    Some(operation) => json!({"name": name, "operation": operation}),
-                    None => json!({"name": name}),
-                };
-                (action, name, result)
+        let attach = command == "amlc.compute.attach";
+        let (name, work) = if attach || command == "amlc.compute.create" {
+            let (request, operation) = self.spec_action(&session, attach, &argument).await?;
+            if operation == "none" {
+                let message = format!("'{}' already matches the spec; nothing was sent", request.name);
+                self.client.show_message(tower_lsp::lsp_types::MessageType::INFO, message.clone()).await;
+                let outcome = workflow::Outcome::new(workflow::OutcomeCode::Unchanged, message);
+                return Ok(Some(json!({"name": request.name, "operation": "none", "outcome": outcome})));
             }
-            _ => {
-                let action = Action::from_command(command, &argument).map_err(jsonrpc::Error::invalid_params)?;
-                let Some(name) = argument.get("name").and_then(Value::as_str).map(str::to_owned) else {
-                    return Err(jsonrpc::Error::invalid_params(format!("{command} needs an argument {{\"name\": …}}")));
-                };
-                let result = json!({"name": name});
-                (action, name, result)
+            (request.name.clone(), Work::Put { request, operation })
+        } else {
+            let id = command.strip_prefix("amlc.compute.").unwrap_or(command);
+            if !COMMANDS.contains(&command) {
+                return Err(jsonrpc::Error::invalid_params(format!("unknown command {command}")));
             }
+            let name = compute_name(command, &argument)?;
+            let params = azure::params(&argument).map_err(jsonrpc::Error::invalid_params)?;
+            // Wrong arguments are refused before anything starts, progress included (the workflow checks them again).
+            let row = workflow::run::row(id).map_err(|r| refusal_error(&r))?;
+            (row.arguments)(&name, &params).map_err(|r| refusal_error(&r))?;
+            (name, Work::Row { id: id.to_string(), params })
         };
         let token = NumberOrString::String(format!("amlc/{}/{name}/{}", command, self.state.next_token()));
         let progress = self.state.work_done_progress()
@@ -239,51 +247,75 @@ impl Backend {
                 .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: token.clone() })
                 .await
                 .is_ok();
-        let title = format!("{} {name}", action.verb());
         // Registered before the token is announced, so any cancel the client sends finds the operation.
         let cancel = self.state.operations.start(&token);
         if progress {
             let begin = WorkDoneProgressBegin {
-                title: title.clone(),
+                title: work.title(&name),
                 cancellable: Some(true),
                 ..WorkDoneProgressBegin::default()
             };
             send_progress(&self.client, &token, WorkDoneProgress::Begin(begin)).await;
         }
-        let operation = match azure::begin(&session, &action, &name).await {
-            Ok(operation) => operation,
-            Err(failure) => {
+        // Progress callbacks are synchronous; a channel keeps their reports in order.
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let report: amlc_azure::ProgressFn = Arc::new(move |p: &amlc_azure::Progress| {
+            let _ = sender.send(p.status.clone());
+        });
+        let mut wait = azure::wait_options(report);
+        wait.cancel = cancel;
+        let ws = session.workspace.clone();
+        let started = match &work {
+            Work::Row { id, params } => match workflow::begin(&session.client, &ws, id, &name, params, &wait).await {
+                Ok(workflow::Begun::Started(started)) => Ok(Started::Row(started)),
+                Ok(workflow::Begun::Unchanged(outcome)) => Err(Ok(outcome)),
+                Err(refusal) => Err(Err(refusal)),
+            },
+            Work::Put { request, .. } => workflow::put::begin(&session.client, &ws, request, &wait)
+                .await
+                .map(|started| Started::Put(Box::new(started)))
+                .map_err(Err),
+        };
+        let started = match started {
+            Ok(started) => started,
+            Err(end) => {
+                // Nothing to follow: refused, or already as asked.
                 self.state.operations.finish(&token);
+                let message = match &end {
+                    Ok(outcome) => outcome.message.clone(),
+                    Err(refusal) => refusal.one_line(),
+                };
                 if progress {
-                    let end = WorkDoneProgressEnd { message: Some(failure.message.clone()) };
+                    let end = WorkDoneProgressEnd { message: Some(message) };
                     send_progress(&self.client, &token, WorkDoneProgress::End(end)).await;
                 }
-                return Err(plain_error(&failure.message));
+                return match end {
+                    Ok(outcome) => {
+                        let report = OutcomeReport::from_result(&name, work.id(), &Ok(outcome.clone()));
+                        let names = vec![name.clone()];
+                        self.client
+                            .send_notification::<ComputesChanged>(ComputesChangedParams {
+                                names,
+                                outcome: Some(report),
+                            })
+                            .await;
+                        Ok(Some(json!({"name": name, "outcome": outcome})))
+                    }
+                    Err(refusal) => Err(refusal_error(&refusal)),
+                };
             }
         };
+        let accepted = started.accepted();
+        let mut result = json!({"name": name, "outcome": accepted});
+        if let Work::Put { operation, .. } = &work {
+            if !attach {
+                result["operation"] = json!(operation);
+            }
+        }
         let client = self.client.clone();
-        let waiting_name = name.clone();
-        let Some(operation) = operation else {
-            self.state.operations.finish(&token);
-            if progress {
-                let end = WorkDoneProgressEnd { message: Some(format!("{title}: done")) };
-                send_progress(&client, &token, WorkDoneProgress::End(end)).await;
-            }
-            client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![name.clone()] }).await;
-            return Ok(Some(result));
-        };
         let state = self.state.clone();
-        // A stop's last words say what a stopped instance still costs, as the CLI's do.
-        let done = match action {
-            azure::Action::Stop => format!("{title}: done; {}", amlc_spec::advice::stopped_instance_note(false)),
-            _ => format!("{title}: done"),
-        };
+        let id = work.id().to_string();
         tokio::spawn(async move {
-            // Progress callbacks are synchronous; a channel keeps their reports in order.
-            let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<String>();
-            let report: amlc_azure::ProgressFn = Arc::new(move |p: &amlc_azure::Progress| {
-                let _ = sender.send(p.status.clone());
-            });
             let forward_client = client.clone();
             let forward_token = token.clone();
             let forwarder = tokio::spawn(async move {
@@ -295,35 +327,38 @@ impl Backend {
                     }
                 }
             });
-            let mut wait = azure::wait_options(report);
-            wait.cancel = cancel;
-            let result = session.client.wait(&operation, &wait).await;
+            // The same waiting rule as the command line: the asked-for state, or words saying where it stopped.
+            let outcome = match started {
+                Started::Row(started) => started.finish(&session.client, &ws, &wait).await,
+                Started::Put(started) => started.finish(&session.client, &ws, &wait).await,
+            };
             // The progress callback holds the channel's sender: dropping it lets the forwarder finish.
             drop(wait);
             state.operations.finish(&token);
             let _ = forwarder.await;
-            let message = match &result {
-                Ok(()) => done,
-                Err(amlc_azure::AzureError::Cancelled) => azure::cancelled_words(&session, &title, &waiting_name).await,
-                Err(error) => format!("{title} failed: {error}"),
+            let message = match &outcome {
+                Ok(outcome) => outcome.message.clone(),
+                Err(refusal) => refusal.one_line(),
             };
             tracing::info!("{message}");
             if progress {
-                send_progress(
-                    &client,
-                    &token,
-                    WorkDoneProgress::End(WorkDoneProgressEnd { message: Some(message.clone()) }),
-                )
-                .await;
+                let end = WorkDoneProgressEnd { message: Some(message.clone()) };
+                send_progress(&client, &token, WorkDoneProgress::End(end)).await;
             }
-            match &result {
-                Err(amlc_azure::AzureError::Cancelled) => {
+            match &outcome {
+                Err(refusal) if refusal.code == workflow::Code::Cancelled => {
                     client.show_message(tower_lsp::lsp_types::MessageType::WARNING, message).await
                 }
                 Err(_) => client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message).await,
-                Ok(()) => {}
+                Ok(_) => {}
             }
-            client.send_notification::<ComputesChanged>(ComputesChangedParams { names: vec![waiting_name] }).await;
+            let report = OutcomeReport::from_result(&name, &id, &outcome);
+            client
+                .send_notification::<ComputesChanged>(ComputesChangedParams {
+                    names: vec![name],
+                    outcome: Some(report),
+                })
+                .await;
         });
         Ok(Some(result))
     }
@@ -333,46 +368,30 @@ impl Backend {
     /// chosen `node` and all `nodes`): GET (and listNodes), nothing changes.
     async fn read_command(&self, session: &azure::Session, command: &str, argument: &Value) -> Result<Value> {
         let name = compute_name(command, argument)?;
-        let compute = session
-            .client
-            .get_compute(&session.workspace, &name)
-            .await
-            .map_err(|e| plain_error(&e.to_string()))?
-            .ok_or_else(|| {
-                plain_error(&format!("no compute '{name}' in workspace {}", session.workspace.workspace_name))
-            })?;
         if command == "amlc.compute.show" {
+            let compute =
+                workflow::run::read(&session.client, &session.workspace, &name).await.map_err(|r| refusal_error(&r))?;
             return Ok(json!({"yaml": azure::show_text(&compute)}));
         }
-        let user = argument.get("user").and_then(Value::as_str);
-        let private = argument.get("private").and_then(Value::as_bool).unwrap_or(false);
-        let refused = |r: amlc_azure::ssh::Refusal| plain_error(&format!("{}; {}", r.message, r.hint));
-        let argv = |target: &amlc_azure::ssh::Target| {
-            json!(["ssh", "-p", target.port.to_string(), format!("{}@{}", target.user, target.host)])
+        // The workflow's SSH resolution, shared with `amlc compute ssh`.
+        let ask = workflow::ssh::Ask {
+            user: argument.get("user").and_then(Value::as_str),
+            node: argument.get("node").and_then(Value::as_str),
+            private: argument.get("private").and_then(Value::as_bool).unwrap_or(false),
         };
-        if compute.is_cluster() {
-            // Nodes come and go: the result lists them all, so the editor can offer a choice and ask again
-            // with `node`.
-            let login = amlc_azure::ssh::cluster_user(&compute, user).map_err(refused)?;
-            let nodes =
-                session.client.list_nodes(&session.workspace, &name).await.map_err(|e| plain_error(&e.to_string()))?;
-            let node = argument.get("node").and_then(Value::as_str);
-            let (target, chosen) =
-                amlc_azure::ssh::cluster_node_target(&compute, &nodes, login, node, private).map_err(refused)?;
-            let listed: Vec<Value> = nodes
-                .iter()
-                .map(|n| json!({"nodeId": n.node_id, "state": n.node_state, "publicIpAddress": n.public_ip_address, "privateIpAddress": n.private_ip_address}))
-                .collect();
-            return Ok(json!({"command": argv(&target), "node": chosen, "nodes": listed}));
-        }
-        if !compute.is_instance() {
-            return Err(plain_error(&format!(
-                "'{name}' is {}: SSH is offered for compute instances and cluster nodes",
-                amlc_spec::advice::with_article(compute.compute_type())
-            )));
-        }
-        let target = amlc_azure::ssh::instance_target(&compute, user, private).map_err(refused)?;
-        Ok(json!({"command": argv(&target)}))
+        let resolved = workflow::ssh::resolve(&session.client, &session.workspace, &name, &ask)
+            .await
+            .map_err(|r| refusal_error(&r))?;
+        let target = &resolved.target;
+        let argv = json!(["ssh", "-p", target.port.to_string(), format!("{}@{}", target.user, target.host)]);
+        let Some(node) = resolved.node else { return Ok(json!({"command": argv})) };
+        // Nodes come and go: the result lists them all, so the editor can offer a choice and ask again with `node`.
+        let listed: Vec<Value> = resolved
+            .nodes
+            .iter()
+            .map(|n| json!({"nodeId": n.node_id, "state": n.node_state, "publicIpAddress": n.public_ip_address, "privateIpAddress": n.private_ip_address}))
+            .collect();
+        Ok(json!({"command": argv, "node": node, "nodes": listed}))
     }
 
     /// `amlc.compute.copyCommand {name, action, flavor}` → `{command}`: the `amlc compute …` or
@@ -398,7 +417,7 @@ impl Backend {
         session: &azure::Session,
         attach: bool,
         argument: &Value,
-    ) -> Result<(Action, String, Option<&'static str>)> {
+    ) -> Result<(amlc_azure::body::RequestBody, &'static str)> {
         let command = if attach { "amlc.compute.attach" } else { "amlc.compute.create" };
         let uri = argument
             .get("uri")
@@ -414,30 +433,125 @@ impl Backend {
             (None, None) => return Err(plain_error(&format!("{uri} is neither open nor a file"))),
         };
         let ws = &session.workspace;
-        let location = session.client.get_workspace(ws).await.map_err(|e| plain_error(&e.to_string()))?.location;
-        let request = azure::spec_request(&text, path.as_deref(), attach, ws, &location).map_err(|message| {
-            plain_error(&format!(
-                "{}: {message}",
-                path.as_deref().map(|p| p.display().to_string()).unwrap_or(uri.to_string())
-            ))
+        let location = session.client.get_workspace(ws).await.map_err(|e| refusal_error(&e.into()))?.location;
+        let request = azure::spec_request(&text, path.as_deref(), attach, ws, &location).map_err(|mut refusal| {
+            let shown = path.as_deref().map(|p| p.display().to_string()).unwrap_or(uri.to_string());
+            refusal.message = format!("{shown}: {}", refusal.message);
+            refusal_error(&refusal)
         })?;
         // The checks `amlc compute create|attach` makes, from the same module; a failure names the problem and
         // nothing is sent.
         let intent = if attach { Intent::Attach } else { Intent::CreateOrUpdate };
         let report = amlc_azure::preflight::run(&session.client, ws, &request, intent)
             .await
-            .map_err(|e| plain_error(&e.to_string()))?;
+            .map_err(|e| refusal_error(&e.into()))?;
         if report.failed() {
-            let message = format!("not sending the request for '{}': {}", request.name, report.problems());
-            self.client.show_message(tower_lsp::lsp_types::MessageType::ERROR, message.clone()).await;
-            return Err(plain_error(&message));
+            let refusal = workflow::Refusal::new(
+                workflow::Code::Preflight,
+                format!("not sending the request for '{}': {}", request.name, report.problems()),
+            );
+            self.client.show_message(tower_lsp::lsp_types::MessageType::ERROR, refusal.message.clone()).await;
+            return Err(refusal_error(&refusal));
         }
-        let operation = (!attach).then_some(match &report.existing {
+        let operation = match &report.existing {
             Some(_) if report.unchanged() => "none",
             Some(_) => "update",
             None => "create",
-        });
-        Ok((Action::Put { body: request.body, attach }, request.name, operation))
+        };
+        Ok((request, operation))
+    }
+}
+
+/// What an action command runs: a row of the workflow's table, or the PUT of a spec.
+enum Work {
+    Row { id: String, params: workflow::Params },
+    Put { request: amlc_azure::body::RequestBody, operation: &'static str },
+}
+
+impl Work {
+    fn id(&self) -> &str {
+        match self {
+            Work::Row { id, .. } => id,
+            Work::Put { request, .. } if request.is_attach() => "attach",
+            Work::Put { .. } => "create",
+        }
+    }
+
+    fn title(&self, name: &str) -> String {
+        match self {
+            Work::Row { id, .. } => {
+                let verb = workflow::table::row(id).map(|r| r.title).unwrap_or("Running");
+                format!("{verb} {name}")
+            }
+            Work::Put { request, .. } if request.is_attach() => format!("Attaching {name}"),
+            Work::Put { .. } => format!("Creating {name}"),
+        }
+    }
+}
+
+/// A sent action to follow to its end.
+enum Started {
+    Row(Box<workflow::Started>),
+    Put(Box<workflow::put::PutStarted>),
+}
+
+impl Started {
+    fn accepted(&self) -> workflow::Outcome {
+        match self {
+            Started::Row(started) => started.accepted(),
+            Started::Put(started) => started.accepted(),
+        }
+    }
+}
+
+/// The end of an action, as `amlc/computesChanged` carries it: the same code and words the command line prints.
+#[derive(Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomeReport {
+    pub name: String,
+    pub action: String,
+    /// True when the compute is as asked (`done` or `unchanged`).
+    pub ok: bool,
+    /// An outcome code (`done`, `unchanged`) or a refusal code (`wrongState`, `timeout`, `outcomeUnknown`, …).
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl OutcomeReport {
+    fn from_result(
+        name: &str,
+        action: &str,
+        result: &std::result::Result<workflow::Outcome, workflow::Refusal>,
+    ) -> Self {
+        let (ok, code, message, hint) = match result {
+            Ok(outcome) => (true, json!(outcome.code), outcome.message.clone(), None),
+            Err(refusal) => (false, json!(refusal.code), refusal.message.clone(), refusal.hint.clone()),
+        };
+        OutcomeReport {
+            name: name.to_string(),
+            action: action.to_string(),
+            ok,
+            code: code.as_str().unwrap_or_default().to_string(),
+            message,
+            hint,
+        }
+    }
+}
+
+/// A workflow refusal as a JSON-RPC error: the one-line words as `message`, `{code, message, hint}` as `data`.
+/// Argument refusals are `InvalidParams`; the rest are server errors.
+pub(crate) fn refusal_error(refusal: &workflow::Refusal) -> jsonrpc::Error {
+    let code = if refusal.code == workflow::Code::InvalidArgument {
+        jsonrpc::ErrorCode::InvalidParams
+    } else {
+        jsonrpc::ErrorCode::ServerError(-32000)
+    };
+    jsonrpc::Error {
+        code,
+        message: refusal.one_line().into(),
+        data: Some(serde_json::to_value(refusal).unwrap_or(Value::Null)),
     }
 }
 

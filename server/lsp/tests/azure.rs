@@ -43,9 +43,16 @@ async fn list_computes_then_stop_an_instance_with_progress_and_a_change_notice()
             json!({"command": "amlc.compute.stop", "arguments": [{"name": "ci-running"}]}),
         )
         .await;
-    assert_eq!(result, json!({"name": "ci-running"}));
+    assert_eq!(
+        result,
+        json!({"name": "ci-running", "outcome": {"code": "accepted", "message": "stop of 'ci-running' accepted"}})
+    );
+    // The end comes once the instance is Stopped (not when the operation ends), with the command line's words.
     let changed = client.wait_for("amlc/computesChanged").await;
-    assert_eq!(changed["params"], json!({"names": ["ci-running"]}));
+    assert_eq!(
+        changed["params"],
+        json!({"names": ["ci-running"], "outcome": {"name": "ci-running", "action": "stop", "ok": true, "code": "done", "message": "'ci-running' is Stopped"}})
+    );
     // The progress began with a title and ended; the client created the token first.
     let begin = client.wait_for("$/progress").await;
     assert_eq!(begin["params"]["value"]["kind"], "begin");
@@ -56,15 +63,16 @@ async fn list_computes_then_stop_an_instance_with_progress_and_a_change_notice()
     }
     // A stop's last words say what a stopped instance still costs.
     let message = end["params"]["value"]["message"].as_str().unwrap_or_default();
-    assert!(message.starts_with("Stopping ci-running: done; a stopped instance is not free"), "{message}");
+    assert!(message.starts_with("'ci-running' is Stopped; note: a stopped instance is not free"), "{message}");
     let list = client.request("amlc/listComputes", json!({})).await;
     assert_eq!(compute(&list, "ci-running")["state"], "Stopped");
     // The emulator's token names no user, so whether a compute is the user's own cannot be told.
     assert!(compute(&list, "ci-running").get("mine").is_some_and(|m| m.is_null()), "{list}");
 
     let idle = json!({"command": "amlc.compute.setIdleShutdown", "arguments": [{"name": "ci-stopped", "minutes": 30}]});
-    assert_eq!(client.request("workspace/executeCommand", idle).await, json!({"name": "ci-stopped"}));
-    assert_eq!(client.wait_for("amlc/computesChanged").await["params"], json!({"names": ["ci-stopped"]}));
+    assert_eq!(client.request("workspace/executeCommand", idle).await["name"], "ci-stopped");
+    let changed = client.wait_for("amlc/computesChanged").await;
+    assert_eq!(changed["params"]["outcome"]["message"], "'ci-stopped' now shuts down after 30 idle minutes");
     let bad = json!({"command": "amlc.compute.setIdleShutdown", "arguments": [{"name": "ci-stopped", "minutes": 5}]});
     assert_eq!(client.request_raw("workspace/executeCommand", bad).await["error"]["code"], -32602);
     emulator.shutdown().await;
@@ -109,11 +117,13 @@ async fn create_from_an_open_spec_puts_the_compute_and_reports_the_change() {
     let create = json!({"command": "amlc.compute.create", "arguments": [{"uri": uri}]});
     assert_eq!(
         client.request("workspace/executeCommand", create).await,
-        json!({"name": "lsp-cluster", "operation": "create"})
+        json!({"name": "lsp-cluster", "operation": "create", "outcome": {"code": "accepted", "message": "create of 'lsp-cluster' accepted"}})
     );
     let begin = client.wait_for("$/progress").await;
     assert_eq!(begin["params"]["value"]["title"], "Creating lsp-cluster");
-    assert_eq!(client.wait_for("amlc/computesChanged").await["params"], json!({"names": ["lsp-cluster"]}));
+    let changed = client.wait_for("amlc/computesChanged").await;
+    assert_eq!(changed["params"]["names"], json!(["lsp-cluster"]));
+    assert_eq!(changed["params"]["outcome"]["code"], "done", "{changed}");
     let list = client.request("amlc/listComputes", json!({})).await;
     let created = compute(&list, "lsp-cluster");
     assert_eq!(created["group"], "clusters", "{list}");
@@ -215,5 +225,6 @@ async fn editor_sign_in_is_asked_for_a_token_when_auth_is_vscode() {
     let list = client.request("amlc/listComputes", json!({})).await;
     assert_eq!(list["computes"], json!([]));
     let message = list["error"]["message"].as_str().unwrap_or("");
-    assert!(message.contains("amlc.auth is `vscode`"), "{list}");
+    assert_eq!(list["error"]["code"], "credential");
+    assert!(message.contains("editor's sign-in was asked for") && message.contains("amlc.auth"), "{list}");
 }

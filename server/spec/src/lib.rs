@@ -12,6 +12,7 @@ mod compute_type;
 mod diagnostic;
 pub mod formats;
 pub mod ide;
+pub mod limits;
 mod line_index;
 pub mod secrets;
 pub mod syntax;

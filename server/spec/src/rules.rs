@@ -426,7 +426,7 @@ fn cluster(cx: &mut Ctx) {
             }
         }
     }
-    let effective_max = max.unwrap_or(4);
+    let effective_max = max.unwrap_or(crate::limits::DEFAULT_MAX_NODES);
     if let Some(min) = min {
         if min > effective_max && effective_max >= 0 && min >= 0 {
             let min_range = cx.range(&min_p);
@@ -491,7 +491,7 @@ fn instance_idle(cx: &mut Ctx) {
     let iso_p = path_of(&["idle_time_before_shutdown"]);
     let minutes = as_i64(cx.get(&min_p));
     if let Some(m) = minutes {
-        if m != 0 && !(15..=4320).contains(&m) {
+        if m != 0 && !crate::limits::IDLE_SHUTDOWN_MINUTES.contains(&m) {
             let range = cx.range(&min_p);
             cx.push(Diagnostic::new(
                 codes::IDLE_TIME,
@@ -510,7 +510,7 @@ fn instance_idle(cx: &mut Ctx) {
                 format!("`idle_time_before_shutdown` must be an ISO-8601 duration such as PT30M, not `{iso}`; better, use `idle_time_before_shutdown_minutes: 30`"),
                 value_range,
             )),
-            Some(m) if !(15.0..=4320.0).contains(&m) => cx.push(Diagnostic::new(
+            Some(m) if !(*crate::limits::IDLE_SHUTDOWN_MINUTES.start() as f64..=*crate::limits::IDLE_SHUTDOWN_MINUTES.end() as f64).contains(&m) => cx.push(Diagnostic::new(
                 codes::IDLE_TIME,
                 format!("`idle_time_before_shutdown` is {m} minutes; the service accepts 15 minutes to 3 days"),
                 value_range,

@@ -41,7 +41,7 @@ pub struct TargetArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
-    /// Give up waiting for a long-running operation after this many seconds.
+    /// Give up after this many seconds: bounds the whole command, requests and waiting included.
     #[arg(long = "timeout", global = true, default_value_t = 1800)]
     pub timeout: u64,
     /// Seconds between polls when the service does not say (Retry-After).
@@ -130,6 +130,9 @@ pub struct UpdateArgs {
     /// Seconds a cluster node may idle before it is released.
     #[arg(long = "idle-time-before-scale-down")]
     pub idle_time_before_scale_down: Option<i64>,
+    /// Minutes a compute instance may idle before it shuts down.
+    #[arg(long = "idle-shutdown-minutes")]
+    pub idle_shutdown_minutes: Option<i64>,
     /// Return once Azure accepted the request, without waiting for the update to finish.
     #[arg(long = "no-wait")]
     pub no_wait: bool,

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use amlc_azure::body::{self, RequestBody};
 use amlc_azure::models::redact_secrets;
+use amlc_azure::workflow::{self, Code, Params, Refusal};
 use amlc_spec::Severity;
 use serde_json::Value;
 
@@ -34,8 +35,10 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
         std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     let analysis = amlc_spec::analyze(&text);
     if let (Some(mode), Some(kind)) = (mode, analysis.compute_type) {
+        // The one thing to fix first: the other command.
         wrong_command(mode, kind.is_attached(), kind.as_str(), path)?;
     }
+    let loaded = workflow::spec::load(&analysis, None);
     // Errors and warnings only: notes and hints are for the editor and `amlc check`, not for a create.
     let diagnostics = analysis
         .diagnostics
@@ -51,36 +54,24 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
         diagnostics,
         attachment: None,
     };
-    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let stderr = std::io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     // Best effort: a closed stderr must not turn a valid spec into a failed create.
     let _ = check::render::human_diagnostics(&mut stderr.lock(), &report, color);
-    if errors > 0 {
-        return Err(Failure::usage(format!("{}: {errors} error(s) in the spec; nothing was sent", path.display()))
-            .hint(format!("see them all with `amlc check {}`", path.display())));
-    }
-    analysis
-        .normalized
-        .or(analysis.value)
-        .ok_or_else(|| Failure::usage(format!("{}: not a compute spec that can be loaded", path.display())))
+    loaded.map_err(|refusal| spec_failure(path, refusal))
 }
 
-/// Create and attach are different commands, as in `az ml compute`: say which one a spec needs.
+/// A refusal about a spec file, named by its path (as the editor names it).
+fn spec_failure(path: &Path, refusal: Refusal) -> Failure {
+    let mut failure = Failure::from(refusal);
+    failure.message = format!("{}: {}", path.display(), failure.message);
+    failure
+}
+
+/// Create and attach are different commands (the workflow's rule and words).
 fn wrong_command(mode: Mode, attached: bool, compute_type: &str, file: &Path) -> Result<(), Failure> {
-    match (mode, attached) {
-        (Mode::Create, true) => Err(Failure::usage(format!(
-            "{} compute is attached, not created",
-            amlc_spec::advice::with_article(compute_type)
-        ))
-        .hint(format!("use `amlc compute attach -f {}`", file.display()))),
-        (Mode::Attach, false) => Err(Failure::usage(format!(
-            "{} compute is created, not attached",
-            amlc_spec::advice::with_article(compute_type)
-        ))
-        .hint(format!("use `amlc compute create -f {}`", file.display()))),
-        _ => Ok(()),
-    }
+    workflow::spec::wrong_command(mode == Mode::Attach, attached, compute_type)
+        .map_err(|refusal| spec_failure(file, refusal))
 }
 
 fn build_body(
@@ -115,35 +106,30 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
         }
         return Err(Failure::new(format!("not sending the request for '{}': the pre-flight failed", request.name)));
     }
-    let name = request.name.clone();
-    let op = match ctx.client.begin_create_or_update(&ctx.ws, &name, &request.body).await {
-        Ok(op) => op,
-        Err(e) => return Err(quota_words(ctx, e, &request).await),
+    let started = match workflow::put::begin(&ctx.client, &ctx.ws, &request, &ctx.wait).await {
+        Ok(started) => started,
+        Err(refusal) => return Err(quota_words(ctx, refusal, &request).await),
     };
     if args.no_wait {
-        let verb = if mode == Mode::Attach { "attach" } else { "create" };
-        return super::output::outcome(ctx.output, &name, "accepted", &format!("{verb} of '{name}' accepted"));
+        return super::output::outcome(ctx.output, &request.name, "accepted", &started.accepted().message);
     }
-    let verb = if mode == Mode::Attach { "attach" } else { "create" };
-    let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
-    let instance = request.compute_type == "ComputeInstance";
-    let result = amlc_azure::actions::wait_ready(&ctx.client, &ctx.ws, &name, instance, &op, &wait).await;
+    let (bar, wait) = spinner(ctx, &started.title());
+    let result = started.finish(&ctx.client, &ctx.ws, &wait).await;
     bar.finish_and_clear();
-    let compute = match result {
-        Ok(c) => c,
-        Err(e) => return Err(quota_words(ctx, e, &request).await),
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(refusal) => return Err(quota_words(ctx, refusal, &request).await),
     };
-    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &compute) {
+    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &outcome.compute) {
         return super::output::json(c);
     }
-    let status = compute.as_ref().map(|c| c.status()).unwrap_or_default();
-    line(&format!("'{name}' is ready ({status})"))
+    line(&outcome.message)
 }
 
 /// A quota failure gets the figures behind it (current use and limit of the size's family) when they can be read.
-async fn quota_words(ctx: &Ctx, error: amlc_azure::AzureError, request: &RequestBody) -> Failure {
-    let quota = matches!(error.arm().map(|a| a.kind()), Some(amlc_azure::ErrorKind::Quota));
-    let mut failure = Failure::from(error);
+async fn quota_words(ctx: &Ctx, refusal: Refusal, request: &RequestBody) -> Failure {
+    let quota = refusal.code == Code::Azure && refusal.message.to_ascii_lowercase().contains("quota");
+    let mut failure = Failure::from(refusal);
     if !quota {
         return failure;
     }
@@ -204,14 +190,45 @@ fn print_dry_run(ctx: &Ctx, request: &RequestBody, findings: &[Finding], show_se
 }
 
 pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
-    let (name, desired) = match &args.file {
-        Some(file) => {
-            let spec = read_spec(file, None)?;
-            let location = super::ops::workspace_location(ctx).await?;
-            let request = build_body(ctx, &spec, file, &location, args.name.get())?;
-            (request.name.clone(), Some(request))
+    let flags = Params {
+        min_nodes: args.min_instances,
+        max_nodes: args.max_instances,
+        idle_seconds: args.idle_time_before_scale_down,
+        ..Params::default()
+    };
+    let Some(file) = &args.file else {
+        let name = name_of(&args.name)?;
+        if let Some(minutes) = args.idle_shutdown_minutes {
+            // An instance's idle shutdown: the workflow's setIdleShutdown.
+            if flags != Params::default() {
+                return Err(Failure::usage(
+                    "--idle-shutdown-minutes (an instance) cannot be combined with a cluster's scale flags",
+                ));
+            }
+            let params = Params { minutes: Some(minutes), ..Params::default() };
+            if args.dry_run {
+                (workflow::run::row("setIdleShutdown")?.arguments)(name, &params)?;
+                return line(&format!("would update '{name}' (dry run)"));
+            }
+            return super::ops::perform(ctx, "setIdleShutdown", name, &params, args.no_wait).await;
         }
-        None => (name_of(&args.name)?.to_string(), None),
+        // Scale flags alone: the workflow's updateScale, whose arguments are checked before any request.
+        let row = workflow::run::row("updateScale")?;
+        (row.arguments)(name, &flags)?;
+        if args.dry_run {
+            let compute = fetch(ctx, name).await?;
+            if let Some(outcome) = workflow::run::judge(row, &compute, &flags)? {
+                return line(&outcome.message);
+            }
+            return line(&format!("would update '{name}' (dry run)"));
+        }
+        return super::ops::perform(ctx, "updateScale", name, &flags, args.no_wait).await;
+    };
+    let (name, desired) = {
+        let spec = read_spec(file, None)?;
+        let location = super::ops::workspace_location(ctx).await?;
+        let request = build_body(ctx, &spec, file, &location, args.name.get())?;
+        (request.name.clone(), Some(request))
     };
     let existing = fetch(ctx, &name).await?;
     let kind = existing.compute_type().to_string();
@@ -302,6 +319,16 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         ),
         None => None,
     };
+    if scale_changed {
+        amlc_spec::limits::check_node_range(scale.min_node_count.unwrap_or(0), scale.max_node_count).map_err(
+            |problem| {
+                Failure::from(
+                    Refusal::new(Code::InvalidArgument, format!("cannot scale '{name}': {problem}"))
+                        .hint("nothing was sent"),
+                )
+            },
+        )?;
+    }
     if !scale_changed && !envelope_changed && idle.is_none() && services.is_none() {
         return super::output::outcome(
             ctx.output,

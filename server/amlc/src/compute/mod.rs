@@ -1,7 +1,7 @@
-//! `amlc compute …`: resolves where to act (flags, env, workspace config, or the local emulator), builds the ARM
-//! client, runs one subcommand and turns failures into plain words with a next step.
+//! `amlc compute …`: where to act (flags and env, else the workspace config, else a local emulator already listening),
+//! resolved by the compute workflow's session (`amlc_azure::workflow`); one subcommand run within `--timeout`; and a
+//! failure printed in plain words with a next step, as `error[code]` when the workflow refused.
 
-mod advice;
 pub mod args;
 mod create;
 mod mine;
@@ -17,52 +17,56 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use amlc_azure::client::{is_loopback, ClientOptions, WaitOptions};
-use amlc_azure::credential::{ChainedSource, CredentialKind, StaticToken, TokenSource};
+use amlc_azure::client::WaitOptions;
+use amlc_azure::credential::CredentialKind;
+use amlc_azure::workflow::{Code, Credentials, Refusal, SessionRequest};
 use amlc_azure::{ArmClient, AzureError, WorkspaceRef};
 use args::{ComputeArgs, ComputeCommand, OutputFormat, TargetArgs};
 
 /// Where `amlc emulator` listens by default; probed when nothing else is configured.
 pub const DEFAULT_EMULATOR_URL: &str = "http://127.0.0.1:8765";
 
-/// The workspace `amlc emulator` serves with no flags.
-fn emulator_workspace() -> WorkspaceRef {
-    WorkspaceRef::new("00000000-0000-0000-0000-000000000000", "rg", "ws")
-}
-
-/// A failure of a subcommand: the message, an optional next step, and the exit code.
+/// A failure of a subcommand: the message, an optional next step, the exit code, and the workflow's refusal code
+/// when the compute workflow refused (printed as `error[code]`, the code every front end reports).
 #[derive(Debug)]
 pub struct Failure {
     pub message: String,
     pub hint: Option<String>,
     pub code: u8,
+    pub refusal: Option<Code>,
 }
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), hint: None, code: 1 }
+        Failure { message: message.into(), hint: None, code: 1, refusal: None }
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
     pub fn usage(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), hint: None, code: 2 }
+        Failure { message: message.into(), hint: None, code: 2, refusal: None }
     }
     /// Stop without a word and with success, as when stdout was closed by the reader.
     pub fn quiet() -> Self {
-        Failure { message: String::new(), hint: None, code: 0 }
+        Failure { message: String::new(), hint: None, code: 0, refusal: None }
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Self {
+        // Wrong arguments and configuration are usage errors, as clap's own are.
+        let code = match refusal.code {
+            Code::InvalidArgument | Code::Config | Code::NoWorkspace | Code::Spec => 2,
+            _ => 1,
+        };
+        Failure { message: refusal.message, hint: refusal.hint, code, refusal: Some(refusal.code) }
     }
 }
 
 impl From<AzureError> for Failure {
     fn from(error: AzureError) -> Self {
-        let hint = error.hint();
-        let code = match error {
-            AzureError::Config(_) => 2,
-            _ => 1,
-        };
-        Failure { message: error.to_string(), hint, code }
+        Failure::from(Refusal::from(error))
     }
 }
 
@@ -91,15 +95,35 @@ pub fn run(args: ComputeArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // `--timeout` bounds the whole command, whatever a server does (answers slowly, or never).
+    let limit = Duration::from_secs(args.target.timeout);
     let result = runtime.block_on(async move {
-        let ctx = resolve(&args.target).await?;
-        dispatch(&ctx, args.command).await
+        let work = async move {
+            let ctx = resolve(&args.target).await?;
+            dispatch(&ctx, args.command).await
+        };
+        match tokio::time::timeout(limit, work).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::from(
+                Refusal::new(Code::Timeout, format!("timed out: no end within {}s (--timeout)", limit.as_secs()))
+                    .hint("anything already sent may still finish in Azure; `amlc compute show NAME` tells"),
+            )),
+        }
     });
+    // The runtime may hold a request that never got an answer; do not wait for it on the way out.
+    runtime.shutdown_background();
     match result {
         Ok(()) | Err(Failure { code: 0, .. }) => ExitCode::SUCCESS,
         Err(failure) => {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {}", failure.message);
+            match failure.refusal {
+                Some(code) => {
+                    let _ = writeln!(err, "error[{}]: {}", code.as_str(), failure.message);
+                }
+                None => {
+                    let _ = writeln!(err, "error: {}", failure.message);
+                }
+            }
             if let Some(hint) = failure.hint {
                 let _ = writeln!(err, "  hint: {hint}");
             }
@@ -113,11 +137,11 @@ async fn dispatch(ctx: &Ctx, command: ComputeCommand) -> Outcome {
         ComputeCommand::Create(a) => create::create(ctx, &a, create::Mode::Create).await,
         ComputeCommand::Attach(a) => create::create(ctx, &a, create::Mode::Attach).await,
         ComputeCommand::Update(a) => create::update(ctx, &a).await,
-        ComputeCommand::Delete(a) => ops::remove(ctx, &a, amlc_azure::UnderlyingResourceAction::Delete).await,
-        ComputeCommand::Detach(a) => ops::remove(ctx, &a, amlc_azure::UnderlyingResourceAction::Detach).await,
-        ComputeCommand::Start(a) => ops::action(ctx, &a, ops::Action::Start).await,
-        ComputeCommand::Stop(a) => ops::action(ctx, &a, ops::Action::Stop).await,
-        ComputeCommand::Restart(a) => ops::action(ctx, &a, ops::Action::Restart).await,
+        ComputeCommand::Delete(a) => ops::remove(ctx, &a, "delete").await,
+        ComputeCommand::Detach(a) => ops::remove(ctx, &a, "detach").await,
+        ComputeCommand::Start(a) => ops::action(ctx, &a, "start").await,
+        ComputeCommand::Stop(a) => ops::action(ctx, &a, "stop").await,
+        ComputeCommand::Restart(a) => ops::action(ctx, &a, "restart").await,
         ComputeCommand::Show(a) => show::show(ctx, &a).await,
         ComputeCommand::List(a) => ops::list(ctx, &a).await,
         ComputeCommand::ListNodes(a) => ops::list_nodes(ctx, &a).await,
@@ -186,64 +210,50 @@ fn workspace_from(target: &TargetArgs) -> Result<Option<(WorkspaceRef, String)>,
     }
 }
 
-/// Decides endpoint, workspace and credential.
-///
-/// 1. `--endpoint`/`AMLC_ARM_ENDPOINT` wins. A loopback endpoint is the emulator: a fixed token is used (it accepts
-///    any bearer) and, with no workspace configured, the emulator's default workspace.
-/// 2. Otherwise a configured workspace (flags or `.azureml/config.json`) means Azure, with the credential chain.
-/// 3. With nothing configured, an emulator already listening at its default address is used, and a notice says so
-///    on stderr. Nothing ever falls back to Azure silently, and nothing falls back to the emulator when a workspace
-///    is configured: a typo must not make someone think they changed real compute.
+/// Decides endpoint, workspace and credential through `amlc_azure::workflow::session`, with the command line's
+/// own convenience: with nothing configured, an emulator already listening at its default address is used, and a
+/// notice says so on stderr. Nothing ever falls back to Azure silently, and nothing falls back to the emulator when
+/// a workspace is configured: a typo must not make someone think they changed real compute.
 async fn resolve(target: &TargetArgs) -> Result<Ctx, Failure> {
     let workspace = workspace_from(target)?;
-    let (endpoint, emulator_notice) = match (&target.endpoint, &workspace) {
-        (Some(e), _) => (e.clone(), false),
-        (None, Some(_)) => (amlc_azure::client::DEFAULT_ENDPOINT.to_string(), false),
-        (None, None) => {
-            if emulator_listening().await {
-                (DEFAULT_EMULATOR_URL.to_string(), true)
-            } else {
-                return Err(Failure::usage("no Azure ML workspace configured").hint(
-                    "pass -w/-g/--subscription, put a config.json from the studio in .azureml/, or try the local \
-                     emulator: `amlc emulator --listen 127.0.0.1:8765 &` (found automatically there) or pass `--endpoint` with the emulator's URL",
-                ));
-            }
+    let mut endpoint = target.endpoint.clone();
+    if endpoint.is_none() && workspace.is_none() {
+        if emulator_listening().await {
+            eprintln!("note: no Azure workspace configured; using the local emulator at {DEFAULT_EMULATOR_URL}");
+            endpoint = Some(DEFAULT_EMULATOR_URL.to_string());
+        } else {
+            return Err(Failure::usage("no Azure ML workspace configured").hint(
+                "pass -w/-g/--subscription, put a config.json from the studio in .azureml/, or try the local \
+                 emulator: `amlc emulator --listen 127.0.0.1:8765 &` (found automatically there) or pass `--endpoint` with the emulator's URL",
+            ));
         }
-    };
-    let mut options = ClientOptions::with_endpoint(&endpoint)?;
-    if let Some(version) = &target.api_version {
-        options.compute_api_version = version.clone();
     }
-    let emulator = options.endpoint.scheme() == "http" && is_loopback(&options.endpoint);
-    let tokens: Arc<dyn TokenSource> = if emulator {
-        // The emulator accepts any bearer; AMLC_EMULATOR_TOKEN lets a test sign in as a given user (`--mine`).
-        let token = std::env::var("AMLC_EMULATOR_TOKEN").ok().filter(|t| !t.is_empty());
-        Arc::new(StaticToken::new(token.as_deref().unwrap_or("amlc-emulator")))
-    } else {
-        let order = match &target.credentials {
-            Some(text) => CredentialKind::parse_order(text)?,
-            None => CredentialKind::DEFAULT_ORDER.to_vec(),
-        };
-        Arc::new(ChainedSource::from_order(&order, None))
+    let credentials = match &target.credentials {
+        Some(text) => Credentials::Order(CredentialKind::parse_order(text)?),
+        None => Credentials::Auto,
     };
-    let ws = match workspace {
-        Some((ws, _)) => ws,
-        None if emulator => emulator_workspace(),
-        None => {
-            return Err(Failure::usage("no Azure ML workspace configured")
-                .hint("pass -w, -g and --subscription, or put the studio's config.json in .azureml/"))
+    let request = SessionRequest {
+        endpoint,
+        workspace: workspace.map(|(ws, _)| (ws, "command line")),
+        credentials,
+        compute_api_version: target.api_version.clone(),
+        // One request never outlives the whole command.
+        request_timeout: Some(Duration::from_secs(target.timeout.clamp(1, 60))),
+        ..SessionRequest::default()
+    };
+    let session = amlc_azure::workflow::session::resolve(&request).map_err(|refusal| {
+        let mut failure = Failure::from(refusal);
+        if failure.refusal == Some(Code::NoWorkspace) {
+            failure.hint = Some("pass -w, -g and --subscription, or put the studio's config.json in .azureml/".into());
         }
-    };
-    if emulator_notice {
-        eprintln!("note: no Azure workspace configured; using the local emulator at {endpoint}");
-    }
-    let client = ArmClient::new(options, tokens)?;
+        failure
+    })?;
     let wait = WaitOptions {
         timeout: Duration::from_secs(target.timeout),
         poll_interval: Duration::from_secs_f64(target.poll_interval.clamp(0.01, 60.0)),
         ..WaitOptions::default()
     };
-    Ok(Ctx { client, ws, output: target.output, wait })
+    Ok(Ctx { client: session.client, ws: session.workspace, output: target.output, wait })
 }
 
 async fn emulator_listening() -> bool {

@@ -1,25 +1,23 @@
-//! The simple subcommands: show, list, list-nodes, list-sizes, list-usage, start/stop/restart and delete/detach,
-//! each with a state check first so a wrong-state request gets a fitting suggestion instead of a service error.
+//! The simple subcommands: show, list, list-nodes, list-sizes, list-usage, and the actions of the workflow's table
+//! (start, stop, restart, delete, detach, scale, idle shutdown), which `amlc_azure::workflow` checks, sends and waits
+//! for; this module asks for confirmation and prints.
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use amlc_azure::{ComputeResource, UnderlyingResourceAction};
+use amlc_azure::workflow::{self, Begun, Params};
+use amlc_azure::ComputeResource;
 
 use super::args::{ActionArgs, ListArgs, NameArg, RemoveArgs, SizesArgs, UsageArgs};
-use super::output::{either, line, opt, outcome};
+use super::output::{either, opt, outcome};
 use super::{spinner, Ctx, Failure, Outcome};
 
 pub fn name(arg: &NameArg) -> Result<&str, Failure> {
     arg.get().ok_or_else(|| Failure::usage("a compute NAME is required"))
 }
 
-/// GET a compute, or a not-found failure that says how to find the right name.
+/// GET a compute, or the workflow's not-found refusal.
 pub async fn fetch(ctx: &Ctx, name: &str) -> Result<ComputeResource, Failure> {
-    match ctx.client.get_compute(&ctx.ws, name).await? {
-        Some(c) => Ok(c),
-        None => Err(Failure::new(format!("no compute named '{name}' in workspace '{}'", ctx.ws.workspace_name))
-            .hint("list them with `amlc compute list`")),
-    }
+    Ok(workflow::run::read(&ctx.client, &ctx.ws, name).await?)
 }
 
 /// YAML type names and REST names, case-insensitive, to the REST `computeType`.
@@ -156,100 +154,31 @@ pub async fn list_usage(ctx: &Ctx, args: &UsageArgs) -> Outcome {
     either(ctx.output, &usages, &["NAME", "CURRENT", "LIMIT", "UNIT"], rows)
 }
 
-pub use amlc_azure::actions::PowerAction as Action;
-
-pub async fn action(ctx: &Ctx, args: &ActionArgs, action: Action) -> Outcome {
+/// start, stop and restart: the workflow checks, sends and waits (`amlc_azure::workflow`).
+pub async fn action(ctx: &Ctx, args: &ActionArgs, id: &str) -> Outcome {
     let name = name(&args.name)?;
-    let compute = fetch(ctx, name).await?;
-    let verb = action.verb();
-    if !compute.is_instance() {
-        let hint = if compute.is_cluster() {
-            format!("a cluster scales with its node counts; to let it release every node when idle: `amlc compute update {name} --min-instances 0`")
-        } else {
-            "start, stop and restart apply to compute instances only".to_string()
-        };
-        return Err(Failure::new(format!(
-            "cannot {verb} '{name}': it is {}",
-            amlc_spec::advice::with_article(compute.compute_type())
-        ))
-        .hint(hint));
-    }
-    let state = compute.state().unwrap_or("Unknown").to_string();
-    // Refuse early where the state table (facts §11) is backed by the service, with the action that fits.
-    match (action, state.as_str()) {
-        (Action::Start, "Running" | "JobRunning") => {
-            return outcome(
-                ctx.output,
-                name,
-                "unchanged",
-                &format!("'{name}' is already {state}; nothing to do (to restart it: `amlc compute restart {name}`)"),
-            )
-        }
-        (Action::Stop, "Stopped") => {
-            let note = super::advice::stopped_note(&compute);
-            return outcome(
-                ctx.output,
-                name,
-                "unchanged",
-                &format!("'{name}' is already Stopped; nothing to do ({note})"),
-            );
-        }
-        (
-            Action::Start | Action::Restart,
-            "Stopping" | "Starting" | "Restarting" | "Creating" | "Deleting" | "Resizing",
-        ) => {
-            return Err(Failure::new(format!("cannot {verb} '{name}' while it is {state}"))
-                .hint(format!("wait until it settles (`amlc compute show {name}`), then retry")))
-        }
-        (Action::Restart, "Stopped") => {
-            return Err(Failure::new(format!("cannot restart '{name}': it is Stopped"))
-                .hint(format!("start it with `amlc compute start {name}`")))
-        }
-        (Action::Start, s) if s != "Stopped" && s != "Unknown" => {
-            let hint = if s == "Unusable" {
-                format!("an Unusable instance may recover with `amlc compute restart {name}`")
-            } else if s == "CreateFailed" {
-                format!("delete and recreate it: `amlc compute delete {name}`")
-            } else {
-                "start is only allowed from the Stopped state".to_string()
-            };
-            return Err(Failure::new(format!("cannot start '{name}' while it is {s}")).hint(hint));
-        }
-        _ => {}
-    }
-    let op = amlc_azure::actions::begin_power(&ctx.client, &ctx.ws, name, action).await?;
-    if args.no_wait {
-        return outcome(ctx.output, name, "accepted", &format!("{verb} of '{name}' accepted"));
-    }
-    let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
-    // The operation succeeding is not the end: this waits for the state that was asked for.
-    let result = amlc_azure::actions::wait_power(&ctx.client, &ctx.ws, name, action, &op, &wait).await;
-    bar.finish_and_clear();
-    let compute = result.map_err(|e| explain_with_state(e, action, name))?;
-    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &compute) {
-        return super::output::json(c);
-    }
-    let state = compute.as_ref().map(|c| c.status()).unwrap_or_default();
-    if action == Action::Stop {
-        return line(&super::advice::stopped_line(name, &state, compute.as_ref()));
-    }
-    line(&format!("'{name}' is {state}"))
+    perform(ctx, id, name, &Params::default(), args.no_wait).await
 }
 
-/// Adds the fitting action to a wrong-state failure reported by the service.
-fn explain_with_state(error: amlc_azure::AzureError, action: Action, name: &str) -> Failure {
-    let disk_full = matches!(error.arm().map(|a| a.kind()), Some(amlc_azure::ErrorKind::DiskFull));
-    let wrong_state = matches!(error.arm().map(|a| a.kind()), Some(amlc_azure::ErrorKind::WrongState { .. }));
-    let mut failure = Failure::from(error);
-    if wrong_state && action == Action::Start {
-        failure.hint = Some(format!(
-            "it is not Stopped; check with `amlc compute show {name}`, or restart it with `amlc compute restart {name}`"
-        ));
+/// Runs one action of the workflow's table and prints its outcome: the compute as JSON with `-o json`, else the
+/// workflow's words.
+pub async fn perform(ctx: &Ctx, id: &str, name: &str, params: &Params, no_wait: bool) -> Outcome {
+    let started = match workflow::begin(&ctx.client, &ctx.ws, id, name, params, &ctx.wait).await? {
+        Begun::Unchanged(done) => return outcome(ctx.output, name, "unchanged", &done.message),
+        Begun::Started(started) => started,
+    };
+    if no_wait {
+        return outcome(ctx.output, name, "accepted", &started.accepted().message);
     }
-    if disk_full {
-        failure.hint = failure.hint.map(|h| format!("{h} Or restart it: `amlc compute restart {name}`."));
+    let (bar, wait) = spinner(ctx, &started.title());
+    // The operation ending is not the end: this waits for the state that was asked for.
+    let result = started.finish(&ctx.client, &ctx.ws, &wait).await;
+    bar.finish_and_clear();
+    let done = result?;
+    if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &done.compute) {
+        return super::output::json(c);
     }
-    failure
+    outcome(ctx.output, name, "done", &done.message)
 }
 
 /// Asks on the terminal; without one, only `--yes` proceeds.
@@ -265,45 +194,25 @@ fn confirm(question: &str) -> Result<bool, Failure> {
     Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
-pub async fn remove(ctx: &Ctx, args: &RemoveArgs, how: UnderlyingResourceAction) -> Outcome {
+/// delete and detach: refusals first (an attached compute is never deleted), then the confirmation, then the
+/// workflow.
+pub async fn remove(ctx: &Ctx, args: &RemoveArgs, id: &str) -> Outcome {
     let name = name(&args.name)?;
-    let compute = fetch(ctx, name).await?;
-    let kind = compute.compute_type().to_string();
-    match how {
-        UnderlyingResourceAction::Delete if compute.is_attached() => {
-            return Err(Failure::new(format!(
-                "'{name}' is an attached {kind}; deleting it would delete the underlying resource, which Azure ML does not own"
-            ))
-            .hint(format!("detach it instead: `amlc compute detach {name}`")))
-        }
-        UnderlyingResourceAction::Detach if !compute.is_attached() => {
-            return Err(Failure::new(format!("'{name}' is {} created by Azure ML, not an attached compute", amlc_spec::advice::with_article(&kind)))
-                .hint(format!("to remove it, delete it: `amlc compute delete {name}`")))
-        }
-        _ => {}
+    let compute = workflow::run::read(&ctx.client, &ctx.ws, name).await?;
+    let row = workflow::run::row(id)?;
+    if let Some(unchanged) = workflow::run::judge(row, &compute, &Params::default())? {
+        return outcome(ctx.output, name, "unchanged", &unchanged.message);
     }
-    let verb = how.as_str().to_ascii_lowercase();
     if !args.yes {
-        let what = match how {
-            UnderlyingResourceAction::Delete => {
-                format!("Delete {kind} '{name}' and its VMs? Its local disks are lost.")
-            }
-            UnderlyingResourceAction::Detach => {
-                format!("Detach {kind} '{name}' from the workspace? The resource itself is kept.")
-            }
+        let kind = compute.compute_type();
+        let what = if id == "delete" {
+            format!("Delete {kind} '{name}' and its VMs? Its local disks are lost.")
+        } else {
+            format!("Detach {kind} '{name}' from the workspace? The resource itself is kept.")
         };
         if !confirm(&what)? {
             return Err(Failure::new("not confirmed; nothing was changed"));
         }
     }
-    let op = ctx.client.begin_delete(&ctx.ws, name, how).await?;
-    if args.no_wait {
-        return outcome(ctx.output, name, "accepted", &format!("{verb} of '{name}' accepted"));
-    }
-    let (bar, wait) = spinner(ctx, &format!("{verb} {name}"));
-    let result = amlc_azure::actions::wait_gone(&ctx.client, &ctx.ws, name, how, &op, &wait).await;
-    bar.finish_and_clear();
-    result?;
-    let done = if how == UnderlyingResourceAction::Delete { "deleted" } else { "detached" };
-    outcome(ctx.output, name, done, &format!("'{name}' {done}"))
+    perform(ctx, id, name, &Params::default(), args.no_wait).await
 }

@@ -4,32 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-use amlc_azure::ComputeResource;
+use amlc_azure::workflow::ssh::Ask;
 
 use super::args::SshArgs;
-use super::ops::{fetch, name as name_of};
+use super::ops::name as name_of;
 use super::output::line;
 use super::{Ctx, Failure, Outcome};
 
 pub use amlc_azure::ssh::Target;
 
 pub use amlc_azure::body::expand_home;
-
-fn instance_target(c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
-    amlc_azure::ssh::instance_target(c, args.user.as_deref(), args.private)
-        .map_err(|refusal| Failure::new(refusal.message).hint(refusal.hint))
-}
-
-/// A cluster node, chosen by `--node` or the first reachable one; the logic is `amlc_azure::ssh`'s, shared with
-/// the language server.
-async fn cluster_target(ctx: &Ctx, c: &ComputeResource, args: &SshArgs) -> Result<Target, Failure> {
-    let refused = |refusal: amlc_azure::ssh::Refusal| Failure::new(refusal.message).hint(refusal.hint);
-    let user = amlc_azure::ssh::cluster_user(c, args.user.as_deref()).map_err(refused)?;
-    let nodes = ctx.client.list_nodes(&ctx.ws, &c.name).await?;
-    amlc_azure::ssh::cluster_node_target(c, &nodes, user, args.node.as_deref(), args.private)
-        .map(|(target, _)| target)
-        .map_err(refused)
-}
 
 /// The ssh arguments (without the program name).
 pub fn ssh_argv(target: &Target, args: &SshArgs) -> Vec<String> {
@@ -93,26 +77,9 @@ pub fn with_host_entry(existing: &str, alias: &str, target: &Target, identity: O
 
 pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
     let name = name_of(&args.name)?;
-    let compute = fetch(ctx, name).await?;
-    let target = if compute.is_instance() {
-        // A personal instance admits only its assigned user; say so instead of letting ssh fail on the key.
-        if let (Some(owner), Some(me)) = (compute.assigned_user_object_id(), ctx.client.token_claim("oid").await) {
-            if !owner.eq_ignore_ascii_case(&me) {
-                return Err(Failure::new(format!(
-                    "'{name}' is a personal instance assigned to another user (object id {owner}); you are {me}"
-                ))
-                .hint("ask its owner, or create your own instance"));
-            }
-        }
-        instance_target(&compute, args)?
-    } else if compute.is_cluster() {
-        cluster_target(ctx, &compute, args).await?
-    } else {
-        return Err(Failure::new(format!(
-            "'{name}' is {}; amlc connects to compute instances and cluster nodes only",
-            amlc_spec::advice::with_article(compute.compute_type())
-        )));
-    };
+    // Who and where: the workflow's SSH resolution, shared with the editor's SSH command.
+    let ask = Ask { user: args.user.as_deref(), node: args.node.as_deref(), private: args.private };
+    let target = amlc_azure::workflow::ssh::resolve(&ctx.client, &ctx.ws, name, &ask).await?.target;
     if args.write_config {
         let path = PathBuf::from(expand_home(&args.ssh_config));
         let existing = std::fs::read_to_string(&path).unwrap_or_default();
@@ -142,6 +109,7 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
             message: format!("ssh exited with status {code}"),
             hint: None,
             code: code.clamp(1, 255) as u8,
+            refusal: None,
         }),
         None => Err(Failure::new("ssh was terminated by a signal")),
     }

@@ -86,7 +86,9 @@ impl Backend {
         self.state.set_azure_settings(settings);
         *self.state.azure_session.lock().await = Some(session);
         tracing::info!(workspace = %info["workspaceName"], "workspace selected");
-        self.client.send_notification::<ComputesChanged>(ComputesChangedParams { names: Vec::new() }).await;
+        self.client
+            .send_notification::<ComputesChanged>(ComputesChangedParams { names: Vec::new(), outcome: None })
+            .await;
         Ok(info)
     }
 
