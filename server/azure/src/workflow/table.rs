@@ -645,8 +645,8 @@ mod tests {
     #[test]
     fn menus_follow_the_state_table() {
         let cases: &[(&str, Option<&str>, &[&str])] = &[
-            ("ComputeInstance", Some("Running"), &["stop", "restart", "delete", "ssh", "setIdleShutdown"]),
-            ("ComputeInstance", Some("Stopped"), &["start", "delete", "setIdleShutdown"]),
+            ("ComputeInstance", Some("Running"), &["stop", "restart", "delete", "ssh", "setIdleShutdown", "enableSso"]),
+            ("ComputeInstance", Some("Stopped"), &["start", "delete", "setIdleShutdown", "enableSso"]),
             ("ComputeInstance", Some("Starting"), &["delete"]),
             ("ComputeInstance", Some("Unusable"), &["restart", "delete"]),
             ("AmlCompute", None, &["delete", "updateScale"]),
