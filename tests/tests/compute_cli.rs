@@ -443,3 +443,15 @@ fn list_sizes_shows_prices_from_vm_sizes() {
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cells.get(6..8), Some(&[dedicated.to_string().as_str(), low.to_string().as_str()][..]), "{row}");
 }
+
+/// A name holding an escape sequence (as a hostile ARM response or a pasted name can) is printed escaped: it
+/// cannot clear the terminal or forge a line.
+#[test]
+fn control_characters_in_names_are_shown_escaped() {
+    let emu = Emu::start(fast());
+    let output = emu.amlc(&["show", "x\x1b[2J\ny"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+    assert!(stderr.contains(r"x\x1b[2J\x0ay"), "{stderr:?}");
+}

@@ -20,11 +20,16 @@ struct Server {
 
 impl Server {
     fn start(capabilities: Value) -> Server {
+        Server::start_with(capabilities, "warn", &[])
+    }
+
+    fn start_with(capabilities: Value, log: &str, args: &[&str]) -> Server {
         let binary = amlc_tests::amlc_bin();
         assert!(binary.exists(), "{} is missing: run `cargo build -p amlc` first", binary.display());
         let mut child = Command::new(binary)
             .args(["lsp", "--stdio"])
-            .env("AMLC_LOG", "warn")
+            .args(args)
+            .env("AMLC_LOG", log)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -113,6 +118,22 @@ impl Server {
     fn text(&mut self, uri: &str) -> String {
         let state = self.request("amlc/documentState", json!({"textDocument": {"uri": uri}}));
         state["text"].as_str().expect("text").to_string()
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn wait_exit(&mut self) -> std::process::ExitStatus {
+        for _ in 0..200 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("amlc lsp did not exit after `exit`");
     }
 
     fn stop(mut self) {
@@ -235,4 +256,58 @@ fn utf16_ranges_with_emoji_and_cjk_and_a_crlf_file() {
         "type: computeinstance\r\ndescription: 😀😀 计算机 fin\r\n\r\nname: ci\r\nsize: x\r\n"
     );
     server.stop();
+}
+
+/// The protocol's rule: `exit` without `shutdown` first ends the process with 1; a malformed message before it
+/// does not end the session.
+#[test]
+fn exit_without_shutdown_exits_1_and_a_bad_message_does_not_end_the_server() {
+    let mut server = Server::start(json!({}));
+    server.send_raw(b"Content-Length: 4\r\n\r\nnull");
+    let answer = loop {
+        let message = server.messages.recv_timeout(TIMEOUT).expect("an error answer");
+        if message.get("error").is_some() {
+            break message;
+        }
+    };
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    let state = server.request("shutdown", Value::Null);
+    assert_eq!(state, Value::Null);
+    drop(server);
+    let mut server = Server::start(json!({}));
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit().code(), Some(1));
+}
+
+/// At trace level, with a log file: the document's `admin_password` and the editor's token never reach the log,
+/// and the file is readable by its owner only.
+#[test]
+fn secrets_never_reach_a_trace_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("lsp.log");
+    let log_arg = log.display().to_string();
+    let mut server = Server::start_with(json!({}), "trace", &["--log-file", &log_arg]);
+    let uri = "file:///tmp/amlc-stdio/secret.yml";
+    let text = "type: amlcompute\nname: c\nssh_settings:\n  admin_username: azureuser\n  admin_password: Hunter2-S3cret-Pw\n";
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    server.wait_diagnostics(uri, 1);
+    // A client's answer carrying a token (as `amlc/getToken` answers), and a malformed copy of it.
+    let token = json!({"jsonrpc": "2.0", "id": 99, "result": {"token": "eyJ0eXAiOiJKV1Qi.tok-SECRET", "expiresOnUnixSeconds": 1}});
+    server.send(token.clone());
+    server.send_raw(format!("Content-Length: 9999\r\n\r\n{token}").as_bytes());
+    server.stop();
+    let written = std::fs::read_to_string(&log).expect("the log file exists");
+    assert!(!written.is_empty(), "nothing was logged at trace level");
+    for secret in ["Hunter2-S3cret-Pw", "tok-SECRET", "eyJ0eXAiOiJKV1Qi"] {
+        assert!(!written.contains(secret), "{secret} is in the log:\n{written}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&log).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the log file is readable by others");
+    }
 }

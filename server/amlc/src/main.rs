@@ -7,6 +7,7 @@ mod cmd_compute;
 mod cmd_emulator;
 mod cmd_lsp;
 mod compute;
+mod logging;
 
 use std::process::ExitCode;
 

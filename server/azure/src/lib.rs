@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod error;
 pub mod models;
 pub mod preflight;
+pub mod shell;
 pub mod ssh;
 pub mod workspaces;
 

@@ -329,7 +329,7 @@ impl Backend {
         let private = argument.get("private").and_then(Value::as_bool).unwrap_or(false);
         let refused = |r: amlc_azure::ssh::Refusal| plain_error(&format!("{}; {}", r.message, r.hint));
         let argv = |target: &amlc_azure::ssh::Target| {
-            json!(["ssh", "-p", target.port.to_string(), format!("{}@{}", target.user, target.host)])
+            json!(["ssh", "-p", target.port.to_string(), "--", format!("{}@{}", target.user, target.host)])
         };
         if compute.is_cluster() {
             // Nodes come and go: the result lists them all, so the editor can offer a choice and ask again

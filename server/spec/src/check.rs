@@ -3,7 +3,8 @@
 
 use crate::line_index::line_start;
 use crate::normalize::{normalize, Issue};
-use crate::syntax::{dotted, Document, Entry, Node, PathSegment};
+use crate::syntax::{dotted, Document, Entry, Node, NodeKind, PathSegment};
+use crate::yaml11::Resolved;
 use crate::{codes, rules, schema, ComputeType, Diagnostic, DiagnosticTag, Fix, TextRange};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
@@ -125,6 +126,7 @@ pub(crate) fn check(
         validate(text, doc, ctype, &norm, diags);
         run_rules()
     };
+    crate::numbers::check(text, doc, ctype, diags);
     meta_rules(text, doc, ctype, schema_hint, diags);
     diags.extend(rule_diags);
     *normalized = Some(norm);
@@ -304,10 +306,12 @@ fn schema_error(
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let keys = cache.get(ctype, path);
             let (known, allowed) = (&keys.0, &keys.1);
+            // One map of the mapping's keys for all its unknown keys: a lookup per key would scan the mapping
+            // each time, quadratic in a file of many unknown keys.
+            let key_ranges = key_ranges(doc, path);
+            let fallback = value_range(doc, path);
             for key in unexpected {
-                let mut key_path = path.to_vec();
-                key_path.push(PathSegment::Key(key.clone()));
-                let range = doc.entry_at(&key_path).map_or_else(|| value_range(doc, path), |e| e.key.range);
+                let range = key_ranges.get(key.as_str()).copied().unwrap_or(fallback);
                 let mut message = format!("unknown key `{key}` {}", where_of(path));
                 let suggestion = cache.suggest(path, key, known);
                 if let Some(s) = &suggestion {
@@ -444,6 +448,20 @@ fn short(s: &str) -> String {
     } else {
         first.to_string()
     }
+}
+
+/// The key range of each entry of the mapping at `path`, by the name `Document::entry_at` matches (the last
+/// entry wins, as there).
+fn key_ranges(doc: &Document, path: &[PathSegment]) -> std::collections::HashMap<String, TextRange> {
+    let entries = doc.lookup(path).map(|n| doc.deref(n)).and_then(|n| n.as_mapping()).unwrap_or(&[]);
+    entries
+        .iter()
+        .filter_map(|e| match &e.key.kind {
+            NodeKind::Scalar(s) if matches!(s.resolved, Resolved::Str) => Some((s.text.clone(), e.key.range)),
+            NodeKind::Scalar(_) => Some((crate::syntax::key_string(&e.key), e.key.range)),
+            _ => None,
+        })
+        .collect()
 }
 
 pub(crate) fn slice(text: &str, r: TextRange) -> &str {

@@ -18,6 +18,7 @@ pub mod yaml11;
 mod analyze;
 mod check;
 mod normalize;
+mod numbers;
 mod parallel;
 mod reparse;
 mod rules;

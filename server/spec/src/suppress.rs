@@ -68,11 +68,29 @@ pub fn apply(text: &str, diags: &mut Vec<Diagnostic>) {
         };
         rules.push(Rule { line: line_range, codes: list });
     }
+    // Whole-file rules are merged into one set, and line rules are in line order (one comment covers one
+    // line): each diagnostic finds its rule by binary search, so many comments and many diagnostics cost
+    // n log n, not their product.
+    let mut file_all = false;
+    let mut file_codes = std::collections::HashSet::new();
+    let mut line_rules: Vec<(TextRange, Vec<String>)> = Vec::new();
+    for rule in rules {
+        match rule.line {
+            None if rule.codes.is_empty() => file_all = true,
+            None => file_codes.extend(rule.codes),
+            Some(line) => line_rules.push((line, rule.codes)),
+        }
+    }
+    if file_all {
+        diags.clear();
+    }
     diags.retain(|d| {
-        !rules.iter().any(|r| {
-            let on_line = r.line.is_none_or(|l| l.start <= d.range.start && d.range.start <= l.end);
-            on_line && (r.codes.is_empty() || r.codes.iter().any(|c| c == d.code))
-        })
+        if file_codes.contains(d.code) {
+            return false;
+        }
+        let at = line_rules.partition_point(|(line, _)| line.start <= d.range.start);
+        let covered = at.checked_sub(1).map(|i| &line_rules[i]).filter(|(line, _)| d.range.start <= line.end);
+        !covered.is_some_and(|(_, codes)| codes.is_empty() || codes.iter().any(|c| c == d.code))
     });
     diags.extend(unknown);
 }

@@ -70,10 +70,7 @@ pub struct Ctx {
 pub fn run(args: ComputeArgs) -> ExitCode {
     // AMLC_LOG=debug (or trace, or a filter) shows each ARM request on stderr; tokens and bodies are never logged.
     if let Ok(filter) = std::env::var("AMLC_LOG") {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-            .with_writer(std::io::stderr)
-            .try_init();
+        let _ = crate::logging::init(tracing_subscriber::EnvFilter::new(filter), None);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
@@ -90,9 +87,10 @@ pub fn run(args: ComputeArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {}", failure.message);
+            // Messages quote names and ARM text: shown with control characters escaped.
+            let _ = writeln!(err, "error: {}", amlc_azure::shell::visible_lines(&failure.message));
             if let Some(hint) = failure.hint {
-                let _ = writeln!(err, "  hint: {hint}");
+                let _ = writeln!(err, "  hint: {}", amlc_azure::shell::visible_lines(&hint));
             }
             ExitCode::from(failure.code)
         }
