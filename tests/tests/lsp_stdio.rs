@@ -288,7 +288,8 @@ fn secrets_never_reach_a_trace_log() {
     let log_arg = log.display().to_string();
     let mut server = Server::start_with(json!({}), "trace", &["--log-file", &log_arg]);
     let uri = "file:///tmp/amlc-stdio/secret.yml";
-    let text = "type: amlcompute\nname: c\nssh_settings:\n  admin_username: azureuser\n  admin_password: Hunter2-S3cret-Pw\n";
+    let text =
+        "type: amlcompute\nname: c\nssh_settings:\n  admin_username: azureuser\n  admin_password: Hunter2-S3cret-Pw\n";
     server.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),

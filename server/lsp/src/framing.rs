@@ -43,10 +43,8 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             }
             if self.ended {
                 let rest = std::mem::take(&mut self.buffer);
-                return (!rest.iter().all(u8::is_ascii_whitespace)).then(|| Frame::Malformed {
-                    reason: "the input ended inside a message".into(),
-                    body: None,
-                });
+                return (!rest.iter().all(u8::is_ascii_whitespace))
+                    .then(|| Frame::Malformed { reason: "the input ended inside a message".into(), body: None });
             }
             let mut chunk = [0u8; 64 << 10];
             match self.input.read(&mut chunk).await {
@@ -85,7 +83,9 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 }
             }
             if self.ended {
-                return Some(self.skip(&format!("Content-Length {length}, but the input ended after {available} bytes")));
+                return Some(
+                    self.skip(&format!("Content-Length {length}, but the input ended after {available} bytes")),
+                );
             }
             return None;
         }
@@ -199,7 +199,12 @@ mod tests {
     #[tokio::test]
     async fn bad_headers_are_skipped_to_the_next_message() {
         let ok = message("{}");
-        for bad in ["Content-Length: x\r\n\r\n{}", "Content-Type: a\r\n\r\n{}", "garbage\r\n\r\n", "Content-Length: -1\r\n\r\n"] {
+        for bad in [
+            "Content-Length: x\r\n\r\n{}",
+            "Content-Type: a\r\n\r\n{}",
+            "garbage\r\n\r\n",
+            "Content-Length: -1\r\n\r\n",
+        ] {
             let got = frames(format!("{bad}{ok}").as_bytes()).await;
             assert!(matches!(got[0], Frame::Malformed { .. }), "{bad:?}: {got:?}");
             assert!(is_message(got.last().unwrap(), "{}"), "{bad:?}: {got:?}");

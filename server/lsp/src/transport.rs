@@ -148,7 +148,11 @@ fn check(frame: Frame) -> Result<Incoming, Response> {
         Some(raw) => match id_of_value(raw) {
             Some(id) => Some(id),
             None => {
-                return Err(error(None, ErrorCode::InvalidRequest, format!("the id {raw} is not an integer or a string")))
+                return Err(error(
+                    None,
+                    ErrorCode::InvalidRequest,
+                    format!("the id {raw} is not an integer or a string"),
+                ))
             }
         },
     };
@@ -228,7 +232,9 @@ fn position_out_of_range(params: &Value) -> Option<String> {
 }
 
 fn is_position(map: &Map<String, Value>) -> bool {
-    map.len() == 2 && map.get("line").is_some_and(Value::is_number) && map.get("character").is_some_and(Value::is_number)
+    map.len() == 2
+        && map.get("line").is_some_and(Value::is_number)
+        && map.get("character").is_some_and(Value::is_number)
 }
 
 fn error(id: Option<Id>, code: ErrorCode, message: String) -> Response {

@@ -229,7 +229,8 @@ async fn ssh_command_refuses_a_hostile_login_user() {
         ssh_user: Some("-oProxyCommand=touch PWNED".into()),
         ..amlc_emulator::EmulatorConfig::default()
     };
-    let emulator = amlc_emulator::start(config, "127.0.0.1:0".parse().expect("loopback address")).await.expect("emulator");
+    let emulator =
+        amlc_emulator::start(config, "127.0.0.1:0".parse().expect("loopback address")).await.expect("emulator");
     let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
     let ssh = json!({"command": "amlc.compute.sshCommand", "arguments": [{"name": "ci-running"}]});
     let refused = client.request_raw("workspace/executeCommand", ssh).await;

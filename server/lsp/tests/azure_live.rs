@@ -292,7 +292,13 @@ async fn node_counts_applications_and_ssh_to_a_cluster_node() {
         .await;
     assert_eq!(
         private["command"],
-        json!(["ssh", "-p", "22", "--", format!("azureuser@{}", node["privateIpAddress"].as_str().unwrap_or_default())])
+        json!([
+            "ssh",
+            "-p",
+            "22",
+            "--",
+            format!("azureuser@{}", node["privateIpAddress"].as_str().unwrap_or_default())
+        ])
     );
     let missing =
         client.request_raw("workspace/executeCommand", ssh(json!({"name": "cpu-cluster", "node": "nope"}))).await;

@@ -837,7 +837,7 @@ fn scan_error(text: &str, map: &CharToByte, err: &ScanError) -> SyntaxError {
     if info.contains("escape") || info.contains("hexadecimal") {
         if let Some((start, end)) = bad_escape(text, at as usize) {
             let escape = &text[start..end];
-            let message = if escape.len() >= 2 && matches!(&escape[1..2], "u" | "U" | "x") {
+            let message = if matches!(escape.as_bytes().get(1), Some(b'u' | b'U' | b'x')) {
                 format!("`{escape}` is not a character (a lone surrogate like `\\ud800` is half of a UTF-16 pair, which no UTF-8 text and no request to the service can carry); write the character itself, or the full pair as one `\\U` escape")
             } else {
                 format!("unknown escape `{escape}` in a double-quoted string; write `\\\\` for a backslash, or use single quotes")

@@ -36,16 +36,21 @@ pub fn collect(paths: &[PathBuf], stdin_name: &str) -> Result<Collected, String>
 fn walk(root: &Path, collected: &mut Collected) {
     // Links are followed (a linked spec is checked like any other; skipping it would pass CI on nothing), and
     // walkdir stops at a link back to an ancestor, which is reported as a loop.
-    let entries = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|entry| {
-        let name = entry.file_name().to_string_lossy();
-        entry.depth() == 0 || !(entry.file_type().is_dir() && IGNORED_DIRS.contains(&name.as_ref()))
-    });
+    let entries =
+        walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.depth() == 0 || !(entry.file_type().is_dir() && IGNORED_DIRS.contains(&name.as_ref()))
+        });
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
                 let path = error.path().unwrap_or(root);
-                collected.files.push(Input { name: exact_name(path), uri: uri_of(path), bytes: Err(walk_error(&error)) });
+                collected.files.push(Input {
+                    name: exact_name(path),
+                    uri: uri_of(path),
+                    bytes: Err(walk_error(&error)),
+                });
                 continue;
             }
         };

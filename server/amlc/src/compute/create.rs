@@ -44,7 +44,8 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
         .cloned()
         .collect();
     let report = FileReport {
-        name: path.display().to_string(),
+        name: check::inputs::exact_name(path),
+        uri: check::inputs::uri_of(path),
         index: amlc_spec::LineIndex::new(&text),
         secrets: analysis.secret_ranges(),
         text,

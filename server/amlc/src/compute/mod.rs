@@ -88,9 +88,9 @@ pub fn run(args: ComputeArgs) -> ExitCode {
         Err(failure) => {
             let mut err = std::io::stderr().lock();
             // Messages quote names and ARM text: shown with control characters escaped.
-            let _ = writeln!(err, "error: {}", amlc_azure::shell::visible_lines(&failure.message));
+            let _ = writeln!(err, "error: {}", amlc_azure::shell::visible(&failure.message));
             if let Some(hint) = failure.hint {
-                let _ = writeln!(err, "  hint: {}", amlc_azure::shell::visible_lines(&hint));
+                let _ = writeln!(err, "  hint: {}", amlc_azure::shell::visible(&hint));
             }
             ExitCode::from(failure.code)
         }

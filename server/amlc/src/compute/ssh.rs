@@ -51,7 +51,12 @@ pub fn ssh_argv(target: &Target, args: &SshArgs) -> Vec<String> {
 
 /// The config text with the `Host amlc-NAME` block replaced (or added); every value in double quotes, and
 /// refused when one cannot be quoted (a line break would start a directive of its own).
-pub fn with_host_entry(existing: &str, alias: &str, target: &Target, identity: Option<&Path>) -> Result<String, Failure> {
+pub fn with_host_entry(
+    existing: &str,
+    alias: &str,
+    target: &Target,
+    identity: Option<&Path>,
+) -> Result<String, Failure> {
     let quoted = |what: &str, value: &str| {
         amlc_azure::shell::ssh_config_value(value).ok_or_else(|| {
             Failure::new(format!(
