@@ -119,7 +119,7 @@ fn json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// Checks one frame as a JSON-RPC 2.0 message; an error is the response to send instead.
-fn check(frame: Frame) -> Result<Incoming, Response> {
+fn check(frame: Frame) -> Result<Incoming, Box<Response>> {
     let body = match frame {
         Frame::Message(body) => body,
         Frame::Malformed { reason, body } => {
@@ -217,7 +217,7 @@ fn position_out_of_range(params: &Value) -> Option<String> {
                 if is_position(map) {
                     for key in ["line", "character"] {
                         let n = &map[key];
-                        if !n.as_u64().is_some_and(|n| n <= LSP_INTEGER_MAX) {
+                        if n.as_u64().is_none_or(|n| n > LSP_INTEGER_MAX) {
                             return Some(format!("{key} {n}"));
                         }
                     }
@@ -237,8 +237,8 @@ fn is_position(map: &Map<String, Value>) -> bool {
         && map.get("character").is_some_and(Value::is_number)
 }
 
-fn error(id: Option<Id>, code: ErrorCode, message: String) -> Response {
-    Response::from_error(id.unwrap_or(Id::Null), Error { code, message: message.into(), data: None })
+fn error(id: Option<Id>, code: ErrorCode, message: String) -> Box<Response> {
+    Box::new(Response::from_error(id.unwrap_or(Id::Null), Error { code, message: message.into(), data: None }))
 }
 
 #[cfg(test)]

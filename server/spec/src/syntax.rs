@@ -935,7 +935,7 @@ fn bad_escape(text: &str, from: usize) -> Option<(usize, usize)> {
         match bytes[i] {
             b'"' => return None,
             b'\\' => {
-                let Some(&letter) = bytes.get(i + 1) else { return None };
+                let &letter = bytes.get(i + 1)?;
                 let digits = match letter {
                     b'x' => 2,
                     b'u' => 4,
