@@ -3,6 +3,7 @@
 //! Shared by `amlc compute ssh` and the language server's `amlc.compute.sshCommand`; running ssh and listing
 //! the nodes stay with the callers.
 
+use crate::shell::quote;
 use crate::{ComputeNode, ComputeResource};
 
 /// Where to connect.
@@ -20,14 +21,14 @@ impl Target {
         if !valid_user(&user) {
             return Err(Refusal::new(format!(
                 "the login user {} is not a user name Azure creates; amlc will not pass it to ssh",
-                crate::shell::quote(&user)
+                quote(&user)
             ))
             .hint("a login user is 1 to 64 letters, digits, '_', '-' or '.', not starting with '-' or '.'; give one with --user"));
         }
         if !valid_host(&host) {
             return Err(Refusal::new(format!(
                 "the address {} is not an IP address or host name; amlc will not pass it to ssh",
-                crate::shell::quote(&host)
+                quote(&host)
             ))
             .hint("check the compute with `amlc compute show NAME`"));
         }
@@ -94,11 +95,11 @@ pub fn instance_target(c: &ComputeResource, user: Option<&str>, private: bool) -
         "Running" | "JobRunning" => {}
         "Stopped" => {
             return Err(Refusal::new(format!("'{name}' is Stopped"))
-                .hint(format!("start it first: `amlc compute start {name}`, then connect again")))
+                .hint(format!("start it first: `amlc compute start {}`, then connect again", quote(name))))
         }
         other => {
             return Err(Refusal::new(format!("'{name}' is {other}; SSH needs it Running"))
-                .hint(format!("wait and check with `amlc compute show {name}`")))
+                .hint(format!("wait and check with `amlc compute show {}`", quote(name))))
         }
     }
     let endpoints = c.connectivity().unwrap_or_default();
@@ -150,7 +151,7 @@ pub fn cluster_node_target(
     let node = match node_id {
         Some(id) => nodes.iter().find(|n| n.node_id == id).ok_or_else(|| {
             Refusal::new(format!("'{name}' has no node '{id}'"))
-                .hint(format!("see them with `amlc compute list-nodes {name}`"))
+                .hint(format!("see them with `amlc compute list-nodes {}`", quote(name)))
         })?,
         None => nodes
             .iter()
