@@ -46,10 +46,9 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 return (!rest.iter().all(u8::is_ascii_whitespace))
                     .then(|| Frame::Malformed { reason: "the input ended inside a message".into(), body: None });
             }
-            let mut chunk = [0u8; 64 << 10];
-            match self.input.read(&mut chunk).await {
-                Ok(0) | Err(_) => self.ended = true,
-                Ok(n) => self.buffer.extend_from_slice(&chunk[..n]),
+            self.buffer.reserve(64 << 10);
+            if let Ok(0) | Err(_) = self.input.read_buf(&mut self.buffer).await {
+                self.ended = true;
             }
         }
     }

@@ -310,6 +310,8 @@ fn schema_error(
             // each time, quadratic in a file of many unknown keys.
             let key_ranges = key_ranges(doc, path);
             let fallback = value_range(doc, path);
+            // The other types' top-level keys, read once for all the unknown keys of this mapping.
+            let mut other_types: Option<Vec<(ComputeType, Vec<String>)>> = None;
             for key in unexpected {
                 let range = key_ranges.get(key.as_str()).copied().unwrap_or(fallback);
                 let mut message = format!("unknown key `{key}` {}", where_of(path));
@@ -317,11 +319,15 @@ fn schema_error(
                 if let Some(s) = &suggestion {
                     message.push_str(&format!("; did you mean `{s}`?"));
                 } else if path.is_empty() {
-                    let owners: Vec<&str> = ComputeType::ALL
-                        .iter()
-                        .filter(|t| **t != ctype && schema::property_names(**t, &[]).iter().any(|k| k == key))
-                        .map(|t| t.as_str())
-                        .collect();
+                    let others = other_types.get_or_insert_with(|| {
+                        ComputeType::ALL
+                            .iter()
+                            .filter(|t| **t != ctype)
+                            .map(|t| (*t, schema::property_names(*t, &[])))
+                            .collect()
+                    });
+                    let owners: Vec<&str> =
+                        others.iter().filter(|(_, names)| names.contains(key)).map(|(t, _)| t.as_str()).collect();
                     if !owners.is_empty() {
                         message.push_str(&format!("; it belongs to {} specs, not {ctype}", owners.join(" and ")));
                     } else {
@@ -507,10 +513,13 @@ pub(crate) fn did_you_mean(word: &str, candidates: &[String]) -> Option<String> 
     if let Some(c) = candidates.iter().find(|c| c.to_ascii_lowercase() == lower && c.as_str() != word) {
         return Some(c.clone());
     }
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let length = word.chars().count();
+    let limit = (length / 3).clamp(1, 3);
     candidates
         .iter()
         .filter(|c| !c.starts_with('$'))
+        // The distance is at least the difference in length: most candidates are ruled out without computing it.
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (levenshtein(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
