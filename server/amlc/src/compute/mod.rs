@@ -214,12 +214,13 @@ pub fn spinner(ctx: &Ctx, label: &str) -> (indicatif::ProgressBar, WaitOptions) 
         indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    bar.set_message(format!("{label}: waiting"));
+    // The label names the compute and the status is ARM's text: shown with control characters escaped.
+    bar.set_message(format!("{}: waiting", amlc_azure::shell::visible(label)));
     bar.enable_steady_tick(Duration::from_millis(120));
     let mut wait = ctx.wait.clone();
     let b = bar.clone();
     wait.progress = Some(Arc::new(move |p: &amlc_azure::Progress| {
-        b.set_message(format!("{}: {}", p.label, p.status));
+        b.set_message(format!("{}: {}", amlc_azure::shell::visible(&p.label), amlc_azure::shell::visible(&p.status)));
     }));
     // Ctrl-C stops waiting (the operation itself continues in Azure) instead of killing the process mid-print.
     let cancel = wait.cancel.clone();
