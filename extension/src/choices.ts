@@ -118,6 +118,13 @@ export function sshDestination(argv: string[]): { host: string; port?: number } 
   let host: string | undefined;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--') {
+      // The end of ssh's options: the destination, then a remote command if any.
+      if (host !== undefined || i + 1 >= argv.length) return undefined;
+      if (i + 2 < argv.length) return undefined; // a remote command follows: not a plain login
+      host = argv[i + 1];
+      break;
+    }
     if (a === '-p' && i + 1 < argv.length) {
       port = Number(argv[++i]);
     } else if (/^-[bcDEeFIiJLlmOoQRSWw]$/.test(a)) {

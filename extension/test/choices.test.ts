@@ -70,5 +70,8 @@ test('the SSH destination for Remote-SSH', () => {
   assert.deepEqual(sshDestination(['ssh', '-p', '50000', 'azureuser@1.2.3.4']), { host: 'azureuser@1.2.3.4', port: 50000 });
   assert.deepEqual(sshDestination(['/usr/bin/ssh', '-i', '/k', 'u@h']), { host: 'u@h' });
   assert.equal(sshDestination(['ssh', 'u@h', 'uptime']), undefined);
+  // The server puts `--` before the destination, so nothing after it is read as an option.
+  assert.deepEqual(sshDestination(['ssh', '-p', '22', '--', 'azureuser@1.2.3.4']), { host: 'azureuser@1.2.3.4', port: 22 });
+  assert.equal(sshDestination(['ssh', '--', 'u@h', 'uptime']), undefined);
   assert.equal(sshDestination(['az', 'ml', 'compute', 'connect-ssh']), undefined);
 });

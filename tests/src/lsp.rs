@@ -22,11 +22,17 @@ pub struct Server {
 impl Server {
     /// Starts `amlc lsp` and initialises it with these capabilities (and initialization options, unless null).
     pub fn start(capabilities: Value, options: Value) -> Server {
+        Server::start_with(capabilities, options, "warn", &[])
+    }
+
+    /// As [`Server::start`], with this `AMLC_LOG` level and more arguments for `amlc lsp`.
+    pub fn start_with(capabilities: Value, options: Value, log: &str, args: &[&str]) -> Server {
         let binary = crate::amlc_bin();
         assert!(binary.exists(), "{} is missing: run `cargo build -p amlc` first", binary.display());
         let mut child = Command::new(binary)
             .args(["lsp", "--stdio"])
-            .env("AMLC_LOG", "warn")
+            .args(args)
+            .env("AMLC_LOG", log)
             // Outside the checkout, so no developer's .azureml/config.json is found.
             .current_dir(std::env::temp_dir())
             .stdin(Stdio::piped())
@@ -78,6 +84,12 @@ impl Server {
         let body = serde_json::to_vec(&message).expect("JSON");
         write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).expect("write header");
         self.stdin.write_all(&body).expect("write body");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// Bytes as they are, framing included: for malformed messages.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write");
         self.stdin.flush().expect("flush");
     }
 
@@ -135,6 +147,18 @@ impl Server {
                 && m["params"]["version"] == version
         });
         message["params"]["diagnostics"].clone()
+    }
+
+    /// The exit status once the process has ended by itself (after `exit`).
+    pub fn wait_exit(&mut self) -> std::process::ExitStatus {
+        for _ in 0..200 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("amlc lsp did not exit after `exit`");
     }
 
     /// `shutdown` then `exit`; the process must end with status 0.

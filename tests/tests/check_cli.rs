@@ -163,4 +163,74 @@ fn the_editor_templates_are_specs_with_only_their_placeholders_to_fill() {
         let expected: &[&str] = if attached { &["AMLC041"] } else { &[] };
         assert_eq!(codes, expected, "{path}");
     }
+/// `/dev/zero` is read only up to the size limit and refused with the limit named, instead of filling memory.
+#[cfg(unix)]
+#[test]
+fn an_endless_device_is_refused_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = check(&["--color", "never", "/dev/zero"], dir.path());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("larger than 16 MiB"), "{stdout}");
+}
+
+/// A FIFO named on the command line is read (through the same limit) like a file.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_read_like_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("spec.yml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED a_fifo_is_read_like_a_file: mkfifo is not available");
+        return;
+    }
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "type: amlcompute\nname: from-a-fifo\nmax_instances: -1\n"))
+    };
+    let output = check(&["--format", "json", "spec.yml"], dir.path());
+    writer.join().expect("writer").expect("written");
+    let files = json_lines(&output);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(errors_in(&files[0]) > 0, "max_instances: -1 is reported: {}", files[0]);
+}
+
+/// Linked specs in a folder are checked, not skipped into a "checked 0 files" pass; a loop says so.
+#[cfg(unix)]
+#[test]
+fn symlinks_in_a_folder_are_followed_and_loops_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = tempfile::tempdir().unwrap();
+    std::fs::write(real.path().join("cluster.yml"), "type: amlcompute\nname: linked\nmax_instances: -1\n").unwrap();
+    std::os::unix::fs::symlink(real.path().join("cluster.yml"), dir.path().join("cluster.yml")).unwrap();
+    let output = check(&["--format", "json", "."], dir.path());
+    let files = json_lines(&output);
+    assert_eq!(files.len(), 1, "the linked spec is checked: {files:?}");
+    assert_eq!(output.status.code(), Some(1));
+
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("again")).unwrap();
+    std::os::unix::fs::symlink("self.yml", dir.path().join("self.yml")).unwrap();
+    let output = check(&["--color", "never", "."], dir.path());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("symlink loop").count(), 2, "{stdout}");
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+}
+
+/// SARIF names each file by a percent-encoded URI reference, and a file name that is not UTF-8 is reported
+/// exactly (its bytes escaped, never replaced).
+#[cfg(unix)]
+#[test]
+fn sarif_uris_are_percent_encoded_and_odd_names_exact() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"my cluster#\xff.yml");
+    std::fs::write(dir.path().join(name), "type: amlcompute\nname: c\nmax_instances: -1\n").unwrap();
+    let output = check(&["--format", "sarif", "."], dir.path());
+    let sarif: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "./my%20cluster%23%FF.yml", "{sarif}");
+    let output = check(&["--format", "json", "."], dir.path());
+    let files = json_lines(&output);
+    assert_eq!(files[0]["path"], "./my cluster#\\xff.yml");
 }

@@ -449,7 +449,9 @@ fn enable_sso_turns_single_sign_on_off_and_on_for_instances_only() {
     assert_eq!(sso(&emu), serde_json::json!(false));
     let out: serde_json::Value =
         serde_json::from_str(&ok(emu.amlc(&["-o", "json", "enable-sso", "ci-running"]))).expect("json outcome");
-    assert_eq!(out, serde_json::json!({"name": "ci-running", "enableSSO": true}));
+    assert_eq!(out["name"], "ci-running", "{out}");
+    assert_eq!(out["outcome"], "done", "{out}");
+    assert!(out["message"].as_str().is_some_and(|m| m.contains("is enabled")), "{out}");
     assert_eq!(sso(&emu), serde_json::json!(true));
     fails(emu.amlc(&["enable-sso", "cpu-cluster"]), 1, "'cpu-cluster' is an AmlCompute");
 }
@@ -582,4 +584,14 @@ fn json_on_every_outcome_including_nothing_to_do() {
     assert_eq!(unchanged["outcome"], "dry-run", "{unchanged}");
     let deleted = parse(ok(emu.amlc(&["-o", "json", "delete", "ci-running", "--yes", "--no-wait"])));
     assert_eq!(deleted["outcome"], "accepted", "{deleted}");
+/// A name holding an escape sequence (as a hostile ARM response or a pasted name can) is printed escaped: it
+/// cannot clear the terminal or forge a line.
+#[test]
+fn control_characters_in_names_are_shown_escaped() {
+    let emu = Emu::start(fast());
+    let output = emu.amlc(&["show", "x\x1b[2J\ny"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+    assert!(stderr.contains(r"x\x1b[2J\x0ay"), "{stderr:?}");
 }

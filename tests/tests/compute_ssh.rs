@@ -105,12 +105,17 @@ impl Drop for Emu {
 }
 
 fn emulator(ssh_port: u16) -> Emu {
+    emulator_as(ssh_port, None)
+}
+
+fn emulator_as(ssh_port: u16, ssh_user: Option<&str>) -> Emu {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
     let config = EmulatorConfig {
         op_duration: Duration::from_millis(200),
         seed_computes: true,
         log_requests: false,
         ssh_endpoint: Some(("127.0.0.1".to_string(), ssh_port)),
+        ssh_user: ssh_user.map(str::to_string),
         ..EmulatorConfig::default()
     };
     let running =
@@ -120,11 +125,15 @@ fn emulator(ssh_port: u16) -> Emu {
 }
 
 fn amlc(base: &str, args: &[&str]) -> Output {
+    amlc_in(base, args, &std::env::temp_dir())
+}
+
+fn amlc_in(base: &str, args: &[&str], dir: &Path) -> Output {
     Command::new(amlc_tests::amlc_bin())
         .arg("compute")
         .args(args)
         .env("AMLC_ARM_ENDPOINT", base)
-        .current_dir(std::env::temp_dir())
+        .current_dir(dir)
         .env_remove("AMLC_WORKSPACE")
         .env_remove("AMLC_RESOURCE_GROUP")
         .env_remove("AMLC_SUBSCRIPTION")
@@ -182,7 +191,7 @@ fn ssh_runs_a_command_on_an_instance_and_a_cluster_node() {
 
     // --print shows the same resolution without connecting.
     let printed = amlc(&emu.base, &["ssh", "ci-running", "--print"]);
-    assert!(String::from_utf8_lossy(&printed.stdout).contains(&format!("-p {} azureuser@127.0.0.1", sshd.port)));
+    assert!(String::from_utf8_lossy(&printed.stdout).contains(&format!("-p {} -- azureuser@127.0.0.1", sshd.port)));
 
     // --write-config adds one Host entry, and replaces it on a second run.
     let config = dir.path().join("ssh_config");
@@ -192,11 +201,36 @@ fn ssh_runs_a_command_on_an_instance_and_a_cluster_node() {
         assert!(written.status.success());
     }
     let text = std::fs::read_to_string(&config).unwrap_or_default();
-    assert_eq!(text.matches("Host amlc-ci-running").count(), 1, "{text}");
+    assert_eq!(text.matches("Host \"amlc-ci-running\"").count(), 1, "{text}");
     assert!(text.contains(&format!("Port {}", sshd.port)));
 
     // A stopped instance is refused with the way forward.
     let stopped = amlc(&emu.base, &ssh_args("ci-stopped", &user, &key_text));
     assert_eq!(stopped.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&stopped.stderr).contains("amlc compute start ci-stopped"));
+}
+
+/// An `adminUserName` that is an ssh option (from a hostile or broken ARM response) never reaches ssh, a printed
+/// command or an ssh config: amlc refuses it before running anything. Needs no sshd: nothing may connect.
+#[test]
+fn a_hostile_login_user_is_refused_everywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("ssh_config");
+    let config_arg = config.display().to_string();
+    for user in ["-oProxyCommand=touch PWNED", "u\n    ProxyCommand touch PWNED"] {
+        let emu = emulator_as(1, Some(user));
+        for args in [
+            vec!["ssh", "ci-running", "--", "true"],
+            vec!["ssh", "ci-running", "--print"],
+            vec!["ssh", "ci-running", "--write-config", "--ssh-config", &config_arg],
+        ] {
+            let output = amlc_in(&emu.base, &args, dir.path());
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+            assert!(stderr.contains("is not a user name Azure creates"), "{args:?}: {stderr}");
+            assert!(output.stdout.is_empty(), "{args:?} printed {:?}", String::from_utf8_lossy(&output.stdout));
+        }
+    }
+    let made: Vec<_> = std::fs::read_dir(dir.path()).expect("read dir").filter_map(Result::ok).collect();
+    assert!(made.is_empty(), "files appeared: {:?}", made.iter().map(|e| e.file_name()).collect::<Vec<_>>());
 }

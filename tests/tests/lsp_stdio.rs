@@ -118,3 +118,53 @@ fn utf16_ranges_with_emoji_and_cjk_and_a_crlf_file() {
     );
     server.stop();
 }
+
+/// The protocol's rule: `exit` without `shutdown` first ends the process with 1; a malformed message before it
+/// does not end the session.
+#[test]
+fn exit_without_shutdown_exits_1_and_a_bad_message_does_not_end_the_server() {
+    let mut server = Server::start(json!({}), Value::Null);
+    server.send_raw(b"Content-Length: 4\r\n\r\nnull");
+    let answer = server.wait_for("an error answer", |m| m.get("error").is_some());
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    let state = server.request("shutdown", Value::Null);
+    assert_eq!(state, Value::Null);
+    drop(server);
+    let mut server = Server::start(json!({}), Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit().code(), Some(1));
+}
+
+/// At trace level, with a log file: the document's `admin_password` and the editor's token never reach the log,
+/// and the file is readable by its owner only.
+#[test]
+fn secrets_never_reach_a_trace_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("lsp.log");
+    let log_arg = log.display().to_string();
+    let mut server = Server::start_with(json!({}), Value::Null, "trace", &["--log-file", &log_arg]);
+    let uri = "file:///tmp/amlc-stdio/secret.yml";
+    let text =
+        "type: amlcompute\nname: c\nssh_settings:\n  admin_username: azureuser\n  admin_password: Hunter2-S3cret-Pw\n";
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    server.wait_diagnostics(uri, 1);
+    // A client's answer carrying a token (as `amlc/getToken` answers), and a malformed copy of it.
+    let token = json!({"jsonrpc": "2.0", "id": 99, "result": {"token": "eyJ0eXAiOiJKV1Qi.tok-SECRET", "expiresOnUnixSeconds": 1}});
+    server.send(token.clone());
+    server.send_raw(format!("Content-Length: 9999\r\n\r\n{token}").as_bytes());
+    server.stop();
+    let written = std::fs::read_to_string(&log).expect("the log file exists");
+    assert!(!written.is_empty(), "nothing was logged at trace level");
+    for secret in ["Hunter2-S3cret-Pw", "tok-SECRET", "eyJ0eXAiOiJKV1Qi"] {
+        assert!(!written.contains(secret), "{secret} is in the log:\n{written}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&log).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the log file is readable by others");
+    }
+}

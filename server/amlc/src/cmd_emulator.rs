@@ -37,7 +37,8 @@ pub struct EmulatorArgs {
     /// Serve every Nth request, then drop its connection without a response.
     #[arg(long, value_name = "N")]
     drop_every: Option<u64>,
-    /// Keep the computes in this JSON file, so they survive a restart.
+    /// Keep the computes in this JSON file, so they survive a restart. It holds secrets (attach passwords and
+    /// keys, as sent): it is created readable by you only; keep it out of shared folders.
     #[arg(long, value_name = "FILE")]
     state_file: Option<PathBuf>,
     /// Start with demo computes (running and stopped instances, a cluster, an attached Kubernetes and VM).

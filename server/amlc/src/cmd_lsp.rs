@@ -1,10 +1,8 @@
 //! `amlc lsp`: runs the language server on stdio. Logs go through `tracing` to stderr, or to
 //! `--log-file` for support; stdout carries only the protocol.
 
-use std::fs::OpenOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
 
@@ -13,7 +11,8 @@ pub struct LspArgs {
     /// Talk LSP over stdin and stdout (the default and only transport; accepted for editors that pass it).
     #[arg(long)]
     stdio: bool,
-    /// Append logs to this file instead of stderr. The level comes from AMLC_LOG (default `info`).
+    /// Append logs to this file (created readable by you only) instead of stderr. The level comes from AMLC_LOG
+    /// (default `info`); passwords, tokens and keys are masked at every level.
     #[arg(long, value_name = "PATH")]
     log_file: Option<PathBuf>,
 }
@@ -21,19 +20,11 @@ pub struct LspArgs {
 pub fn run(args: LspArgs) -> ExitCode {
     let _ = args.stdio;
     let filter = EnvFilter::try_from_env("AMLC_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false);
-    let installed = match &args.log_file {
-        Some(path) => match OpenOptions::new().create(true).append(true).open(path) {
-            Ok(file) => builder.with_writer(Mutex::new(file)).try_init(),
-            Err(error) => {
-                eprintln!("amlc lsp: cannot open log file {}: {error}", path.display());
-                return ExitCode::from(2);
-            }
-        },
-        None => builder.with_writer(std::io::stderr).try_init(),
-    };
-    if let Err(error) = installed {
+    if let Err(error) = crate::logging::init(filter, args.log_file.as_deref()) {
         eprintln!("amlc lsp: logging not set up: {error}");
+        if args.log_file.is_some() {
+            return ExitCode::from(2);
+        }
     }
     // A panic anywhere is logged where the other logs go; the request that hit it fails alone.
     std::panic::set_hook(Box::new(|info| {
@@ -54,10 +45,15 @@ pub fn run(args: LspArgs) -> ExitCode {
         }
     };
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "amlc lsp starting on stdio");
-    runtime.block_on(amlc_lsp::serve(tokio::io::stdin(), tokio::io::stdout()));
-    tracing::info!("amlc lsp exiting");
+    let ending = runtime.block_on(amlc_lsp::serve(tokio::io::stdin(), tokio::io::stdout()));
+    tracing::info!(?ending, "amlc lsp exiting");
     // Tokio reads stdin on a blocking thread that cannot be interrupted; waiting for it on drop
     // would hang the exit until the editor closed the pipe.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    ExitCode::SUCCESS
+    // The protocol's rule: `exit` without `shutdown` first ends with 1.
+    if ending.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -8,6 +8,7 @@ mod cmd_compute;
 mod cmd_emulator;
 mod cmd_lsp;
 mod compute;
+mod logging;
 
 use std::process::ExitCode;
 

@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod error;
 pub mod models;
 pub mod preflight;
+pub mod shell;
 pub mod spec_of;
 pub mod ssh;
 pub mod workflow;

@@ -3,6 +3,7 @@
 //! Shared by `amlc compute ssh` and the language server's `amlc.compute.sshCommand`; running ssh and listing
 //! the nodes stay with the callers.
 
+use crate::shell::quote;
 use crate::{ComputeNode, ComputeResource};
 
 /// Where to connect.
@@ -11,6 +12,52 @@ pub struct Target {
     pub user: String,
     pub host: String,
     pub port: u16,
+}
+
+impl Target {
+    /// A target whose user and host are what Azure can return, never an ssh option or a second word: they come
+    /// from an ARM response, and `ssh` would read `-oProxyCommand=…` as an option that runs a command.
+    pub fn checked(user: String, host: String, port: u16) -> Result<Target, Refusal> {
+        if !valid_user(&user) {
+            return Err(Refusal::new(format!(
+                "the login user {} is not a user name Azure creates; amlc will not pass it to ssh",
+                quote(&user)
+            ))
+            .hint("a login user is 1 to 64 letters, digits, '_', '-' or '.', not starting with '-' or '.'; give one with --user"));
+        }
+        if !valid_host(&host) {
+            return Err(Refusal::new(format!(
+                "the address {} is not an IP address or host name; amlc will not pass it to ssh",
+                quote(&host)
+            ))
+            .hint("check the compute with `amlc compute show NAME`"));
+        }
+        Ok(Target { user, host, port })
+    }
+}
+
+/// A Linux login name as Azure accepts one for an administrator: letters, digits, `_`, `-`, `.`, at most 64,
+/// starting with a letter, a digit or `_`.
+pub fn valid_user(user: &str) -> bool {
+    let mut chars = user.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && user.len() <= 64
+}
+
+/// An IPv4 or IPv6 address, or a DNS name (labels of letters, digits and inner hyphens).
+pub fn valid_host(host: &str) -> bool {
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    host.len() <= 253 && host.split('.').all(label)
 }
 
 /// Why SSH cannot work, and what to do about it.
@@ -62,11 +109,11 @@ pub fn instance_target(c: &ComputeResource, user: Option<&str>, private: bool) -
         "Running" | "JobRunning" => {}
         "Stopped" => {
             return Err(Refusal::new(format!("'{name}' is Stopped"))
-                .hint(format!("start it first: `amlc compute start {name}`, then connect again")))
+                .hint(format!("start it first: `amlc compute start {}`, then connect again", quote(name))))
         }
         other => {
             return Err(Refusal::new(format!("'{name}' is {other}; SSH needs it Running"))
-                .hint(format!("wait and check with `amlc compute show {name}`")))
+                .hint(format!("wait and check with `amlc compute show {}`", quote(name))))
         }
     }
     let endpoints = c.connectivity().unwrap_or_default();
@@ -78,11 +125,8 @@ pub fn instance_target(c: &ComputeResource, user: Option<&str>, private: bool) -
         ))
         .hint(format!("from inside its virtual network, connect to the private address {private} with --private")));
     };
-    Ok(Target {
-        user: user.map(str::to_string).or(ssh.admin_user_name).unwrap_or_else(|| "azureuser".into()),
-        host,
-        port: port(ssh.ssh_port, private),
-    })
+    let user = user.map(str::to_string).or(ssh.admin_user_name).unwrap_or_else(|| "azureuser".into());
+    Target::checked(user, host, port(ssh.ssh_port, private))
 }
 
 /// The login user of a cluster's nodes, or why nobody can log in; checked before listing the nodes.
@@ -121,7 +165,7 @@ pub fn cluster_node_target(
     let node = match node_id {
         Some(id) => nodes.iter().find(|n| n.node_id == id).ok_or_else(|| {
             Refusal::new(format!("'{name}' has no node '{id}'"))
-                .hint(format!("see them with `amlc compute list-nodes {name}`"))
+                .hint(format!("see them with `amlc compute list-nodes {}`", quote(name)))
         })?,
         None => nodes
             .iter()
@@ -136,7 +180,7 @@ pub fn cluster_node_target(
         )));
     };
     let port = port(node.port, private);
-    Ok((Target { user, host, port }, node.node_id.clone()))
+    Ok((Target::checked(user, host, port)?, node.node_id.clone()))
 }
 
 #[cfg(test)]
@@ -161,6 +205,27 @@ mod tests {
             port: Some(port),
             ..ComputeNode::default()
         }
+    }
+
+    #[test]
+    fn hostile_users_and_hosts_are_refused() {
+        for user in ["-oProxyCommand=touch x", "a b", "u\n    ProxyCommand x", "", ".x", "a@b", &"a".repeat(65)] {
+            assert!(!valid_user(user), "{user:?}");
+            let refused = Target::checked(user.to_string(), "10.0.0.1".into(), 22);
+            assert!(refused.is_err_and(|r| r.message.contains("not a user name")), "{user:?}");
+        }
+        for user in ["azureuser", "a", "_svc", "first.last-2"] {
+            assert!(valid_user(user), "{user:?}");
+        }
+        for host in ["-oProxyCommand=x", "1.2.3.4 -p 1", "a..b", "", "host\nx", "a_b.com", "-a.com"] {
+            assert!(!valid_host(host), "{host:?}");
+        }
+        for host in ["10.0.0.1", "::1", "fe80::1", "ci-1.eastus.instances.azureml.ms", "localhost"] {
+            assert!(valid_host(host), "{host:?}");
+        }
+        let c = cluster("Enabled", Some("azureuser"));
+        let hostile = [ComputeNode { public_ip_address: Some("-oProxyCommand=x".into()), ..node("a", None, 1) }];
+        assert!(cluster_node_target(&c, &hostile, "u".into(), None, false).is_err());
     }
 
     #[test]

@@ -228,11 +228,25 @@ impl State {
         }
     }
 
-    /// Writes the state atomically (temporary file, then rename), so a crash never leaves half a file.
+    /// Writes the state atomically (temporary file, then rename), so a crash never leaves half a file. The file
+    /// holds attach passwords and keys as the requests sent them: it is readable by its owner only.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        use std::io::Write;
         let bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, bytes)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            options.mode(0o600);
+            let mut file = options.open(&tmp)?;
+            // A leftover temporary file keeps its old mode through `open`: narrow it explicitly.
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            file.write_all(&bytes)?;
+        }
+        #[cfg(not(unix))]
+        options.open(&tmp)?.write_all(&bytes)?;
         std::fs::rename(&tmp, path)
     }
 }
@@ -315,5 +329,11 @@ mod tests {
         let loaded = State::load(&path).ok();
         assert_eq!(loaded.map(|s| s.computes.len()), Some(1));
         assert_eq!(State::load(&dir.path().join("missing.json")).ok().map(|s| s.computes.len()), Some(0));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777).ok();
+            assert_eq!(mode, Some(0o600), "the state file holds secrets");
+        }
     }
 }

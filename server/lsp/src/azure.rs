@@ -243,6 +243,8 @@ pub fn copy_command(
     name: &str,
     workspace: Option<&WorkspaceRef>,
 ) -> Result<String, String> {
+    // The name and the workspace come from ARM or the user: each is one shell word, whatever it holds.
+    let name = &*amlc_azure::shell::quote(name);
     let (amlc, az) = match action {
         "show" | "start" | "stop" | "restart" | "delete" | "detach" => {
             (format!("amlc compute {action} {name}"), format!("az ml compute {action} --name {name}"))
@@ -262,7 +264,9 @@ pub fn copy_command(
         ("amlc", _) => Ok(amlc),
         ("az", Some(ws)) => Ok(format!(
             "{az} --resource-group {} --workspace-name {} --subscription {}",
-            ws.resource_group, ws.workspace_name, ws.subscription_id
+            amlc_azure::shell::quote(&ws.resource_group),
+            amlc_azure::shell::quote(&ws.workspace_name),
+            amlc_azure::shell::quote(&ws.subscription_id)
         )),
         ("az", None) => Err("the az command needs a workspace".into()),
         (other, _) => Err(format!("unknown flavor '{other}': use amlc or az")),

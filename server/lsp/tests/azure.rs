@@ -184,6 +184,12 @@ async fn show_copy_command_and_ssh_command_describe_a_live_compute() {
         client.request("workspace/executeCommand", copy("show", "az")).await,
         json!({"command": "az ml compute show --name ci-running --resource-group rg --workspace-name ws --subscription 00000000-0000-0000-0000-000000000000"})
     );
+    // A name is one shell word in the copied line, whatever it holds.
+    let hostile = run("amlc.compute.copyCommand", json!({"name": "x; rm -rf ~", "action": "stop", "flavor": "amlc"}));
+    assert_eq!(
+        client.request("workspace/executeCommand", hostile).await,
+        json!({"command": "amlc compute stop 'x; rm -rf ~'"})
+    );
     let bad = client.request_raw("workspace/executeCommand", copy("stop", "powershell")).await;
     assert_eq!(bad["error"]["code"], -32602, "{bad}");
 
@@ -199,7 +205,7 @@ async fn show_copy_command_and_ssh_command_describe_a_live_compute() {
     let port = inner["sshSettings"]["sshPort"].as_i64().unwrap_or(22).to_string();
     let user = inner["sshSettings"]["adminUserName"].as_str().unwrap_or("azureuser");
     assert!(!host.is_empty(), "{body}");
-    assert_eq!(ssh["result"], json!({"command": ["ssh", "-p", port, format!("{user}@{host}")]}), "{ssh}");
+    assert_eq!(ssh["result"], json!({"command": ["ssh", "-p", port, "--", format!("{user}@{host}")]}), "{ssh}");
     let message = stopped["error"]["message"].as_str().unwrap_or_default();
     assert!(
         message.contains("'ci-stopped' is Stopped") && message.contains("amlc compute start ci-stopped"),
@@ -227,4 +233,24 @@ async fn editor_sign_in_is_asked_for_a_token_when_auth_is_vscode() {
     let message = list["error"]["message"].as_str().unwrap_or("");
     assert_eq!(list["error"]["code"], "credential");
     assert!(message.contains("editor's sign-in was asked for") && message.contains("amlc.auth"), "{list}");
+}
+
+/// An `adminUserName` that is an ssh option never becomes the editor's ssh command: the server refuses it.
+#[tokio::test]
+async fn ssh_command_refuses_a_hostile_login_user() {
+    let config = amlc_emulator::EmulatorConfig {
+        seed_computes: true,
+        log_requests: false,
+        ssh_user: Some("-oProxyCommand=touch PWNED".into()),
+        ..amlc_emulator::EmulatorConfig::default()
+    };
+    let emulator =
+        amlc_emulator::start(config, "127.0.0.1:0".parse().expect("loopback address")).await.expect("emulator");
+    let mut client = TestClient::start(json!({}), json!({"armEndpoint": emulator.base_url()})).await;
+    let ssh = json!({"command": "amlc.compute.sshCommand", "arguments": [{"name": "ci-running"}]});
+    let refused = client.request_raw("workspace/executeCommand", ssh).await;
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("not a user name Azure creates"), "{refused}");
+    assert_eq!(refused["result"], Value::Null, "{refused}");
+    emulator.shutdown().await;
 }

@@ -285,7 +285,8 @@ async fn node_counts_applications_and_ssh_to_a_cluster_node() {
     let node = listed.first().cloned().unwrap_or(Value::Null);
     assert_eq!(first["node"], node["nodeId"], "{first}");
     let host = node["publicIpAddress"].as_str().unwrap_or_default();
-    assert_eq!(first["command"][3], format!("azureuser@{host}"), "{first}");
+    assert_eq!(first["command"][3], "--", "{first}");
+    assert_eq!(first["command"][4], format!("azureuser@{host}"), "{first}");
     assert_eq!(first["command"][0], "ssh");
     let private = client
         .request(
@@ -295,7 +296,13 @@ async fn node_counts_applications_and_ssh_to_a_cluster_node() {
         .await;
     assert_eq!(
         private["command"],
-        json!(["ssh", "-p", "22", format!("azureuser@{}", node["privateIpAddress"].as_str().unwrap_or_default())])
+        json!([
+            "ssh",
+            "-p",
+            "22",
+            "--",
+            format!("azureuser@{}", node["privateIpAddress"].as_str().unwrap_or_default())
+        ])
     );
     let missing =
         client.request_raw("workspace/executeCommand", ssh(json!({"name": "cpu-cluster", "node": "nope"}))).await;

@@ -2,6 +2,8 @@
 //! ../shared/lspbench/gen_docs.py generates (written to a temporary folder at bench start, so no
 //! large file is committed). Goals: ≤ 100 µs for the small spec, ≤ 50 ms at 50k lines, linear.
 //! `analyze_edited` measures the editor's keystroke path, which re-parses only the edited block.
+//! Hostile shapes: 10k/100k unknown keys and 10k/100k suppression comments, which once took time growing
+//! with the square of their number; here they must grow linearly.
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -57,8 +59,44 @@ fn generated_docs() -> Option<PathBuf> {
     }
 }
 
+/// A cluster spec with `n` unknown top-level keys.
+fn unknown_keys(n: usize) -> String {
+    let mut text = String::from("type: amlcompute\nname: hostile\nsize: Standard_DS3_v2\n");
+    for i in 0..n {
+        text.push_str(&format!("unknown_key_{i}: {i}\n"));
+    }
+    text
+}
+
+/// A cluster spec whose `n` unknown keys each follow a comment suppressing their diagnostic.
+fn suppressions(n: usize) -> String {
+    let mut text = String::from("type: amlcompute\nname: hostile\nsize: Standard_DS3_v2\n");
+    for i in 0..n {
+        text.push_str(&format!("# amlc-disable-next-line AMLC022\nunknown_key_{i}: {i}\n"));
+    }
+    text
+}
+
+fn hostile(c: &mut Criterion) {
+    let mut group = c.benchmark_group("analyze/hostile");
+    group.sample_size(10);
+    for n in [10_000usize, 100_000] {
+        group.throughput(Throughput::Elements(n as u64));
+        let keys = unknown_keys(n);
+        group.bench_with_input(BenchmarkId::new("unknown-keys", n), &keys, |b, text| {
+            b.iter(|| amlc_spec::analyze(black_box(text)))
+        });
+        let comments = suppressions(n);
+        group.bench_with_input(BenchmarkId::new("suppressions", n), &comments, |b, text| {
+            b.iter(|| amlc_spec::analyze(black_box(text)))
+        });
+    }
+    group.finish();
+}
+
 fn bench(c: &mut Criterion) {
     c.bench_function("analyze/small-20-lines", |b| b.iter(|| amlc_spec::analyze(black_box(SMALL))));
+    hostile(c);
     let Some(dir) = generated_docs() else { return };
     let mut group = c.benchmark_group("analyze/lines");
     group.sample_size(10);

@@ -8,6 +8,16 @@ use crate::{codes, Analysis, Diagnostic, TextRange};
 /// Analyses one compute spec given as bytes from disk: a UTF-8 BOM is fine, invalid UTF-8 is
 /// one clear error for this file.
 pub fn analyze_bytes(bytes: &[u8]) -> Analysis {
+    if looks_like_utf16(bytes) {
+        return Analysis {
+            diagnostics: vec![Diagnostic::new(
+                codes::INVALID_UTF8,
+                "the file looks like UTF-16 without a byte-order mark (every other byte is zero); save it as UTF-8",
+                TextRange::empty(0),
+            )],
+            ..Analysis::default()
+        };
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => analyze(text),
         Err(e) => {
@@ -22,6 +32,19 @@ pub fn analyze_bytes(bytes: &[u8]) -> Analysis {
             }
         }
     }
+}
+
+/// Whether text is UTF-16 without a BOM: in its first bytes, zeros sit at most even or at most odd positions
+/// (ASCII in UTF-16), which UTF-8 text never shows.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(512)];
+    if head.len() < 4 {
+        return false;
+    }
+    let pairs = head.len() / 2;
+    let zeros_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    (even.max(odd) * 2 > pairs) && even.min(odd) * 8 < pairs
 }
 
 /// Analyses one compute spec.

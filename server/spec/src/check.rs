@@ -3,7 +3,8 @@
 
 use crate::line_index::line_start;
 use crate::normalize::{normalize, Issue};
-use crate::syntax::{dotted, Document, Entry, Node, PathSegment};
+use crate::syntax::{dotted, Document, Entry, Node, NodeKind, PathSegment};
+use crate::yaml11::Resolved;
 use crate::{codes, rules, schema, ComputeType, Diagnostic, DiagnosticTag, Fix, TextRange};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
@@ -125,6 +126,7 @@ pub(crate) fn check(
         validate(text, doc, ctype, &norm, diags);
         run_rules()
     };
+    crate::numbers::check(text, doc, ctype, diags);
     meta_rules(text, doc, ctype, schema_hint, diags);
     diags.extend(rule_diags);
     *normalized = Some(norm);
@@ -304,20 +306,28 @@ fn schema_error(
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let keys = cache.get(ctype, path);
             let (known, allowed) = (&keys.0, &keys.1);
+            // One map of the mapping's keys for all its unknown keys: a lookup per key would scan the mapping
+            // each time, quadratic in a file of many unknown keys.
+            let key_ranges = key_ranges(doc, path);
+            let fallback = value_range(doc, path);
+            // The other types' top-level keys, read once for all the unknown keys of this mapping.
+            let mut other_types: Option<Vec<(ComputeType, Vec<String>)>> = None;
             for key in unexpected {
-                let mut key_path = path.to_vec();
-                key_path.push(PathSegment::Key(key.clone()));
-                let range = doc.entry_at(&key_path).map_or_else(|| value_range(doc, path), |e| e.key.range);
+                let range = key_ranges.get(key.as_str()).copied().unwrap_or(fallback);
                 let mut message = format!("unknown key `{key}` {}", where_of(path));
                 let suggestion = cache.suggest(path, key, known);
                 if let Some(s) = &suggestion {
                     message.push_str(&format!("; did you mean `{s}`?"));
                 } else if path.is_empty() {
-                    let owners: Vec<&str> = ComputeType::ALL
-                        .iter()
-                        .filter(|t| **t != ctype && schema::property_names(**t, &[]).iter().any(|k| k == key))
-                        .map(|t| t.as_str())
-                        .collect();
+                    let others = other_types.get_or_insert_with(|| {
+                        ComputeType::ALL
+                            .iter()
+                            .filter(|t| **t != ctype)
+                            .map(|t| (*t, schema::property_names(*t, &[])))
+                            .collect()
+                    });
+                    let owners: Vec<&str> =
+                        others.iter().filter(|(_, names)| names.contains(key)).map(|(t, _)| t.as_str()).collect();
                     if !owners.is_empty() {
                         message.push_str(&format!("; it belongs to {} specs, not {ctype}", owners.join(" and ")));
                     } else {
@@ -446,6 +456,20 @@ fn short(s: &str) -> String {
     }
 }
 
+/// The key range of each entry of the mapping at `path`, by the name `Document::entry_at` matches (the last
+/// entry wins, as there).
+fn key_ranges(doc: &Document, path: &[PathSegment]) -> std::collections::HashMap<String, TextRange> {
+    let entries = doc.lookup(path).map(|n| doc.deref(n)).and_then(|n| n.as_mapping()).unwrap_or(&[]);
+    entries
+        .iter()
+        .filter_map(|e| match &e.key.kind {
+            NodeKind::Scalar(s) if matches!(s.resolved, Resolved::Str) => Some((s.text.clone(), e.key.range)),
+            NodeKind::Scalar(_) => Some((crate::syntax::key_string(&e.key), e.key.range)),
+            _ => None,
+        })
+        .collect()
+}
+
 pub(crate) fn slice(text: &str, r: TextRange) -> &str {
     text.get(r.start as usize..r.end as usize).unwrap_or("")
 }
@@ -489,10 +513,13 @@ pub(crate) fn did_you_mean(word: &str, candidates: &[String]) -> Option<String> 
     if let Some(c) = candidates.iter().find(|c| c.to_ascii_lowercase() == lower && c.as_str() != word) {
         return Some(c.clone());
     }
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let length = word.chars().count();
+    let limit = (length / 3).clamp(1, 3);
     candidates
         .iter()
         .filter(|c| !c.starts_with('$'))
+        // The distance is at least the difference in length: most candidates are ruled out without computing it.
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (levenshtein(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)

@@ -22,6 +22,7 @@ pub mod yaml11;
 mod analyze;
 mod check;
 mod normalize;
+mod numbers;
 mod parallel;
 mod reparse;
 mod rules;

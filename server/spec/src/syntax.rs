@@ -487,6 +487,9 @@ pub fn parse(text: &str) -> Parsed {
         });
         return out;
     }
+    if let Some(error) = unprintable(text) {
+        out.errors.push(error);
+    }
     let map = CharToByte::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -822,6 +825,31 @@ fn scan_error(text: &str, map: &CharToByte, err: &ScanError) -> SyntaxError {
             };
         }
     }
+    if info.contains("recursion limit") {
+        return SyntaxError {
+            kind: SyntaxErrorKind::Limit,
+            message: format!("nesting deeper than {MAX_DEPTH} levels; a compute spec never needs this much"),
+            range: TextRange::empty(at),
+            related: None,
+        };
+    }
+    // A bad escape (`\ud800`, `\q`) in a closed string is not an unclosed string: name the escape.
+    if info.contains("escape") || info.contains("hexadecimal") {
+        if let Some((start, end)) = bad_escape(text, at as usize) {
+            let escape = &text[start..end];
+            let message = if matches!(escape.as_bytes().get(1), Some(b'u' | b'U' | b'x')) {
+                format!("`{escape}` is not a character (a lone surrogate like `\\ud800` is half of a UTF-16 pair, which no UTF-8 text and no request to the service can carry); write the character itself, or the full pair as one `\\U` escape")
+            } else {
+                format!("unknown escape `{escape}` in a double-quoted string; write `\\\\` for a backslash, or use single quotes")
+            };
+            return SyntaxError {
+                kind: SyntaxErrorKind::Syntax,
+                message,
+                range: TextRange::new(start as u32, end as u32),
+                related: None,
+            };
+        }
+    }
     if info.contains("quoted scalar") {
         // The marker points at or inside the string; find its opening quote on this line or before.
         let quote =
@@ -862,6 +890,80 @@ fn scan_error(text: &str, map: &CharToByte, err: &ScanError) -> SyntaxError {
         if kind == SyntaxErrorKind::BadIndentation { line_start.max(first_non_space(text, line_start)) } else { at };
     let end = line_end(start).max(start);
     SyntaxError { kind, message, range: TextRange::new(start.min(end), end), related: None }
+}
+
+/// The first character PyYAML's reader refuses anywhere in a stream (control characters other than tab and
+/// line breaks, DEL, C1 controls but NEL, U+FFFE and U+FFFF): the CLI cannot load such a file, even where a
+/// YAML 1.2 reader would take the character as part of a plain value.
+fn unprintable(text: &str) -> Option<SyntaxError> {
+    // Most texts hold none of the bytes that can start such a character: skip the decoding walk for them.
+    let suspicious = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || matches!(b, 0x7f | 0xc2 | 0xef);
+    if !text.as_bytes().iter().any(suspicious) {
+        return None;
+    }
+    let refused = |c: char| match c {
+        '\t' | '\n' | '\r' | '\u{85}' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => true,
+        _ => false,
+    };
+    let (at, c) = text.char_indices().find(|&(_, c)| refused(c))?;
+    let name = match c {
+        '\u{0}' => " (NUL)".to_string(),
+        '\u{7}' => " (BEL)".to_string(),
+        '\u{8}' => " (backspace)".to_string(),
+        '\u{1b}' => " (ESC)".to_string(),
+        _ => String::new(),
+    };
+    Some(SyntaxError {
+        kind: SyntaxErrorKind::Syntax,
+        message: format!(
+            "control character U+{:04X}{name} in the file; PyYAML refuses it, so the CLI cannot load this spec: remove it, or write it as an escape in a double-quoted string",
+            c as u32
+        ),
+        range: TextRange::new(at as u32, (at + c.len_utf8()) as u32),
+        related: None,
+    })
+}
+
+/// The first escape in the double-quoted string opening at (or after) `from` that YAML refuses: an unknown
+/// letter, missing hex digits, or a code that is no character. Its byte range, backslash included.
+fn bad_escape(text: &str, from: usize) -> Option<(usize, usize)> {
+    let open = from + text.get(from..)?.find('"')?;
+    let bytes = text.as_bytes();
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return None,
+            b'\\' => {
+                let &letter = bytes.get(i + 1)?;
+                let digits = match letter {
+                    b'x' => 2,
+                    b'u' => 4,
+                    b'U' => 8,
+                    b'0' | b'a' | b'b' | b't' | b'\t' | b'n' | b'v' | b'f' | b'r' | b'e' | b' ' | b'"' | b'/'
+                    | b'\\' | b'N' | b'_' | b'L' | b'P' | b'\n' | b'\r' => {
+                        i += 2;
+                        continue;
+                    }
+                    _ => {
+                        let end = i + 1 + text[i + 1..].chars().next().map_or(0, char::len_utf8);
+                        return Some((i, end));
+                    }
+                };
+                let hex = text.get(i + 2..i + 2 + digits).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+                let Some(hex) = hex else {
+                    let end = (i + 2..=(i + 2 + digits).min(text.len())).rev().find(|&e| text.is_char_boundary(e));
+                    return Some((i, end.unwrap_or(i + 2)));
+                };
+                if u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).is_none() {
+                    return Some((i, i + 2 + digits));
+                }
+                i += 2 + digits;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn first_non_space(text: &str, from: u32) -> u32 {

@@ -95,13 +95,13 @@ fn int_11(s: &str) -> Option<Resolved> {
     };
     if let Some(rest) = body.strip_prefix("0b") {
         if !rest.is_empty() && rest.bytes().all(|c| c == b'0' || c == b'1' || c == b'_') {
-            return digits(rest, 2).or(Some(Resolved::Float(f64::INFINITY)));
+            return digits(rest, 2).or(Some(too_big(neg)));
         }
         return None;
     }
     if let Some(rest) = body.strip_prefix("0x") {
         if !rest.is_empty() && rest.bytes().all(|c| c.is_ascii_hexdigit() || c == b'_') {
-            return digits(rest, 16).or(Some(Resolved::Float(f64::INFINITY)));
+            return digits(rest, 16).or(Some(too_big(neg)));
         }
         return None;
     }
@@ -114,7 +114,7 @@ fn int_11(s: &str) -> Option<Resolved> {
             if clean == "0" {
                 return Some(Resolved::Int(0));
             }
-            return digits(&body[1..], 8).or(Some(Resolved::Float(f64::INFINITY)));
+            return digits(&body[1..], 8).or(Some(too_big(neg)));
         }
         return None;
     }
@@ -122,7 +122,7 @@ fn int_11(s: &str) -> Option<Resolved> {
         return None;
     }
     if b.iter().all(|&c| c.is_ascii_digit() || c == b'_') {
-        return digits(body, 10).or(Some(Resolved::Float(f64::INFINITY)));
+        return digits(body, 10).or(Some(too_big(neg)));
     }
     // Sexagesimal: 1:30:00 == 5400.
     if body.contains(':') {
@@ -145,6 +145,12 @@ fn int_11(s: &str) -> Option<Resolved> {
         }
     }
     None
+}
+
+/// An integer beyond 128 bits: PyYAML still reads an int (Python's are unbounded), so it stays an int, pinned to
+/// the nearest end of the range with its sign, never a float called `inf`.
+fn too_big(neg: bool) -> Resolved {
+    Resolved::Int(if neg { i128::MIN } else { i128::MAX })
 }
 
 /// `[0-5]?[0-9]`
@@ -423,6 +429,8 @@ mod tests {
             ("-.5", Resolved::Str),
             ("2.0", Resolved::Float(2.0)),
             ("-.inf", Resolved::Float(f64::NEG_INFINITY)),
+            ("-99999999999999999999999999999999999999999999999999", Resolved::Int(i128::MIN)),
+            ("0x_ffffffffffffffffffffffffffffffffffffffff", Resolved::Int(i128::MAX)),
             ("2024-05-01", Resolved::Timestamp),
             ("2024-05-01T19:00:00", Resolved::Timestamp),
             ("2024-5-1 9:00:00 +01:00", Resolved::Timestamp),

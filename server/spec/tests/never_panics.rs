@@ -1,7 +1,10 @@
 //! Property tests: arbitrary bytes, YAML-ish noise and mutated real specs never make the core
-//! panic, and every diagnostic and fix range lies inside the text on char boundaries.
+//! panic, and every diagnostic and fix range lies inside the text on char boundaries; the editor's
+//! requests (completion, hover, code actions, symbols, folding, selection, the cost lens) never panic
+//! at any position, inside indentation and multi-byte characters included.
 
-use amlc_spec::{analyze, analyze_bytes, analyze_edited, analyze_without_values, Analysis};
+use amlc_spec::ide::{self, SizeCatalog};
+use amlc_spec::{analyze, analyze_bytes, analyze_edited, analyze_without_values, Analysis, TextRange};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
@@ -39,6 +42,37 @@ fn check_ranges(text: &str, analysis: &Analysis) -> Result<(), TestCaseError> {
         }
     }
     Ok(())
+}
+
+/// Every editor request at every byte offset of the text (char boundaries or not, the end included): none may
+/// panic, and what they return stays inside the text.
+fn editor_requests_everywhere(text: &str, analysis: &Analysis) -> Result<(), TestCaseError> {
+    let catalog = SizeCatalog::default();
+    let offsets: Vec<u32> = (0..=text.len() as u32 + 1).collect();
+    for &offset in &offsets {
+        for item in ide::complete_with(text, analysis, offset, Some(&catalog)) {
+            prop_assert!(item.replace.start <= item.replace.end && item.replace.end as usize <= text.len());
+        }
+        let _ = ide::hover_with(text, analysis, offset, Some(&catalog));
+        let end = (offset + 3).min(text.len() as u32);
+        for action in ide::code_actions(text, analysis, TextRange::new(offset.min(end), end)) {
+            for edit in action.edits {
+                prop_assert!(edit.range.end as usize <= text.len(), "{:?} past the end", edit.range);
+            }
+        }
+    }
+    let _ = ide::symbols(analysis);
+    let _ = ide::folding_ranges(text, analysis);
+    let _ = ide::selection_ranges(analysis, &offsets);
+    let _ = ide::cost_hint(analysis, &catalog);
+    Ok(())
+}
+
+#[test]
+fn indentation_and_multibyte_fixture() -> Result<(), TestCaseError> {
+    // A cursor in the indentation under `tags:` once panicked completion by slicing backwards.
+    let text = "type: amlcompute\nname: é😀\ntags:\n    team: a\n    計: b\n  \tx: 1\n";
+    editor_requests_everywhere(text, &analyze(text))
 }
 
 fn seeds() -> Vec<String> {
@@ -168,6 +202,18 @@ proptest! {
         let text = apply(&seeds[seed % seeds.len()], &edits);
         let analysis = analyze(&text);
         check_ranges(&text, &analysis)?;
+    }
+
+    /// Completion, hover, code actions, symbols and lenses at every offset of noise and of mutated specs.
+    #[test]
+    fn editor_requests_never_panic(text in yamlish(), seed in 0usize..64, edits in prop::collection::vec(edit(), 1..4)) {
+        let analysis = analyze(&text);
+        editor_requests_everywhere(&text, &analysis)?;
+        let seeds = seeds();
+        prop_assume!(!seeds.is_empty());
+        let mutated = apply(&seeds[seed % seeds.len()], &edits);
+        let analysis = analyze(&mutated);
+        editor_requests_everywhere(&mutated, &analysis)?;
     }
 
     /// The editor's path (re-parse only the edited block) says exactly what a fresh analysis says.

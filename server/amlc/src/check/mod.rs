@@ -12,12 +12,15 @@ pub const CODE_UNREADABLE: &str = amlc_spec::codes::UNREADABLE_FILE;
 /// One input: a name to report and the bytes read (or why they could not be read).
 pub struct Input {
     pub name: String,
+    /// The name as a SARIF `artifactLocation.uri`: relative reference, percent-encoded.
+    pub uri: String,
     pub bytes: Result<Vec<u8>, String>,
 }
 
 /// One checked file: its text (for source lines and positions) and what the core said about it.
 pub struct FileReport {
     pub name: String,
+    pub uri: String,
     pub text: String,
     pub index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
@@ -47,7 +50,7 @@ impl FileReport {
             }
         };
         let index = LineIndex::new(&text);
-        FileReport { name: input.name, text, index, diagnostics, secrets, attachment }
+        FileReport { name: input.name, uri: input.uri, text, index, diagnostics, secrets, attachment }
     }
 
     pub fn has_error(&self) -> bool {

@@ -111,7 +111,7 @@ fn sarif_result(report: &FileReport, d: &Diagnostic) -> Value {
         "level": level,
         "message": { "text": d.message },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": report.name.replace('\\', "/") },
+            "artifactLocation": { "uri": report.uri },
             // SARIF lines and columns are 1-based.
             "region": {
                 "startLine": start.line + 1, "startColumn": start.col + 1,

@@ -47,7 +47,8 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
         .cloned()
         .collect();
     let report = FileReport {
-        name: path.display().to_string(),
+        name: check::inputs::exact_name(path),
+        uri: check::inputs::uri_of(path),
         index: amlc_spec::LineIndex::new(&text),
         secrets: analysis.secret_ranges(),
         text,
@@ -92,7 +93,7 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
     let request = build_body(ctx, &spec, &args.file, &location, args.name.as_deref())?;
     wrong_command(mode, request.is_attach(), request.compute_type, &args.file)?;
     for warning in &request.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", amlc_azure::shell::visible(&warning.to_string()));
     }
     let findings = preflight(ctx, &request, mode).await?;
     let failed = findings.iter().any(|f| !f.ok);
@@ -102,7 +103,7 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
     }
     if failed {
         for f in findings.iter().filter(|f| !f.ok) {
-            eprintln!("pre-flight {}: {}", f.check, f.message);
+            eprintln!("pre-flight {}: {}", f.check, amlc_azure::shell::visible(&f.message));
         }
         return Err(Failure::new(format!("not sending the request for '{}': the pre-flight failed", request.name)));
     }

@@ -83,10 +83,7 @@ pub struct Ctx {
 pub fn run(args: ComputeArgs) -> ExitCode {
     // AMLC_LOG=debug (or trace, or a filter) shows each ARM request on stderr; tokens and bodies are never logged.
     if let Ok(filter) = std::env::var("AMLC_LOG") {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-            .with_writer(std::io::stderr)
-            .try_init();
+        let _ = crate::logging::init(tracing_subscriber::EnvFilter::new(filter), None);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
@@ -116,16 +113,18 @@ pub fn run(args: ComputeArgs) -> ExitCode {
         Ok(()) | Err(Failure { code: 0, .. }) => ExitCode::SUCCESS,
         Err(failure) => {
             let mut err = std::io::stderr().lock();
+            // Messages quote names and ARM text: shown with control characters escaped.
+            let message = amlc_azure::shell::visible(&failure.message);
             match failure.refusal {
                 Some(code) => {
-                    let _ = writeln!(err, "error[{}]: {}", code.as_str(), failure.message);
+                    let _ = writeln!(err, "error[{}]: {message}", code.as_str());
                 }
                 None => {
-                    let _ = writeln!(err, "error: {}", failure.message);
+                    let _ = writeln!(err, "error: {message}");
                 }
             }
             if let Some(hint) = failure.hint {
-                let _ = writeln!(err, "  hint: {hint}");
+                let _ = writeln!(err, "  hint: {}", amlc_azure::shell::visible(&hint));
             }
             ExitCode::from(failure.code)
         }
@@ -268,12 +267,13 @@ pub fn spinner(ctx: &Ctx, label: &str) -> (indicatif::ProgressBar, WaitOptions) 
         indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    bar.set_message(format!("{label}: waiting"));
+    // The label names the compute and the status is ARM's text: shown with control characters escaped.
+    bar.set_message(format!("{}: waiting", amlc_azure::shell::visible(label)));
     bar.enable_steady_tick(Duration::from_millis(120));
     let mut wait = ctx.wait.clone();
     let b = bar.clone();
     wait.progress = Some(Arc::new(move |p: &amlc_azure::Progress| {
-        b.set_message(format!("{}: {}", p.label, p.status));
+        b.set_message(format!("{}: {}", amlc_azure::shell::visible(&p.label), amlc_azure::shell::visible(&p.status)));
     }));
     // Ctrl-C stops waiting (the operation itself continues in Azure) instead of killing the process mid-print.
     let cancel = wait.cancel.clone();

@@ -2,15 +2,19 @@
 
 use std::io::Write;
 
+use amlc_azure::shell::{visible, visible_lines};
 use serde::Serialize;
 
 use super::args::OutputFormat;
 use super::Failure;
 
-/// Writes `rows` under `headers`, columns padded to the widest cell.
+/// Writes `rows` under `headers`, columns padded to the widest cell. Cells hold ARM text (names, messages):
+/// their control characters are shown escaped, so none can move the cursor or clear the terminal.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> Result<(), Failure> {
+    let rows: Vec<Vec<String>> =
+        rows.iter().map(|row| row.iter().map(|cell| visible(cell).into_owned()).collect()).collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(cell.chars().count());
@@ -31,7 +35,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> Result<(), Failure> {
         text.trim_end().to_string()
     };
     writeln!(out, "{}", line(headers.iter().map(|h| h.to_string()).collect())).map_err(io)?;
-    for row in rows {
+    for row in &rows {
         writeln!(out, "{}", line(row.clone())).map_err(io)?;
     }
     Ok(())
@@ -60,9 +64,10 @@ pub fn outcome(format: OutputFormat, name: &str, what: &str, message: &str) -> R
     }
 }
 
+/// One line of text (names inside it shown with control characters escaped).
 pub fn line(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").map_err(io)
+    writeln!(out, "{}", visible_lines(text)).map_err(io)
 }
 
 /// Prints either a table or the JSON value.

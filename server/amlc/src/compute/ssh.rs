@@ -26,31 +26,36 @@ pub fn ssh_argv(target: &Target, args: &SshArgs) -> Vec<String> {
         argv.push("-o".into());
         argv.push(option.clone());
     }
+    // `--` ends ssh's options: nothing after it (the destination, the remote command) is read as one.
+    argv.push("--".into());
     argv.push(format!("{}@{}", target.user, target.host));
-    if !args.command.is_empty() {
-        argv.push("--".into());
-        argv.extend(args.command.iter().cloned());
-    }
+    argv.extend(args.command.iter().cloned());
     argv
 }
 
-/// Quotes a word for a POSIX shell when needed.
-fn shell_quote(word: &str) -> String {
-    if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=@:,+%".contains(c)) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-/// The config text with the `Host amlc-NAME` block replaced (or added).
-pub fn with_host_entry(existing: &str, alias: &str, target: &Target, identity: Option<&Path>) -> String {
+/// The config text with the `Host amlc-NAME` block replaced (or added); every value in double quotes, and
+/// refused when one cannot be quoted (a line break would start a directive of its own).
+pub fn with_host_entry(
+    existing: &str,
+    alias: &str,
+    target: &Target,
+    identity: Option<&Path>,
+) -> Result<String, Failure> {
+    let quoted = |what: &str, value: &str| {
+        amlc_azure::shell::ssh_config_value(value).ok_or_else(|| {
+            Failure::new(format!(
+                "cannot write the {what} {} to an ssh config: it holds a quote or a control character",
+                amlc_azure::shell::quote(value)
+            ))
+        })
+    };
+    let host_line = format!("Host {}", quoted("alias", alias)?);
     let mut kept = Vec::new();
     let mut skipping = false;
     for line in existing.lines() {
         let trimmed = line.trim();
         if let Some(hosts) = trimmed.strip_prefix("Host ").or_else(|| trimmed.strip_prefix("Host\t")) {
-            skipping = hosts.split_whitespace().any(|h| h == alias);
+            skipping = hosts.split_whitespace().any(|h| h.trim_matches('"') == alias);
         } else if trimmed.starts_with("Match ") {
             skipping = false;
         }
@@ -66,13 +71,15 @@ pub fn with_host_entry(existing: &str, alias: &str, target: &Target, identity: O
         out.push_str("\n\n");
     }
     out.push_str(&format!(
-        "Host {alias}\n    HostName {}\n    User {}\n    Port {}\n",
-        target.host, target.user, target.port
+        "{host_line}\n    HostName {}\n    User {}\n    Port {}\n",
+        quoted("host", &target.host)?,
+        quoted("user", &target.user)?,
+        target.port
     ));
     if let Some(identity) = identity {
-        out.push_str(&format!("    IdentityFile {}\n", identity.display()));
+        out.push_str(&format!("    IdentityFile {}\n", quoted("identity file", &identity.display().to_string())?));
     }
-    out
+    Ok(out)
 }
 
 pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
@@ -84,19 +91,19 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
         let path = PathBuf::from(expand_home(&args.ssh_config));
         let existing = std::fs::read_to_string(&path).unwrap_or_default();
         let alias = format!("amlc-{name}");
-        let text = with_host_entry(&existing, &alias, &target, args.identity.as_deref());
+        let text = with_host_entry(&existing, &alias, &target, args.identity.as_deref())?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| Failure::new(format!("cannot create {}: {e}", parent.display())))?;
         }
         std::fs::write(&path, text).map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
+        let alias = amlc_azure::shell::quote(&alias);
         return line(&format!("wrote Host {alias} to {}; connect with `ssh {alias}`", path.display()));
     }
     let argv = ssh_argv(&target, args);
     if args.print {
-        let words: Vec<String> =
-            std::iter::once("ssh".to_string()).chain(argv.iter().map(|w| shell_quote(w))).collect();
-        return line(&words.join(" "));
+        let words: Vec<&str> = std::iter::once("ssh").chain(argv.iter().map(String::as_str)).collect();
+        return line(&amlc_azure::shell::join(&words));
     }
     let program = std::env::var("AMLC_SSH").unwrap_or_else(|_| "ssh".into());
     let status = std::process::Command::new(&program).args(&argv).status().map_err(|e| {
@@ -126,18 +133,32 @@ mod tests {
     #[test]
     fn host_entry_is_added_then_replaced() {
         let start = "Host other\n    HostName a\n";
-        let once = with_host_entry(start, "amlc-ci", &target(), None);
-        assert!(once.starts_with("Host other\n    HostName a\n\nHost amlc-ci\n    HostName 10.0.0.1\n"));
+        let once = with_host_entry(start, "amlc-ci", &target(), None).unwrap();
+        assert!(once.starts_with("Host other\n    HostName a\n\nHost \"amlc-ci\"\n    HostName \"10.0.0.1\"\n"));
         let moved = Target { host: "10.0.0.2".into(), ..target() };
-        let twice = with_host_entry(&once, "amlc-ci", &moved, Some(Path::new("/k")));
-        assert_eq!(twice.matches("Host amlc-ci").count(), 1);
-        assert!(twice.contains("HostName 10.0.0.2") && !twice.contains("HostName 10.0.0.1"));
-        assert!(twice.contains("IdentityFile /k") && twice.contains("Host other"));
+        let twice = with_host_entry(&once, "amlc-ci", &moved, Some(Path::new("/k j"))).unwrap();
+        assert_eq!(twice.matches("Host \"amlc-ci\"").count(), 1);
+        assert!(twice.contains("HostName \"10.0.0.2\"") && !twice.contains("10.0.0.1"));
+        assert!(twice.contains("IdentityFile \"/k j\"") && twice.contains("Host other"));
     }
 
     #[test]
-    fn quoting_for_print() {
-        assert_eq!(shell_quote("azureuser@1.2.3.4"), "azureuser@1.2.3.4");
-        assert_eq!(shell_quote("echo it's"), r"'echo it'\''s'");
+    fn a_line_break_never_reaches_the_config() {
+        let hostile = Target { user: "u\n    ProxyCommand touch x".into(), ..target() };
+        assert!(with_host_entry("", "amlc-ci", &hostile, None).is_err());
+        assert!(with_host_entry("", "amlc-ci\nProxyCommand x", &target(), None).is_err());
+    }
+
+    #[test]
+    fn destination_follows_the_end_of_options() {
+        #[derive(clap::Parser)]
+        struct Line {
+            #[command(flatten)]
+            ssh: SshArgs,
+        }
+        let args = <Line as clap::Parser>::parse_from(["ssh", "ci", "--", "true"]).ssh;
+        let argv = ssh_argv(&target(), &args);
+        let dash = argv.iter().position(|w| w == "--").unwrap();
+        assert_eq!(&argv[dash + 1..], ["azureuser@10.0.0.1", "true"]);
     }
 }

@@ -107,7 +107,8 @@ pub fn position_at(text: &str, offset: usize) -> Position {
     let offset = floor_boundary(text, offset.min(text.len()));
     let (start, end) = line_at(text, offset);
     let line = &text[start..end];
-    let mut body_start = indent_of(line);
+    // A cursor inside the indentation types a key at its own column: the body starts there.
+    let mut body_start = indent_of(line).min(offset - start);
     let mut item_prefix = false;
     // `- key` inside a sequence: the key belongs to the item's mapping.
     while line[body_start..].starts_with("- ") && start + body_start + 2 <= offset {
@@ -115,7 +116,6 @@ pub fn position_at(text: &str, offset: usize) -> Position {
         body_start += indent_of(&line[body_start..]);
         item_prefix = true;
     }
-    let before = &line[body_start..offset - start];
     if let Some(colon) = find_key_colon(&line[body_start..]).filter(|c| body_start + c < offset - start) {
         let key = key_of(&line[body_start..]).unwrap_or("").to_string();
         let mut path = key_path_prefix(text, start, line, body_start, item_prefix);
@@ -127,7 +127,6 @@ pub fn position_at(text: &str, offset: usize) -> Position {
         let value_start = (value_start + lead).min(value_end);
         return Position::Value { path, value: TextRange::new(value_start as u32, value_end.max(value_start) as u32) };
     }
-    let _ = before;
     let bytes = text.as_bytes();
     let mut word_start = offset;
     while word_start > start + body_start && is_word_byte(bytes[word_start - 1]) {
@@ -235,6 +234,19 @@ mod tests {
                     assert!(!is_key, "{fixture:?} read as a value");
                     assert_eq!(keys(&path), expected, "{fixture:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn cursor_inside_indentation_types_a_key_there() {
+        let text = "tags:\n    team: a\n";
+        for col in 0..4 {
+            match position_at(text, 6 + col) {
+                Position::Key { word, indent, .. } => {
+                    assert_eq!((word.start as usize, indent), (6 + col, col), "column {col}");
+                }
+                other => panic!("column {col}: {other:?}"),
             }
         }
     }
