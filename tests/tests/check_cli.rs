@@ -163,6 +163,8 @@ fn the_editor_templates_are_specs_with_only_their_placeholders_to_fill() {
         let expected: &[&str] = if attached { &["AMLC041"] } else { &[] };
         assert_eq!(codes, expected, "{path}");
     }
+}
+
 /// `/dev/zero` is read only up to the size limit and refused with the limit named, instead of filling memory.
 #[cfg(unix)]
 #[test]

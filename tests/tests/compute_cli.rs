@@ -584,6 +584,8 @@ fn json_on_every_outcome_including_nothing_to_do() {
     assert_eq!(unchanged["outcome"], "dry-run", "{unchanged}");
     let deleted = parse(ok(emu.amlc(&["-o", "json", "delete", "ci-running", "--yes", "--no-wait"])));
     assert_eq!(deleted["outcome"], "accepted", "{deleted}");
+}
+
 /// A name holding an escape sequence (as a hostile ARM response or a pasted name can) is printed escaped: it
 /// cannot clear the terminal or forge a line.
 #[test]
