@@ -222,7 +222,7 @@ fn rows(dir: &Path) -> Vec<Row> {
             command: "amlc.compute.start",
             argument: name("cpu-cluster"),
             code: "wrongType",
-            says: "it is a AmlCompute",
+            says: "it is an AmlCompute",
         },
         Row {
             what: "start a missing compute",
@@ -392,7 +392,7 @@ fn rows(dir: &Path) -> Vec<Row> {
             command: "amlc.compute.sshCommand",
             argument: name("ci-running"),
             code: "",
-            says: "ssh -p 50000 azureuser@",
+            says: "ssh -p 50000 -- azureuser@",
         },
         Row {
             what: "ssh to an instance's private address: port 22",
@@ -402,7 +402,7 @@ fn rows(dir: &Path) -> Vec<Row> {
             command: "amlc.compute.sshCommand",
             argument: json!({"name": "ci-running", "private": true}),
             code: "",
-            says: "ssh -p 22 azureuser@",
+            says: "ssh -p 22 -- azureuser@",
         },
         Row {
             what: "ssh to a cluster node's private address: port 22",
@@ -412,7 +412,7 @@ fn rows(dir: &Path) -> Vec<Row> {
             command: "amlc.compute.sshCommand",
             argument: json!({"name": "cpu-cluster", "private": true}),
             code: "",
-            says: "ssh -p 22 azureuser@",
+            says: "ssh -p 22 -- azureuser@",
         },
         Row {
             what: "ssh to a stopped instance",

@@ -34,8 +34,8 @@ async fn list_computes_then_stop_an_instance_with_progress_and_a_change_notice()
     let running = compute(&list, "ci-running");
     assert_eq!(running["group"], "instances");
     assert_eq!(running["state"], "Running");
-    assert_eq!(running["actions"], json!(["stop", "restart", "delete", "ssh", "setIdleShutdown"]));
-    assert_eq!(compute(&list, "ci-stopped")["actions"], json!(["start", "delete", "setIdleShutdown"]));
+    assert_eq!(running["actions"], json!(["stop", "restart", "delete", "ssh", "setIdleShutdown", "enableSso"]));
+    assert_eq!(compute(&list, "ci-stopped")["actions"], json!(["start", "delete", "setIdleShutdown", "enableSso"]));
 
     let result = client
         .request(
@@ -49,10 +49,11 @@ async fn list_computes_then_stop_an_instance_with_progress_and_a_change_notice()
     );
     // The end comes once the instance is Stopped (not when the operation ends), with the command line's words.
     let changed = client.wait_for("amlc/computesChanged").await;
-    assert_eq!(
-        changed["params"],
-        json!({"names": ["ci-running"], "outcome": {"name": "ci-running", "action": "stop", "ok": true, "code": "done", "message": "'ci-running' is Stopped"}})
-    );
+    let outcome = &changed["params"]["outcome"];
+    assert_eq!(changed["params"]["names"], json!(["ci-running"]));
+    assert_eq!((&outcome["action"], &outcome["ok"], &outcome["code"]), (&json!("stop"), &json!(true), &json!("done")));
+    let words = outcome["message"].as_str().unwrap_or_default();
+    assert!(words.starts_with("'ci-running' is Stopped; note: a stopped instance is not free"), "{words}");
     // The progress began with a title and ended; the client created the token first.
     let begin = client.wait_for("$/progress").await;
     assert_eq!(begin["params"]["value"]["kind"], "begin");

@@ -345,8 +345,11 @@ async fn open_as_spec_and_enable_sso_over_the_protocol() {
             json!({"command": "amlc.compute.enableSso", "arguments": [{"name": "ci-running", "enable": false}]}),
         )
         .await;
-    assert_eq!(off, json!({"name": "ci-running", "enableSSO": false}));
-    client.wait_for("amlc/computesChanged").await;
+    assert_eq!(off["name"], "ci-running", "{off}");
+    assert_eq!(off["outcome"]["code"], "accepted", "{off}");
+    let changed = client.wait_for("amlc/computesChanged").await;
+    let words = changed["params"]["outcome"]["message"].as_str().unwrap_or_default();
+    assert!(words.contains("single sign-on of 'ci-running' is disabled"), "{changed}");
     let refused = client
         .request_raw(
             "workspace/executeCommand",

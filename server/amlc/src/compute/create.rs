@@ -124,7 +124,7 @@ pub async fn create(ctx: &Ctx, args: &SpecArgs, mode: Mode) -> Outcome {
     if let (super::args::OutputFormat::Json, Some(c)) = (ctx.output, &outcome.compute) {
         return super::output::json(c);
     }
-    line(&outcome.message)
+    super::output::outcome(ctx.output, &request.name, "done", &outcome.message)
 }
 
 /// A quota failure gets the figures behind it (current use and limit of the size's family) when they can be read.
@@ -209,7 +209,12 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
             let params = Params { minutes: Some(minutes), ..Params::default() };
             if args.dry_run {
                 (workflow::run::row("setIdleShutdown")?.arguments)(name, &params)?;
-                return line(&format!("would update '{name}' (dry run)"));
+                return super::output::outcome(
+                    ctx.output,
+                    name,
+                    "dry-run",
+                    &format!("would update '{name}' (dry run)"),
+                );
             }
             return super::ops::perform(ctx, "setIdleShutdown", name, &params, args.no_wait).await;
         }
@@ -218,10 +223,10 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         (row.arguments)(name, &flags)?;
         if args.dry_run {
             let compute = fetch(ctx, name).await?;
-            if let Some(outcome) = workflow::run::judge(row, &compute, &flags)? {
-                return line(&outcome.message);
+            if let Some(unchanged) = workflow::run::judge(row, &compute, &flags)? {
+                return super::output::outcome(ctx.output, name, "unchanged", &unchanged.message);
             }
-            return line(&format!("would update '{name}' (dry run)"));
+            return super::output::outcome(ctx.output, name, "dry-run", &format!("would update '{name}' (dry run)"));
         }
         return super::ops::perform(ctx, "updateScale", name, &flags, args.no_wait).await;
     };
