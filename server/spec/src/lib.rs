@@ -19,6 +19,7 @@ mod analyze;
 mod check;
 mod normalize;
 mod parallel;
+mod recover;
 mod reparse;
 mod rules;
 pub mod schema;
