@@ -46,7 +46,8 @@ impl Analyzer {
             }
             Mutex::new(tx)
         });
-        crate::state::lock(jobs).clone()
+        // The sender is only ever cloned, so a panic elsewhere leaves it usable.
+        jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     /// Analyses `text` on the analysis thread and waits for the result (callers are blocking-pool

@@ -19,6 +19,7 @@ mod detect;
 mod documents;
 mod handlers;
 pub mod lsp_ext;
+mod owner;
 mod progress;
 mod sizes;
 mod state;

@@ -183,7 +183,9 @@ fn opens_children(body: &str) -> bool {
         Some(rest) if rest.starts_with(' ') => {
             let rest = rest.trim_start();
             // `- key: value` starts a mapping whose later entries are the lines below.
-            return rest.is_empty() || rest.starts_with('#') || key_colon(rest).is_some_and(|c| !scalar_opener(&rest[c + 1..]));
+            return rest.is_empty()
+                || rest.starts_with('#')
+                || key_colon(rest).is_some_and(|c| !scalar_opener(&rest[c + 1..]));
         }
         _ => body,
     };

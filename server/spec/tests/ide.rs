@@ -93,31 +93,42 @@ fn completion_of_a_half_typed_top_level_key() {
 
 #[test]
 fn completion_of_an_enum_value() {
-    check_completion("type: amlcompute\nname: c\ntier: $0\n", expect![[r#"
+    check_completion(
+        "type: amlcompute\nname: c\ntier: $0\n",
+        expect![[r#"
         dedicated EnumValue [] 2:6-2:6 -> "dedicated"
         low_priority EnumValue [] 2:6-2:6 -> "low_priority"
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn completion_of_sizes_from_the_catalog() {
-    check_completion("type: amlcompute\nname: c\nsize: Standard_D$0\n", expect![[r#"
+    check_completion(
+        "type: amlcompute\nname: c\nsize: Standard_D$0\n",
+        expect![[r#"
         Standard_DS3_v2 Value [4 vCPUs, 14 GiB, $0.293/h] 2:6-2:16 -> "Standard_DS3_v2"
         Standard_NC6s_v3 Value [4 vCPUs, 14 GiB, $3.06/h] 2:6-2:16 -> "Standard_NC6s_v3"
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn completion_inside_a_nested_mapping() {
-    check_completion("type: amlcompute\nname: c\nssh_settings:\n  admin_username: a\n  $0\n", expect![[r#"
+    check_completion(
+        "type: amlcompute\nname: c\nssh_settings:\n  admin_username: a\n  $0\n",
+        expect![[r#"
         admin_password Property [string] 4:2-4:2 -> "admin_password: $0" snippet
         ssh_key_value Property [string] 4:2-4:2 -> "ssh_key_value: $0" snippet
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_on_a_key_while_another_line_is_half_typed() {
-    check_hover("name: cluster-01\ntype: amlcompute\nsi$0ze: Standard_DS3_v2\nenable_no\n", expect![[r#"
+    check_hover(
+        "name: cluster-01\ntype: amlcompute\nsi$0ze: Standard_DS3_v2\nenable_no\n",
+        expect![[r#"
         2:0-2:4
         **size** `string`
 
@@ -125,12 +136,15 @@ fn hover_on_a_key_while_another_line_is_half_typed() {
 
         Default: `STANDARD_DS3_V2`  
         Set at creation: changing it later needs a new compute.
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_on_a_size_value() {
-    check_hover("type: amlcompute\nname: c\nsize: Standard_DS$03_v2\n", expect![[r#"
+    check_hover(
+        "type: amlcompute\nname: c\nsize: Standard_DS$03_v2\n",
+        expect![[r#"
         2:6-2:21
         **size** `string`
 
@@ -144,12 +158,15 @@ fn hover_on_a_size_value() {
         **Standard_DS3_v2**: 4 vCPUs, 14 GiB memory
 
         Per node in eastus: $0.293/h dedicated, $0.0586/h low priority (Azure retail estimate from vmSizes, eastus, USD/hour).
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_on_a_duration() {
-    check_hover("type: amlcompute\nname: c\nidle_time_before_scale_down: 18$000\n", expect![[r#"
+    check_hover(
+        "type: amlcompute\nname: c\nidle_time_before_scale_down: 18$000\n",
+        expect![[r#"
         2:29-2:33
         **idle_time_before_scale_down** `integer`
 
@@ -161,28 +178,35 @@ fn hover_on_a_duration() {
         ---
 
         = 30 minutes
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn quick_fixes_for_min_greater_than_max() {
-    check_actions("type: amlcompute\nname: c\nmin_instances: 4$0\nmax_instances: 2\n", expect![[r##"
+    check_actions(
+        "type: amlcompute\nname: c\nmin_instances: 4$0\nmax_instances: 2\n",
+        expect![[r##"
         AMLC042 Swap min_instances and max_instances (preferred)
           2:15-2:16 -> "2"
           3:15-3:16 -> "4"
         AMLC042 Suppress AMLC042 on this line
           2:0-2:0 -> "# amlc-disable-next-line AMLC042\n"
-    "##]]);
+    "##]],
+    );
 }
 
 #[test]
 fn quick_fixes_for_a_misspelt_key() {
-    check_actions("type: amlcompute\nname: c\nmax_instance$0: 2\n", expect![[r##"
+    check_actions(
+        "type: amlcompute\nname: c\nmax_instance$0: 2\n",
+        expect![[r##"
         AMLC022 Change to `max_instances` (preferred)
           2:0-2:12 -> "max_instances"
         AMLC022 Suppress AMLC022 on this line
           2:0-2:0 -> "# amlc-disable-next-line AMLC022\n"
-    "##]]);
+    "##]],
+    );
 }
 
 #[test]
@@ -197,21 +221,30 @@ fn quick_fixes_for_a_missing_type() {
 
 #[test]
 fn cost_lens_of_a_cluster() {
-    check_lens("type: amlcompute\nname: c\nsize: Standard_DS3_v2\nmin_instances: 1\nmax_instances: 4\n", expect![[r#"
+    check_lens(
+        "type: amlcompute\nname: c\nsize: Standard_DS3_v2\nmin_instances: 1\nmax_instances: 4\n",
+        expect![[r#"
         2:6-2:21 ≈ $1.17/h at 4 nodes, $0.293/h while idle at 1 node (dedicated, eastus) · Azure retail estimate from vmSizes, eastus, USD/hour
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn cost_lens_of_a_low_priority_cluster_while_a_line_is_half_typed() {
-    check_lens("type: amlcompute\nname: c\nsize: Standard_NC6s_v3\ntier: low_priority\nmax_instances: 2\nenable_no\n", expect![[r#"
+    check_lens(
+        "type: amlcompute\nname: c\nsize: Standard_NC6s_v3\ntier: low_priority\nmax_instances: 2\nenable_no\n",
+        expect![[r#"
         2:6-2:22 ≈ $1.22/h at 2 nodes, $0/h while idle (low priority, eastus) · Azure retail estimate from vmSizes, eastus, USD/hour
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn cost_lens_of_an_instance() {
-    check_lens("type: computeinstance\nname: ci\nsize: Standard_DS3_v2\n", expect![[r#"
+    check_lens(
+        "type: computeinstance\nname: ci\nsize: Standard_DS3_v2\n",
+        expect![[r#"
         2:6-2:21 ≈ $0.293/h while running, nothing while stopped (eastus) · Azure retail estimate from vmSizes, eastus, USD/hour
-    "#]]);
+    "#]],
+    );
 }

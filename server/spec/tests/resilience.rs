@@ -154,11 +154,8 @@ fn typing_a_key_keeps_the_errors_hover_completion_symbols_and_lens() {
 fn a_broken_nested_entry_spoils_only_itself() {
     let text = "type: amlcompute\nname: c1\nssh_settings:\n  admin_username: azureuser\n  admin_password: hunter2\n  ssh_po\ntier: spot\n";
     let analysis = analyze(text);
-    let found: Vec<(&str, &str)> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| (d.code, &text[d.range.start as usize..d.range.end as usize]))
-        .collect();
+    let found: Vec<(&str, &str)> =
+        analysis.diagnostics.iter().map(|d| (d.code, &text[d.range.start as usize..d.range.end as usize])).collect();
     assert!(found.contains(&("AMLC001", "ssh_po")), "{found:?}");
     assert!(found.contains(&("AMLC070", "hunter2")), "the password in the same block is still seen: {found:?}");
     assert!(found.contains(&("AMLC024", "spot")), "{found:?}");

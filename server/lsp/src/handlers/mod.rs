@@ -1,7 +1,6 @@
 //! Request and notification handlers, one module per feature. Each takes a document snapshot and
 //! the state, calls the pure engines of `amlc_spec`, and converts their byte ranges at the edge.
 
-pub mod diagnostics;
 pub mod features;
 mod guard;
 pub mod workspace;

@@ -1,0 +1,173 @@
+//! One owner per open document: a task that is the only one to analyse it, keep its analysis and
+//! publish its diagnostics.
+//!
+//! The `did_*` handlers apply edits to the document store in arrival order, before any `.await`,
+//! then hand the new snapshot to the document's owner. The hand-over keeps only the newest snapshot,
+//! so a burst of keystrokes that arrives while an analysis runs costs one more analysis, not one per
+//! keystroke. The owner publishes one version after another (never an older one after a newer one),
+//! and drops a result when a newer version is already waiting. Requests read the owner's newest
+//! analysis together with the snapshot it was made from, so what they see is consistent.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use amlc_spec::{Analysis, PositionEncoding};
+use tokio::sync::watch;
+use tower_lsp::lsp_types::Url;
+use tower_lsp::Client;
+
+use crate::analyzer::Analyzer;
+use crate::convert::Converter;
+use crate::documents::Snapshot;
+
+/// An analysis and the snapshot it was made from.
+#[derive(Clone)]
+pub struct Analysed {
+    pub snapshot: Snapshot,
+    pub analysis: Arc<Analysis>,
+}
+
+/// What the owner holds for the readers.
+#[derive(Clone)]
+enum Current {
+    /// An analysis is running (it has taken over the previous one, to edit its tree in place).
+    Busy,
+    Ready(Analysed),
+    /// This version is not a compute spec; it has no analysis.
+    NotServed(i32),
+}
+
+impl Current {
+    /// Whether a request made at `version` can be answered from this state.
+    fn answers(&self, version: i32) -> bool {
+        match self {
+            Current::Busy => false,
+            Current::Ready(analysed) => analysed.snapshot.version >= version,
+            Current::NotServed(at) => *at >= version,
+        }
+    }
+}
+
+/// The hand-over of a document to its owner.
+struct Handle {
+    pending: watch::Sender<Option<(Snapshot, PositionEncoding)>>,
+    current: watch::Receiver<Current>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Every open document's owner.
+#[derive(Default)]
+pub struct Owners {
+    owners: Mutex<HashMap<Url, Handle>>,
+    /// The thread every analysis runs on (see `analyzer.rs`).
+    analyzer: Arc<Analyzer>,
+}
+
+impl Owners {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Url, Handle>> {
+        // Entries are replaced whole, so a panic elsewhere leaves the map consistent.
+        self.owners.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Hands a new snapshot of a document to its owner (started on first use). Never waits, so
+    /// the caller's edits stay in arrival order.
+    pub fn update(&self, client: &Client, snapshot: Snapshot, encoding: PositionEncoding) {
+        let mut owners = self.lock();
+        if let Some(handle) = owners.get(&snapshot.uri) {
+            if !handle.task.is_finished() {
+                handle.pending.send_replace(Some((snapshot, encoding)));
+                return;
+            }
+        }
+        let uri = snapshot.uri.clone();
+        let (pending, pending_rx) = watch::channel(Some((snapshot, encoding)));
+        let (current_tx, current) = watch::channel(Current::Busy);
+        let task = tokio::spawn(own(client.clone(), self.analyzer.clone(), pending_rx, current_tx));
+        owners.insert(uri, Handle { pending, current, task });
+    }
+
+    /// The newest analysis of a document, once it covers `version` (the version a request was made
+    /// at); `None` when the document is closed or that version is not a spec.
+    pub async fn analysed(&self, uri: &Url, version: i32) -> Option<Analysed> {
+        let mut current = self.lock().get(uri)?.current.clone();
+        let state = current.wait_for(|c| c.answers(version)).await.ok()?.clone();
+        match state {
+            Current::Ready(analysed) => Some(analysed),
+            Current::Busy | Current::NotServed(_) => None,
+        }
+    }
+
+    /// Ends a closed document's owner, after it has cleared the diagnostics it published, so a
+    /// reopened document's first publish cannot be overtaken by the old owner's last.
+    pub async fn close(&self, uri: &Url) {
+        let Some(handle) = self.lock().remove(uri) else { return };
+        drop(handle.pending);
+        if let Err(error) = handle.task.await {
+            tracing::error!(%uri, panicked = error.is_panic(), "a document owner ended badly");
+        }
+    }
+}
+
+/// The owner's loop: analyse the newest snapshot, publish, repeat; clear on close.
+async fn own(
+    client: Client,
+    analyzer: Arc<Analyzer>,
+    mut pending: watch::Receiver<Option<(Snapshot, PositionEncoding)>>,
+    current: watch::Sender<Current>,
+) {
+    let mut published: Option<Url> = None;
+    let mut previous: Option<(Arc<String>, Arc<Analysis>)> = None;
+    // The first snapshot is already in the channel, marked as seen: read it before waiting.
+    pending.mark_changed();
+    while pending.changed().await.is_ok() {
+        let Some((snapshot, encoding)) = pending.borrow_and_update().clone() else { continue };
+        let (uri, version) = (snapshot.uri.clone(), snapshot.version);
+        if !snapshot.is_spec {
+            current.send_replace(Current::NotServed(version));
+            if let Some(old) = previous.take() {
+                analyzer.free(old.1);
+            }
+            if let Some(uri) = published.take() {
+                client.publish_diagnostics(uri, Vec::new(), Some(version)).await;
+            }
+            continue;
+        }
+        // Readers wait for this version; the previous analysis is handed to the analyser, which
+        // edits its tree in place when no request still holds it.
+        current.send_replace(Current::Busy);
+        let work_analyzer = analyzer.clone();
+        let work_snapshot = snapshot.clone();
+        let work_previous = previous.take();
+        let result = tokio::task::spawn_blocking(move || {
+            let analysis = work_analyzer.analyze(&work_snapshot.text, work_previous);
+            let converter = Converter { text: &work_snapshot.text, index: &work_snapshot.line_index, encoding };
+            let diagnostics: Vec<_> = analysis.diagnostics.iter().map(|d| converter.diagnostic(d)).collect();
+            (analysis, diagnostics)
+        })
+        .await;
+        let (analysis, diagnostics) = match result {
+            Ok((analysis, diagnostics)) => (Arc::new(analysis), diagnostics),
+            Err(error) => {
+                tracing::error!(%uri, version, panicked = error.is_panic(), "analysis failed; no diagnostics published");
+                current.send_replace(Current::Ready(Analysed { snapshot, analysis: Arc::new(Analysis::default()) }));
+                continue;
+            }
+        };
+        previous = Some((snapshot.text.clone(), analysis.clone()));
+        current.send_replace(Current::Ready(Analysed { snapshot, analysis }));
+        // A newer version is waiting: this result is already stale, and the next one publishes.
+        if pending.has_changed().unwrap_or(false) {
+            tracing::trace!(%uri, version, "dropping diagnostics of a stale version");
+            continue;
+        }
+        published = (!diagnostics.is_empty()).then(|| uri.clone());
+        client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+    }
+    // Closed: the document's diagnostics go with it.
+    if let Some(uri) = published {
+        client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+    if let Some(old) = previous {
+        analyzer.free(old.1);
+    }
+}
