@@ -9,6 +9,7 @@
 //! analysis together with the snapshot it was made from, so what they see is consistent.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use amlc_spec::{Analysis, PositionEncoding};
@@ -61,6 +62,8 @@ pub struct Owners {
     owners: Mutex<HashMap<Url, Handle>>,
     /// The thread every analysis runs on (see `analyzer.rs`).
     analyzer: Arc<Analyzer>,
+    /// How many analyses the owners ran (a burst of edits should cost few).
+    runs: Arc<AtomicU64>,
 }
 
 impl Owners {
@@ -82,7 +85,7 @@ impl Owners {
         let uri = snapshot.uri.clone();
         let (pending, pending_rx) = watch::channel(Some((snapshot, encoding)));
         let (current_tx, current) = watch::channel(Current::Busy);
-        let task = tokio::spawn(own(client.clone(), self.analyzer.clone(), pending_rx, current_tx));
+        let task = tokio::spawn(own(client.clone(), self.analyzer.clone(), self.runs.clone(), pending_rx, current_tx));
         owners.insert(uri, Handle { pending, current, task });
     }
 
@@ -95,6 +98,11 @@ impl Owners {
             Current::Ready(analysed) => Some(analysed),
             Current::Busy | Current::NotServed(_) => None,
         }
+    }
+
+    /// How many analyses have run, over every document.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
     }
 
     /// Ends a closed document's owner, after it has cleared the diagnostics it published, so a
@@ -112,6 +120,7 @@ impl Owners {
 async fn own(
     client: Client,
     analyzer: Arc<Analyzer>,
+    runs: Arc<AtomicU64>,
     mut pending: watch::Receiver<Option<(Snapshot, PositionEncoding)>>,
     current: watch::Sender<Current>,
 ) {
@@ -138,6 +147,7 @@ async fn own(
         let work_analyzer = analyzer.clone();
         let work_snapshot = snapshot.clone();
         let work_previous = previous.take();
+        runs.fetch_add(1, Ordering::Relaxed);
         let result = tokio::task::spawn_blocking(move || {
             let analysis = work_analyzer.analyze(&work_snapshot.text, work_previous);
             let converter = Converter { text: &work_snapshot.text, index: &work_snapshot.line_index, encoding };
@@ -169,5 +179,51 @@ async fn own(
     }
     if let Some(old) = previous {
         analyzer.free(old.1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tower_lsp::lsp_types::*;
+    use tower_lsp::LanguageServer;
+
+    const SPEC: &str = "type: amlcompute\nname: cpu\nmin_instances: 4\nmax_instances: 1\n";
+
+    fn edit(uri: &Url, version: i32, range: Option<Range>, text: &str) -> DidChangeTextDocumentParams {
+        DidChangeTextDocumentParams {
+            text_document: VersionedTextDocumentIdentifier::new(uri.clone(), version),
+            content_changes: vec![TextDocumentContentChangeEvent { range, range_length: None, text: text.into() }],
+        }
+    }
+
+    /// Edits that arrive while the owner is busy coalesce: the owner analyses the newest version
+    /// only, and a request gets that analysis with the text it was made from. (Publishing order is
+    /// checked over the protocol, where the client is initialised.)
+    #[tokio::test]
+    async fn a_burst_of_edits_costs_one_analysis() {
+        let (service, _socket) = tower_lsp::LspService::new(crate::Backend::new);
+        let backend = service.inner();
+        let uri = Url::parse("file:///work/cluster.yml").expect("uri");
+        let item = TextDocumentItem::new(uri.clone(), "yaml".into(), 1, SPEC.into());
+        backend.did_open(DidOpenTextDocumentParams { text_document: item }).await;
+        // On this single-threaded runtime the owner runs only when the test yields: all 200 edits
+        // are applied, in order, before it looks at its hand-over.
+        for version in 2..=200 {
+            let at = Position::new(1, 9);
+            backend.did_change(edit(&uri, version, Some(Range::new(at, at)), "x")).await;
+        }
+        let analysed = backend.state.owners.analysed(&uri, 200).await.expect("analysed");
+        assert_eq!(analysed.snapshot.version, 200);
+        assert!(analysed.snapshot.text.contains(&format!("name: cpu{}\n", "x".repeat(199))));
+        assert_eq!(analysed.analysis.diagnostics, amlc_spec::analyze(&analysed.snapshot.text).diagnostics);
+        assert_eq!(backend.state.owners.runs(), 1, "the burst coalesced into one analysis");
+        // The next edit is analysed after it, from its analysis.
+        backend.did_change(edit(&uri, 201, None, SPEC)).await;
+        let analysed = backend.state.owners.analysed(&uri, 201).await.expect("analysed");
+        assert_eq!((analysed.snapshot.version, backend.state.owners.runs()), (201, 2));
+        // A closed document has no owner left to ask.
+        let closed = TextDocumentIdentifier::new(uri.clone());
+        backend.did_close(DidCloseTextDocumentParams { text_document: closed }).await;
+        assert!(backend.state.owners.analysed(&uri, 201).await.is_none());
     }
 }
