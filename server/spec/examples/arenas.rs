@@ -1,5 +1,6 @@
-//! Measures whether analyses spread over many threads raise the peak memory (VmHWM) against one
-//! thread, with mimalloc as `amlc` uses. Usage: arenas FILE one|pool ROUNDS
+//! Developer tool: measures whether keystroke analyses spread over several threads raise the peak
+//! memory (VmHWM) against one thread, with mimalloc as `amlc` links it (why the language server
+//! runs every analysis on one thread). Usage: `arenas FILE one|pool ROUNDS`.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -49,5 +50,5 @@ fn main() {
             eprintln!("round {} {}", i + 1, hwm());
         }
     }
-    println!("{} {}", args[2], hwm());
+    eprintln!("{} {}", args[2], hwm());
 }

@@ -179,7 +179,7 @@ fn narrow(text: &str, lines: &[Line], block: &[usize], item: bool, spans: &mut V
 /// rather than the rest of a scalar that would change meaning if a line of it were blanked.
 fn opens_children(body: &str) -> bool {
     let body = match body.strip_prefix('-') {
-        Some(rest) if rest.is_empty() => return true,
+        Some("") => return true,
         Some(rest) if rest.starts_with(' ') => {
             let rest = rest.trim_start();
             // `- key: value` starts a mapping whose later entries are the lines below.
