@@ -148,12 +148,13 @@ fn fine_alone(text: &str, lines: &[Line], block: &[usize], item: bool, holes: &[
 /// Finds the smallest broken blocks inside a broken block: its child entries or items are tried
 /// alone, and if blanking the broken ones lets the block parse, they are the ones set aside.
 /// Otherwise (or when the block's first line is not one that opens children) the whole block is.
-fn narrow(text: &str, lines: &[Line], block: &[usize], item: bool, spans: &mut Vec<TextRange>) {
+/// Returns whether it set the whole block aside.
+fn narrow(text: &str, lines: &[Line], block: &[usize], item: bool, spans: &mut Vec<TextRange>) -> bool {
     let whole = span_of(lines, block);
     let children = &block[1..];
     if children.is_empty() || !opens_children(lines[block[0]].body(text)) {
         spans.push(whole);
-        return;
+        return true;
     }
     let items = lines[children[0]].is_dash(text);
     let mut inner = Vec::new();
@@ -161,17 +162,17 @@ fn narrow(text: &str, lines: &[Line], block: &[usize], item: bool, spans: &mut V
     let header = lines[block[0]].body(text);
     let mut fine = usize::from(header.strip_prefix('-').is_some_and(|rest| !rest.trim().is_empty()));
     for child in split(text, lines, children, items) {
-        if fine_alone(text, lines, &child, items, &[]) {
+        if fine_alone(text, lines, &child, items, &[]) || !narrow(text, lines, &child, items, &mut inner) {
             fine += 1;
-        } else {
-            narrow(text, lines, &child, items, &mut inner);
         }
     }
-    // When every child is broken, the block would be judged as empty: set it aside whole instead.
+    // When every child is set aside whole, the block would be judged as empty: set it aside instead.
     if !inner.is_empty() && fine > 0 && fine_alone(text, lines, block, item, &inner) {
         spans.extend(inner);
+        false
     } else {
         spans.push(whole);
+        true
     }
 }
 
@@ -276,6 +277,9 @@ mod tests {
         assert_eq!(blanked("name: a\nsize: b\nenable_no"), ["enable_no"]);
         assert_eq!(blanked("name: a\nssh_settings:\n  admin_username: x\n  ssh_po\nsize: b\n"), ["ssh_po"]);
         assert_eq!(blanked("tags:\n- a: 1\n  b\n- c: 2\nname: x\n"), ["b"]);
+        // Deep in a list of mappings, only the half-typed line goes.
+        let deep = "apps:\n  - name: a\n    mounts:\n      - source: /x\n        target: /y\n        enable_no\n        read_only: false\n";
+        assert_eq!(blanked(deep), ["enable_no"]);
         assert_eq!(blanked("name: \"abc\ntype: x\n").len(), 1);
     }
 
