@@ -141,22 +141,30 @@ async fn own(
             }
             continue;
         }
+        // The same text handed over again (settings changed, or a peer asks for a new publish) is
+        // published from the analysis already made.
+        let unchanged = previous.as_ref().filter(|(text, _)| Arc::ptr_eq(text, &snapshot.text)).map(|(_, a)| a.clone());
         // Readers wait for this version; the previous analysis is handed to the analyser, which
         // edits its tree in place when no request still holds it.
         current.send_replace(Current::Busy);
         let work_analyzer = analyzer.clone();
         let work_snapshot = snapshot.clone();
         let work_previous = previous.take();
-        runs.fetch_add(1, Ordering::Relaxed);
+        if unchanged.is_none() {
+            runs.fetch_add(1, Ordering::Relaxed);
+        }
         let result = tokio::task::spawn_blocking(move || {
-            let analysis = work_analyzer.analyze(&work_snapshot.text, work_previous);
+            let analysis = match unchanged {
+                Some(analysis) => analysis,
+                None => Arc::new(work_analyzer.analyze(&work_snapshot.text, work_previous)),
+            };
             let converter = Converter { text: &work_snapshot.text, index: &work_snapshot.line_index, encoding };
             let diagnostics: Vec<_> = analysis.diagnostics.iter().map(|d| converter.diagnostic(d)).collect();
             (analysis, diagnostics)
         })
         .await;
         let (analysis, diagnostics) = match result {
-            Ok((analysis, diagnostics)) => (Arc::new(analysis), diagnostics),
+            Ok(done) => done,
             Err(error) => {
                 tracing::error!(%uri, version, panicked = error.is_panic(), "analysis failed; no diagnostics published");
                 current.send_replace(Current::Ready(Analysed { snapshot, analysis: Arc::new(Analysis::default()) }));
@@ -221,6 +229,12 @@ mod tests {
         backend.did_change(edit(&uri, 201, None, SPEC)).await;
         let analysed = backend.state.owners.analysed(&uri, 201).await.expect("analysed");
         assert_eq!((analysed.snapshot.version, backend.state.owners.runs()), (201, 2));
+        // The same snapshot handed over again (a settings change) is published without a new analysis.
+        let snapshot = backend.state.documents.snapshot(&uri).expect("open");
+        backend.state.owners.update(&backend.client, snapshot, amlc_spec::PositionEncoding::Utf16);
+        let again = backend.state.owners.analysed(&uri, 201).await.expect("analysed");
+        assert!(std::sync::Arc::ptr_eq(&again.analysis, &analysed.analysis));
+        assert_eq!(backend.state.owners.runs(), 2);
         // A closed document has no owner left to ask.
         let closed = TextDocumentIdentifier::new(uri.clone());
         backend.did_close(DidCloseTextDocumentParams { text_document: closed }).await;
