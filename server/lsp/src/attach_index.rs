@@ -120,9 +120,23 @@ impl AttachIndex {
 pub fn republish(client: &tower_lsp::Client, state: &std::sync::Arc<crate::state::ServerState>, uris: Vec<Url>) {
     for uri in uris {
         if let Some(snapshot) = state.documents.snapshot(&uri) {
-            crate::handlers::diagnostics::schedule(client, state, snapshot);
+            state.owners.update(client, snapshot, state.encoding());
         }
     }
+}
+
+/// Hands the documents a peer's change concerns back to their owners, for as long as the server runs: an owner
+/// that finds its document's attachment changed names the other documents whose diagnostics change with it.
+pub fn republish_peers(client: &tower_lsp::Client, state: &std::sync::Arc<crate::state::ServerState>) {
+    let Some(mut requests) = state.owners.take_peer_requests() else { return };
+    let client = client.clone();
+    let state = std::sync::Arc::downgrade(state);
+    tokio::spawn(async move {
+        while let Some(peers) = requests.recv().await {
+            let Some(state) = state.upgrade() else { return };
+            republish(&client, &state, peers);
+        }
+    });
 }
 
 /// Reads the workspace folders' spec files in the background, then publishes the open documents they concern.
@@ -133,8 +147,8 @@ pub fn rescan(client: &tower_lsp::Client, state: &std::sync::Arc<crate::state::S
         let folders = state.detector().workspace_folders;
         let scanning = state.clone();
         let peers = tokio::task::spawn_blocking(move || {
-            scanning.attachments.scan(&folders);
-            scanning.attachments.open_with_file_peers()
+            scanning.owners.attachments().scan(&folders);
+            scanning.owners.attachments().open_with_file_peers()
         })
         .await
         .unwrap_or_default();

@@ -43,37 +43,30 @@ impl Backend {
         self.state.update_detector(|detector| detector.spec_globs = globs);
     }
 
-    /// The snapshot of a served spec and its analysis, computed on the blocking pool, then `work`
-    /// on them there too. Documents amlc does not serve answer `None`.
+    /// The newest analysis of a served spec (once it covers the version the request was made at)
+    /// with the snapshot it was made from, and `work` on them on the blocking pool. Documents amlc
+    /// does not serve answer `None`.
     async fn with_spec<T, F>(&self, request: &'static str, uri: &Url, work: F) -> Result<Option<T>>
     where
         T: Send + 'static,
         F: FnOnce(&Snapshot, &Analysis, PositionEncoding) -> T + Send + 'static,
     {
-        let Some(snapshot) = self.state.documents.snapshot(uri) else { return Ok(None) };
-        if !snapshot.is_spec {
-            return Ok(None);
-        }
-        // Without a cached analysis, wait for the one that is running (it is likely this version's)
-        // rather than start a second one beside it.
-        let _running = match self.state.cached_analysis(&snapshot) {
-            Some(_) => None,
-            None => Some(self.state.gate(uri).lock_owned().await),
-        };
-        let state = self.state.clone();
-        handlers::run_blocking(request, move || {
-            let analysis = state.analysis(&snapshot);
-            work(&snapshot, &analysis, state.encoding())
-        })
-        .await
-        .map(Some)
+        let Some(version) = self.state.documents.version(uri) else { return Ok(None) };
+        let Some(analysed) = self.state.owners.analysed(uri, version).await else { return Ok(None) };
+        let encoding = self.state.encoding();
+        handlers::run_blocking(request, move || work(&analysed.snapshot, &analysed.analysis, encoding)).await.map(Some)
+    }
+
+    /// Hands a document's new snapshot to its owner, which analyses it and publishes.
+    fn changed(&self, snapshot: Snapshot) {
+        self.state.owners.update(&self.client, snapshot, self.state.encoding());
     }
 
     /// After a settings or folder change, re-decides which documents are specs and re-checks them all.
     fn redetect_all(&self) {
         let state = self.state.clone();
         for snapshot in self.state.documents.redetect(|uri, language, text| state.is_spec(uri, language, text)) {
-            handlers::diagnostics::schedule(&self.client, &self.state, snapshot);
+            self.changed(snapshot);
         }
     }
 }
@@ -113,6 +106,7 @@ impl LanguageServer for Backend {
         tracing::debug!("initialized");
         // Live VM sizes are fetched in the background when a workspace is configured.
         let _ = self.live_catalog();
+        crate::attach_index::republish_peers(&self.client, &self.state);
         crate::attach_index::rescan(&self.client, &self.state);
     }
 
@@ -126,7 +120,7 @@ impl LanguageServer for Backend {
         let is_spec = self.state.is_spec(&document.uri, &document.language_id, &document.text);
         self.state.documents.open(document.uri.clone(), document.text, document.version, document.language_id, is_spec);
         if let Some(snapshot) = self.state.documents.snapshot(&document.uri) {
-            handlers::diagnostics::schedule(&self.client, &self.state, snapshot);
+            self.changed(snapshot);
         }
     }
 
@@ -142,7 +136,7 @@ impl LanguageServer for Backend {
             |uri, language, text| state.is_spec(uri, language, text),
         );
         match result {
-            Ok(snapshot) => handlers::diagnostics::schedule(&self.client, &self.state, snapshot),
+            Ok(snapshot) => self.changed(snapshot),
             Err(error) => tracing::warn!(%uri, ?error, "change for a document that is not open"),
         }
     }
@@ -150,10 +144,10 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.state.documents.close(&uri);
-        self.state.forget(&uri);
-        let peers = self.state.attachments.close(&uri);
+        // Its attachment leaves the index first, so the specs it clashed with are judged again without it.
+        let peers = self.state.owners.attachments().close(&uri);
         crate::attach_index::republish(&self.client, &self.state, peers);
-        handlers::diagnostics::clear(&self.client, &self.state, uri).await;
+        self.state.owners.close(&uri).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -2,8 +2,9 @@
 //! documents into `amlc_spec` calls and `amlc_azure` actions, and their results into protocol messages.
 //!
 //! Layout: `backend.rs` implements `LanguageServer` by delegating to `handlers/`; `documents.rs`
-//! holds the open texts; `convert.rs` is the only place that converts positions; `detect.rs`
-//! decides which YAML is a compute spec; `lsp_ext.rs` holds every `amlc/` extension.
+//! holds the open texts; `owner.rs` gives each open document the one task that analyses and
+//! publishes it; `convert.rs` is the only place that converts positions; `detect.rs` decides which
+//! YAML is a compute spec; `lsp_ext.rs` holds every `amlc/` extension.
 
 mod analyzer;
 mod attach_index;
@@ -15,6 +16,7 @@ mod documents;
 mod framing;
 mod handlers;
 pub mod lsp_ext;
+mod owner;
 mod progress;
 mod sizes;
 mod state;

@@ -201,3 +201,37 @@ async fn code_lenses_are_wired_to_real_commands() {
         json!([{"range": zero, "command": {"title": "Attach", "command": "amlc.compute.attach", "arguments": [{"uri": URI}]}}])
     );
 }
+
+/// The Neovim scenario: a half-typed key on a new last line keeps the three real errors and
+/// the hover on `size`; the half-typed line gets the syntax error, on that line.
+#[tokio::test]
+async fn a_half_typed_line_keeps_the_other_diagnostics_and_hover() {
+    let text = "name: cluster-01\ntype: amlcompute\nsize: Standard_DS3_v2\nmin_instances: 4\nmax_instances: 2\nidle_time_before_scale_down: 60\ntier: spot\n";
+    let mut client = TestClient::default().await;
+    client.open(URI, text).await;
+    let codes = |diagnostics: &Value| -> Vec<String> {
+        diagnostics.as_array().into_iter().flatten().map(|d| d["code"].as_str().unwrap_or("").to_string()).collect()
+    };
+    assert_eq!(codes(&client.diagnostics(URI, 1).await), ["AMLC040", "AMLC042", "AMLC024"]);
+    for (version, typed) in [(2, "e"), (3, "n"), (4, "able_no")] {
+        let character = match version {
+            2 => 0,
+            3 => 1,
+            _ => 2,
+        };
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [
+                    {"range": {"start": {"line": 7, "character": character}, "end": {"line": 7, "character": character}}, "text": typed}
+                ]}),
+            )
+            .await;
+        let diagnostics = client.diagnostics(URI, version).await;
+        assert_eq!(codes(&diagnostics), ["AMLC040", "AMLC042", "AMLC024", "AMLC001"], "{diagnostics}");
+        let syntax = &diagnostics[3];
+        assert_eq!(syntax["range"]["start"], json!({"line": 7, "character": 0}));
+        let hover = client.request("textDocument/hover", at(2, 1)).await;
+        assert!(hover["contents"]["value"].as_str().is_some_and(|v| v.contains("size")), "hover on size: {hover}");
+    }
+}

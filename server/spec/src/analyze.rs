@@ -89,6 +89,16 @@ fn analyze_parsed(text: &str, parsed: syntax::Parsed, keep_values: bool) -> Anal
     if parsed.errors.is_empty() && !parsed.partial && parsed.document.is_some() {
         analysis.clean_parse_notes = Some(parsed.notes.clone());
     }
+    // A syntax error spoils only the block it is in: that block is set aside with its error, and
+    // the rest is parsed and judged as if the block were not there.
+    let parsed = match parsed.partial.then(|| crate::recover::recover(text, &parsed)).flatten() {
+        Some(recovered) => {
+            let mut rest = recovered.parsed;
+            rest.errors.splice(0..0, recovered.errors);
+            rest
+        }
+        None => parsed,
+    };
     for err in &parsed.errors {
         let code = match err.kind {
             SyntaxErrorKind::Syntax => codes::YAML_SYNTAX,

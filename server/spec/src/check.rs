@@ -548,6 +548,25 @@ fn levenshtein(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// The shipped schemas carry no range, length or pattern keyword, so no spec reaches AMLC026
+    /// today; a schema that does (as a newer CLI's may) gets its errors mapped to the value.
+    #[test]
+    fn a_constraint_error_is_placed_on_the_value() {
+        let text = "type: amlcompute\nname: c\nmax_instances: -1\n";
+        let doc = crate::syntax::parse(text).document.expect("tree");
+        let value = crate::value::to_json(&doc).expect("value");
+        let schema = serde_json::json!({"properties": {"max_instances": {"type": "integer", "minimum": 0}}});
+        let validator = jsonschema::options().build(&schema).expect("schema");
+        let mut diags = Vec::new();
+        let mut cache = KeyCache::default();
+        for err in validator.iter_errors(&value) {
+            let path = vec![PathSegment::Key("max_instances".into())];
+            schema_error(text, &doc, ComputeType::AmlCompute, &path, err.kind(), &err, &mut diags, &mut cache);
+        }
+        let found: Vec<_> = diags.iter().map(|d| (d.code, slice(text, d.range), d.message.as_str())).collect();
+        assert_eq!(found, [(codes::SCHEMA_CONSTRAINT, "-1", "`max_instances`: -1 is less than the minimum of 0")]);
+    }
+
     #[test]
     fn suggestions() {
         let c: Vec<String> = ["name", "max_instances", "min_instances", "vnet_name", "low_priority", "dedicated"]

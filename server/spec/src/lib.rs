@@ -24,6 +24,7 @@ mod check;
 mod normalize;
 mod numbers;
 mod parallel;
+mod recover;
 mod reparse;
 mod rules;
 pub mod schema;

@@ -590,6 +590,8 @@ pub fn parse(text: &str) -> Parsed {
                     saphyr_parser::ScalarStyle::Folded => ScalarStyle::Folded,
                 };
                 let tag = tag.as_ref().map(|t| tag_string(t));
+                // The parser's span of a quoted scalar may run on over a trailing comment.
+                let end = if style.is_quoted() { closing_quote(text, start, end).unwrap_or(end) } else { end };
                 let range = TextRange::new(start, end);
                 let resolved = match &tag {
                     Some(t) => match resolve_tagged(t, &value) {
@@ -696,6 +698,24 @@ pub fn parse(text: &str) -> Parsed {
         }
     }
     out
+}
+
+/// The offset just past the quote that closes the quoted scalar starting at `start` (at its
+/// opening quote, after any tag or anchor), searched no further than `end`.
+fn closing_quote(text: &str, start: u32, end: u32) -> Option<u32> {
+    let bytes = text.as_bytes().get(start as usize..end as usize)?;
+    let open = bytes.iter().position(|b| *b == b'"' || *b == b'\'')?;
+    let quote = bytes[open];
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b if b == quote && quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(start + i as u32 + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn tag_string(tag: &saphyr_parser::Tag) -> String {

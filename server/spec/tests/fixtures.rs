@@ -4,9 +4,10 @@
 //! with no expectations must produce no diagnostic at all. Every diagnostic is also checked to
 //! lie inside the text and to carry a registered code.
 
-use amlc_spec::{analyze, codes, LineIndex, PositionEncoding};
+mod common;
+
+use amlc_spec::{analyze_bytes, codes, LineIndex, PositionEncoding};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 fn expectations(text: &str) -> BTreeSet<(u32, String)> {
     let mut out = BTreeSet::new();
@@ -27,16 +28,12 @@ fn expectations(text: &str) -> BTreeSet<(u32, String)> {
 
 #[test]
 fn fixtures() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut entries: Vec<_> =
-        std::fs::read_dir(&dir).expect("fixtures dir").filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
     let mut failures = Vec::new();
     let mut checked = 0;
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
-        let text = std::fs::read_to_string(path).expect("fixture");
-        let analysis = analyze(&text);
-        let index = LineIndex::new(&text);
+    for fixture in common::fixtures() {
+        let (path, text) = (&fixture.path, &fixture.text);
+        let analysis = analyze_bytes(&fixture.bytes);
+        let index = LineIndex::new(text);
         let mut got = BTreeSet::new();
         for d in &analysis.diagnostics {
             assert!(
@@ -45,10 +42,10 @@ fn fixtures() {
                 path.display()
             );
             assert!(codes::lookup(d.code).is_some(), "{}: unregistered code {}", path.display(), d.code);
-            let line = index.line_col(&text, d.range.start, PositionEncoding::Utf8).line;
+            let line = index.line_col(text, d.range.start, PositionEncoding::Utf8).line;
             got.insert((line, d.code.to_string()));
         }
-        let want = expectations(&text);
+        let want = expectations(text);
         if got != want {
             let missing: Vec<_> = want.difference(&got).collect();
             let extra: Vec<_> = got.difference(&want).collect();
@@ -58,7 +55,7 @@ fn fixtures() {
                 .map(|d| {
                     format!(
                         "    line {} {} {}",
-                        index.line_col(&text, d.range.start, PositionEncoding::Utf8).line + 1,
+                        index.line_col(text, d.range.start, PositionEncoding::Utf8).line + 1,
                         d.code,
                         d.message
                     )

@@ -82,3 +82,39 @@ fn file_error(code: &'static str, message: String, at: usize) -> Diagnostic {
         fixes: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    /// A file that cannot be read is an error of that file, at its start, in every output format.
+    #[test]
+    fn an_unreadable_file_is_reported_in_every_format() {
+        let report = FileReport::check(Input {
+            name: "specs/locked.yml".into(),
+            bytes: Err("Permission denied (os error 13)".into()),
+        });
+        assert!(report.has_error());
+        let reports = std::slice::from_ref(&report);
+        let mut human = Vec::new();
+        render::human_diagnostics(&mut human, &report, false).expect("render");
+        expect![[r#"
+            error[AMLC099]: cannot read this file: Permission denied (os error 13)
+             --> specs/locked.yml:1:1
+
+        "#]]
+        .assert_eq(&String::from_utf8_lossy(&human));
+        let mut json = Vec::new();
+        render::json_lines(&mut json, reports).expect("render");
+        expect![[r#"
+            {"path":"specs/locked.yml","diagnostics":[{"severity":"error","code":"AMLC099","message":"cannot read this file: Permission denied (os error 13)","range":{"start":{"line":0,"column":0},"end":{"line":0,"column":0}}}]}
+        "#]].assert_eq(&String::from_utf8_lossy(&json));
+        let mut sarif = Vec::new();
+        render::sarif(&mut sarif, reports).expect("render");
+        let sarif: serde_json::Value = serde_json::from_slice(&sarif).expect("SARIF is JSON");
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], CODE_UNREADABLE);
+        assert_eq!(result["level"], "error");
+    }
+}

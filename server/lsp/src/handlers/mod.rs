@@ -2,7 +2,6 @@
 //! the state, calls the pure engines of `amlc_spec`, and converts their byte ranges at the edge.
 
 mod compute_extra;
-pub mod diagnostics;
 pub mod features;
 mod guard;
 pub mod workspace;

@@ -35,7 +35,7 @@ fn key_of(body: &str) -> Option<&str> {
 }
 
 /// The colon that ends a plain or quoted key (followed by a space, or at the end of the line).
-fn find_key_colon(body: &str) -> Option<usize> {
+pub(crate) fn find_key_colon(body: &str) -> Option<usize> {
     let bytes = body.as_bytes();
     let mut quote = None;
     for (i, &b) in bytes.iter().enumerate() {

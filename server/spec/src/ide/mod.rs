@@ -5,7 +5,7 @@
 pub mod actions;
 pub mod catalog;
 pub mod completion;
-mod context;
+pub(crate) mod context;
 pub mod cost;
 pub mod hover;
 pub mod outline;
