@@ -93,6 +93,7 @@ mod tests {
     fn an_unreadable_file_is_reported_in_every_format() {
         let report = FileReport::check(Input {
             name: "specs/locked.yml".into(),
+            uri: "specs/locked.yml".into(),
             bytes: Err("Permission denied (os error 13)".into()),
         });
         assert!(report.has_error());
