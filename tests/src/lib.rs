@@ -3,6 +3,10 @@
 
 use std::path::PathBuf;
 
+pub mod cross;
+pub mod emulator;
+pub mod lsp;
+
 pub use amlc_testkit::{shared_dir, workspace_root};
 
 /// The path of the `amlc` binary that Cargo built for this test run.

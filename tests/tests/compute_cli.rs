@@ -6,36 +6,17 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use amlc_emulator::{EmulatorConfig, FaultConfig, RunningEmulator};
+use amlc_emulator::{EmulatorConfig, FaultConfig};
+use amlc_tests::emulator::Emulator as Emu;
 
-/// An emulator on its own runtime, so the tests stay plain `#[test]`s that run the binary synchronously.
-struct Emu {
-    runtime: tokio::runtime::Runtime,
-    running: Option<RunningEmulator>,
-    base: String,
+/// `amlc compute ARGS` against the emulator.
+trait Amlc {
+    fn amlc(&self, args: &[&str]) -> Output;
 }
 
-impl Emu {
-    fn start(config: EmulatorConfig) -> Emu {
-        let runtime =
-            tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
-        let running = runtime
-            .block_on(amlc_emulator::start(config, "127.0.0.1:0".parse().expect("addr")))
-            .expect("emulator starts");
-        let base = running.base_url();
-        Emu { runtime, running: Some(running), base }
-    }
-
+impl Amlc for Emu {
     fn amlc(&self, args: &[&str]) -> Output {
         amlc_in(&self.base, args, &[])
-    }
-}
-
-impl Drop for Emu {
-    fn drop(&mut self) {
-        if let Some(running) = self.running.take() {
-            self.runtime.block_on(running.shutdown());
-        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod client;
 pub mod credential;
 pub mod discovery;
 pub mod error;
+pub mod home;
 pub mod models;
 pub mod preflight;
 pub mod ssh;

@@ -17,6 +17,7 @@ mod backend;
 mod convert;
 mod detect;
 mod documents;
+mod file_uri;
 mod handlers;
 pub mod lsp_ext;
 mod progress;

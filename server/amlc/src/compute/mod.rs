@@ -6,6 +6,7 @@ mod create;
 mod ops;
 mod output;
 mod ssh;
+mod ssh_program;
 
 use std::io::Write;
 use std::process::ExitCode;

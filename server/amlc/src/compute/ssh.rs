@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use amlc_azure::ComputeResource;
 
+use amlc_azure::home::Platform;
+
 use super::args::SshArgs;
 use super::ops::{fetch, name as name_of};
 use super::output::line;
-use super::{Ctx, Failure, Outcome};
+use super::{ssh_program, Ctx, Failure, Outcome};
 
 pub use amlc_azure::ssh::Target;
 
@@ -48,15 +50,6 @@ pub fn ssh_argv(target: &Target, args: &SshArgs) -> Vec<String> {
         argv.extend(args.command.iter().cloned());
     }
     argv
-}
-
-/// Quotes a word for a POSIX shell when needed.
-fn shell_quote(word: &str) -> String {
-    if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=@:,+%".contains(c)) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
 }
 
 /// The config text with the `Host amlc-NAME` block replaced (or added).
@@ -128,10 +121,10 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
     let argv = ssh_argv(&target, args);
     if args.print {
         let words: Vec<String> =
-            std::iter::once("ssh".to_string()).chain(argv.iter().map(|w| shell_quote(w))).collect();
+            std::iter::once("ssh".to_string()).chain(argv.iter().map(|w| ssh_program::quote(w, Platform::CURRENT))).collect();
         return line(&words.join(" "));
     }
-    let program = std::env::var("AMLC_SSH").unwrap_or_else(|_| "ssh".into());
+    let program = ssh_program::current();
     let status = std::process::Command::new(&program).args(&argv).status().map_err(|e| {
         Failure::new(format!("cannot run {program}: {e}"))
             .hint("install an OpenSSH client, or use --print to see the command")
@@ -167,9 +160,4 @@ mod tests {
         assert!(twice.contains("IdentityFile /k") && twice.contains("Host other"));
     }
 
-    #[test]
-    fn quoting_for_print() {
-        assert_eq!(shell_quote("azureuser@1.2.3.4"), "azureuser@1.2.3.4");
-        assert_eq!(shell_quote("echo it's"), r"'echo it'\''s'");
-    }
 }
