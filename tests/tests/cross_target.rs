@@ -109,7 +109,11 @@ fn an_lsp_session_over_stdio_with_the_editors_uris() {
                 Some(3) => "info",
                 _ => "hint",
             };
-            (d["code"].as_str().unwrap_or_default().to_string(), severity.to_string(), d["range"]["start"]["line"].as_u64().expect("line"))
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                severity.to_string(),
+                d["range"]["start"]["line"].as_u64().expect("line"),
+            )
         })
         .collect();
     let mut expected = judged(&reports(&host)[0].1);

@@ -32,10 +32,8 @@ impl Detector {
         let path = path.as_str();
         let file_name = path.rsplit('/').next().unwrap_or(path);
         let roots: Vec<String> = self.workspace_folders.iter().filter_map(file_path).collect();
-        let relative: Vec<&str> = roots
-            .iter()
-            .filter_map(|root| path.strip_prefix(root.trim_end_matches('/'))?.strip_prefix('/'))
-            .collect();
+        let relative: Vec<&str> =
+            roots.iter().filter_map(|root| path.strip_prefix(root.trim_end_matches('/'))?.strip_prefix('/')).collect();
         self.spec_globs.iter().any(|glob| {
             // Users on Windows may write `ops\compute\*.yml`; the paths here use `/`.
             let glob = glob.replace('\\', "/");
@@ -65,10 +63,7 @@ fn is_yaml(uri: &Url, language_id: &str) -> bool {
 /// Matches a path against a glob with `*` (within one segment), `**` (any number of segments), `?` (one
 /// character), `[…]` classes and `{a,b}` alternatives. Paths use `/`. A glob that does not parse matches nothing.
 pub fn glob_match(glob: &str, path: &str) -> bool {
-    GlobBuilder::new(glob)
-        .literal_separator(true)
-        .build()
-        .is_ok_and(|glob| glob.compile_matcher().is_match(path))
+    GlobBuilder::new(glob).literal_separator(true).build().is_ok_and(|glob| glob.compile_matcher().is_match(path))
 }
 
 #[cfg(test)]

@@ -120,8 +120,9 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
     }
     let argv = ssh_argv(&target, args);
     if args.print {
-        let words: Vec<String> =
-            std::iter::once("ssh".to_string()).chain(argv.iter().map(|w| ssh_program::quote(w, Platform::CURRENT))).collect();
+        let words: Vec<String> = std::iter::once("ssh".to_string())
+            .chain(argv.iter().map(|w| ssh_program::quote(w, Platform::CURRENT)))
+            .collect();
         return line(&words.join(" "));
     }
     let program = ssh_program::current();
@@ -159,5 +160,4 @@ mod tests {
         assert!(twice.contains("HostName 10.0.0.2") && !twice.contains("HostName 10.0.0.1"));
         assert!(twice.contains("IdentityFile /k") && twice.contains("Host other"));
     }
-
 }
