@@ -27,20 +27,17 @@ rust_target_installed() {
 # Prints nothing when PLATFORM can be built here, else the reason it cannot (one line).
 why_not_buildable() {
   local platform=$1 target=${RUST_TARGET[$1]}
-  if ! rust_target_installed "$target"; then
-    echo "the Rust standard library for $target is not installed (rustup target add $target; scripts/setup.sh --package does it)"
-    return
-  fi
   case "$platform" in
     win32-x64)
       command -v x86_64-w64-mingw32-gcc >/dev/null || echo "no mingw-w64 C compiler and linker (Debian package gcc-mingw-w64-x86-64)" ;;
     linux-arm64)
       command -v aarch64-linux-gnu-gcc >/dev/null || echo "no aarch64 cross compiler and linker (Debian packages gcc-aarch64-linux-gnu, libc6-dev-arm64-cross)" ;;
     darwin-*)
-      if [ ! -x "$ZIG_VENV/bin/cargo-zigbuild" ]; then
-        echo "no macOS linker: rustc links Apple targets with Apple's ld and SDK, which Debian does not ship; zig and cargo-zigbuild (scripts/setup.sh --package) were not found in $ZIG_VENV"
-      elif [ -z "${SDKROOT:-}" ]; then
-        echo "the macOS SDK is missing: the server links Apple's Security and CoreFoundation frameworks (rustls-platform-verifier reads the keychain), which zig does not carry and Apple licenses only for use on Apple hardware; set SDKROOT to an SDK to try"
+      if [ -z "${SDKROOT:-}" ]; then
+        echo "no macOS SDK: the server's TLS certificate check (rustls-platform-verifier) links Apple's Security and CoreFoundation frameworks, which only Apple's SDK carries (not Debian, not PyPI's zig, which links a plain Rust program for macOS here but finds no frameworks); set SDKROOT to a macOS SDK and put ziglang and cargo-zigbuild from PyPI in $ZIG_VENV to try"
+      elif [ ! -x "$ZIG_VENV/bin/cargo-zigbuild" ]; then
+        echo "SDKROOT is set but there is no macOS linker: python3 -m venv $ZIG_VENV && $ZIG_VENV/bin/pip install ziglang cargo-zigbuild"
       fi ;;
-  esac
+  esac | grep . && return
+  rust_target_installed "$target" || echo "the Rust standard library for $target is not installed (rustup target add $target)"
 }
