@@ -17,6 +17,8 @@ read -r -a wanted <<< "${PLATFORMS_ONLY:-}"
 [ ${#wanted[@]} -gt 0 ] || wanted=("${PLATFORMS[@]}")
 mkdir -p dist
 
+# The cross compilers and Rust targets (idempotent; quick when present).
+bash scripts/setup.sh --package
 # vsce needs Node >= 22.
 PATH="$(bash extension/scripts/node24.sh):$PATH"
 log "extension: npm ci and the production bundle"

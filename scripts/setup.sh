@@ -45,10 +45,9 @@ cross_tools() {
     done
   fi
 }
-# Packaging bundles the extension (its npm dependencies, vsce among them).
+# scripts/package.sh builds for every target it can.
 if [ "${1:-}" = "--package" ]; then
   cross_tools
-  (cd extension && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund; })
 fi
 # What only the tests need (`scripts/test.sh` passes --tests; the demo does not wait for it).
 if [ "${1:-}" = "--tests" ]; then
