@@ -158,7 +158,7 @@ export class ServerManager implements vscode.Disposable {
     this.binary = bin;
     if (!bin) {
       const setting = vscode.workspace.getConfiguration('amlc').get<string>('server.path');
-      this.log(`no amlc binary found on ${process.platform}; tried ${describeSearch(candidates) || 'nothing (empty PATH)'}`);
+      this.log(`no amlc binary found at ${describeSearch(candidates) || 'any place (empty PATH)'} on ${process.platform}`);
       this.stateChanged.fire(false);
       void this.showError(missingServerMessage(process.platform, setting));
       return;
