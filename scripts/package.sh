@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the shipped server (Cargo profile `dist`: release optimisation, no debug info, stripped) for every target this
 # machine can build, and writes per target dist/amlc-<platform>.vsix (the extension with that server bundled) and the
-# server archive dist/amlc-<platform>.tar.gz (.zip for Windows) for other editors and the CLI. Prints what it built
+# server archive dist/amlc-<platform>.tar.gz (.zip for Windows) for other editors and the CLI, and
+# dist/amlc-universal.vsix without a server for the platforms it cannot build (macOS). Prints what it built
 # and, for each target it could not build, why. PLATFORMS_ONLY="linux-x64 win32-x64" limits the targets.
 # Exits non-zero only if a target that should build fails to, or if nothing was built.
 set -euo pipefail
@@ -75,6 +76,10 @@ for platform in "${wanted[@]}"; do
   built[$platform]="dist/amlc-$platform.vsix ($((size / 1024)) KiB, server $(( $(stat -c %s "$bin") / 1024 )) KiB), ${archive#"$ROOT"/}"
 done
 
+# Without a server, for every other platform (macOS): the extension then asks for one, saying how to get it.
+rm -rf extension/server
+(cd extension && npx --no-install vsce package --allow-missing-repository --skip-license --out "$ROOT/dist/amlc-universal.vsix" >&2)
+
 echo
 echo "amlc $version packages:"
 for platform in "${wanted[@]}"; do
@@ -83,5 +88,6 @@ done
 for platform in "${wanted[@]}"; do
   if [ -n "${skipped[$platform]:-}" ]; then echo "  not built $platform: ${skipped[$platform]}"; fi
 done
+echo "  built    any other platform: dist/amlc-universal.vsix (no server: amlc.server.path or amlc on PATH)"
 [ ${#built[@]} -gt 0 ] || { echo "nothing was built" >&2; exit 1; }
 exit "${failed:-0}"
