@@ -33,6 +33,22 @@ apt_install() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+# The cross builds (scripts/package.sh, scripts/test-cross.sh): the Rust standard library for each target, Debian's
+# mingw-w64 and aarch64 compilers and linkers, and what runs the results here (wine for Windows, qemu-user for arm64).
+cross_tools() {
+  if command -v dpkg >/dev/null 2>&1; then
+    apt_install gcc-mingw-w64-x86-64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross wine64 qemu-user
+  fi
+  if command -v rustup >/dev/null 2>&1; then
+    for target in x86_64-pc-windows-gnu aarch64-unknown-linux-gnu; do
+      rustup target list --installed 2>/dev/null | grep -qx "$target" || rustup target add "$target"
+    done
+  fi
+}
+# scripts/package.sh builds for every target it can.
+if [ "${1:-}" = "--package" ]; then
+  cross_tools
+fi
 # What only the tests need (`scripts/test.sh` passes --tests; the demo does not wait for it).
 if [ "${1:-}" = "--tests" ]; then
   if command -v dpkg >/dev/null 2>&1; then
@@ -40,6 +56,7 @@ if [ "${1:-}" = "--tests" ]; then
   fi
   # The unused-dependency check of scripts/test.sh.
   command -v cargo-machete >/dev/null 2>&1 || cargo install --locked --quiet cargo-machete@0.9.2
+  cross_tools
   # The official Azure ML SDK, which the emulator's SDK test uses as a real client (cached outside the clone).
   bash scripts/setup-sdk-venv.sh
   # Debian chromium, Node 24 and code-server for the extension's end-to-end tests (cached in ~/.cache/amlc-e2e).

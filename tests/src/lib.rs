@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+pub mod cross;
 pub mod emulator;
 pub mod lsp;
 

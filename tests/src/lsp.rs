@@ -1,5 +1,6 @@
 //! `amlc lsp` as a child process over real stdio: Content-Length framing both ways, requests with their responses,
-//! and the server's notifications kept in order for the test to wait on.
+//! and the server's notifications kept in order for the test to wait on. The host binary's tests and the
+//! cross-built binaries' tests (under wine or qemu) drive a server through this one client.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -8,7 +9,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-pub const TIMEOUT: Duration = Duration::from_secs(30);
+/// Generous: a server under wine or qemu starts and answers several times slower than a native one.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct Server {
     pub child: Child,
@@ -29,7 +31,16 @@ impl Server {
     pub fn start_with(capabilities: Value, options: Value, log: &str, args: &[&str]) -> Server {
         let binary = crate::amlc_bin();
         assert!(binary.exists(), "{} is missing: run `cargo build -p amlc` first", binary.display());
-        let mut child = Command::new(binary)
+        Server::launch(Command::new(binary), capabilities, options, log, args)
+    }
+
+    /// The server that `command` runs once `lsp --stdio` is appended (a cross-built binary behind its runner).
+    pub fn start_command(command: Command, capabilities: Value) -> Server {
+        Server::launch(command, capabilities, Value::Null, "warn", &[])
+    }
+
+    fn launch(mut command: Command, capabilities: Value, options: Value, log: &str, args: &[&str]) -> Server {
+        let mut child = command
             .args(["lsp", "--stdio"])
             .args(args)
             .env("AMLC_LOG", log)

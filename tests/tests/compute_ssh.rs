@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use amlc_emulator::{EmulatorConfig, RunningEmulator};
+use amlc_emulator::EmulatorConfig;
+use amlc_tests::emulator::Emu;
 
 const SSHD: &str = "/usr/sbin/sshd";
 
@@ -90,38 +91,19 @@ fn whoami() -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-struct Emu {
-    runtime: tokio::runtime::Runtime,
-    running: Option<RunningEmulator>,
-    base: String,
-}
-
-impl Drop for Emu {
-    fn drop(&mut self) {
-        if let Some(running) = self.running.take() {
-            self.runtime.block_on(running.shutdown());
-        }
-    }
-}
-
 fn emulator(ssh_port: u16) -> Emu {
     emulator_as(ssh_port, None)
 }
 
 fn emulator_as(ssh_port: u16, ssh_user: Option<&str>) -> Emu {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
-    let config = EmulatorConfig {
+    Emu::start(EmulatorConfig {
         op_duration: Duration::from_millis(200),
         seed_computes: true,
         log_requests: false,
         ssh_endpoint: Some(("127.0.0.1".to_string(), ssh_port)),
         ssh_user: ssh_user.map(str::to_string),
         ..EmulatorConfig::default()
-    };
-    let running =
-        runtime.block_on(amlc_emulator::start(config, "127.0.0.1:0".parse().expect("addr"))).expect("emulator");
-    let base = running.base_url();
-    Emu { runtime, running: Some(running), base }
+    })
 }
 
 fn amlc(base: &str, args: &[&str]) -> Output {

@@ -100,13 +100,7 @@ fn as_spec<'a>(value: &'a Value, what: &str) -> Result<Spec<'a>, BodyError> {
     }
 }
 
-/// `~/x` → `$HOME/x`, for paths a spec or a flag names.
-pub fn expand_home(path: &str) -> String {
-    match (path.strip_prefix("~/"), std::env::var("HOME")) {
-        (Some(rest), Ok(home)) => format!("{}/{rest}", home.trim_end_matches('/')),
-        _ => path.to_string(),
-    }
-}
+pub use crate::home::expand_home;
 
 /// The request for a spec file's loaded value, as `amlc compute create|attach -f FILE` and the language server's
 /// `amlc.compute.create|attach` both send it: `name` (a `--name` flag) replaces the spec's, and files the spec

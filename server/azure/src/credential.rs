@@ -8,7 +8,8 @@
 //! 2. `environment`: a service principal from `AZURE_TENANT_ID` + `AZURE_CLIENT_ID` + `AZURE_CLIENT_SECRET`. Setting
 //!    these is an explicit choice (CI, scripts), so it beats ambient logins.
 //! 3. `workload-identity`: federated token file (`AZURE_FEDERATED_TOKEN_FILE`, Kubernetes/GitHub OIDC).
-//! 4. `developer-tools`: `az login`, then `azd auth login`.
+//! 4. `developer-tools`: `az login`, then `azd auth login`. On Windows azure_identity runs them through `cmd /C`, so
+//!    the `az.cmd` the Azure CLI installs is found as a shell finds it, and az reads its `%USERPROFILE%\.azure`.
 //! 5. `managed-identity`: last, because probing the metadata endpoint off Azure costs seconds.
 //!
 //! `AMLC_CREDENTIALS=developer-tools,managed-identity` (or `--credentials`) replaces the order.

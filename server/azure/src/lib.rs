@@ -8,6 +8,7 @@ pub mod client;
 pub mod credential;
 pub mod discovery;
 pub mod error;
+pub mod home;
 pub mod models;
 pub mod preflight;
 pub mod shell;

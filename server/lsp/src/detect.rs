@@ -1,9 +1,13 @@
 //! Which documents amlc serves. A YAML document is a compute spec when its text says so (a compute
 //! `$schema`, the modeline, a top-level compute `type`: `amlc_spec::looks_like_compute_spec`) or when
 //! its path matches one of the user's `amlc.specGlobs`. Everything else (workflows, Kubernetes
-//! manifests) gets nothing from amlc, so it cannot add noise next to other YAML tools.
+//! manifests) gets nothing from amlc, so it cannot add noise next to other YAML tools. Globs match the decoded
+//! path (`file_uri`), so folders with spaces and Windows drives match as the user wrote them.
 
+use globset::GlobBuilder;
 use tower_lsp::lsp_types::Url;
+
+use crate::file_uri::file_path;
 
 /// The settings and workspace folders that decide, with the text, whether a document is a spec.
 #[derive(Clone, Debug, Default)]
@@ -21,27 +25,29 @@ impl Detector {
     }
 
     fn matches_glob(&self, uri: &Url) -> bool {
-        if self.spec_globs.is_empty() || uri.scheme() != "file" {
+        if self.spec_globs.is_empty() {
             return false;
         }
-        let path = uri.path();
+        let Some(path) = file_path(uri) else { return false };
+        let path = path.as_str();
         let file_name = path.rsplit('/').next().unwrap_or(path);
-        let relative: Vec<&str> = self
-            .workspace_folders
-            .iter()
-            .filter_map(|folder| {
-                let root = folder.path().trim_end_matches('/');
-                path.strip_prefix(root)?.strip_prefix('/')
-            })
-            .collect();
+        let roots: Vec<String> = self.workspace_folders.iter().filter_map(file_path).collect();
+        let relative: Vec<&str> =
+            roots.iter().filter_map(|root| path.strip_prefix(root.trim_end_matches('/'))?.strip_prefix('/')).collect();
         self.spec_globs.iter().any(|glob| {
+            // Users on Windows may write `ops\compute\*.yml`; the paths here use `/`.
+            let glob = glob.replace('\\', "/");
             if !glob.contains('/') {
-                return glob_match(glob, file_name);
+                return glob_match(&glob, file_name);
             }
             if glob.starts_with('/') {
-                return glob_match(glob, path);
+                return glob_match(&glob, path);
             }
-            relative.iter().any(|rel| glob_match(glob, rel)) || glob_match(&format!("**/{glob}"), path)
+            if glob.get(1..3) == Some(":/") {
+                // A drive-absolute glob; drives compare in lower case, as `file_path` spells them.
+                return glob_match(&format!("{}{}", glob[..1].to_ascii_lowercase(), &glob[1..]), path);
+            }
+            relative.iter().any(|rel| glob_match(&glob, rel)) || glob_match(&format!("**/{glob}"), path)
         })
     }
 }
@@ -54,49 +60,10 @@ fn is_yaml(uri: &Url, language_id: &str) -> bool {
     path.ends_with(".yml") || path.ends_with(".yaml")
 }
 
-/// Matches a path against a glob with `*` (within one segment), `**` (any number of segments),
-/// `?` (one character) and `{a,b}` alternatives. Paths use `/`.
+/// Matches a path against a glob with `*` (within one segment), `**` (any number of segments), `?` (one
+/// character), `[…]` classes and `{a,b}` alternatives. Paths use `/`. A glob that does not parse matches nothing.
 pub fn glob_match(glob: &str, path: &str) -> bool {
-    if let Some(open) = glob.find('{') {
-        if let Some(close) = glob[open..].find('}') {
-            let close = open + close;
-            return glob[open + 1..close]
-                .split(',')
-                .any(|alt| glob_match(&format!("{}{alt}{}", &glob[..open], &glob[close + 1..]), path));
-        }
-    }
-    let glob: Vec<char> = glob.chars().collect();
-    let path: Vec<char> = path.chars().collect();
-    match_from(&glob, &path)
-}
-
-fn match_from(glob: &[char], path: &[char]) -> bool {
-    match glob.first() {
-        None => path.is_empty(),
-        Some('*') if glob.get(1) == Some(&'*') => {
-            // `**/` may match nothing, or any prefix ending in `/`; a trailing `**` matches the rest.
-            let rest = if glob.get(2) == Some(&'/') { &glob[3..] } else { &glob[2..] };
-            if match_from(rest, path) {
-                return true;
-            }
-            (0..path.len()).any(|i| path[i] == '/' && match_from(rest, &path[i + 1..]))
-                || (rest.is_empty() && !path.is_empty())
-        }
-        Some('*') => {
-            let rest = &glob[1..];
-            for i in 0..=path.len() {
-                if match_from(rest, &path[i..]) {
-                    return true;
-                }
-                if path.get(i) == Some(&'/') {
-                    break;
-                }
-            }
-            false
-        }
-        Some('?') => path.first().is_some_and(|c| *c != '/') && match_from(&glob[1..], &path[1..]),
-        Some(c) => path.first() == Some(c) && match_from(&glob[1..], &path[1..]),
-    }
+    GlobBuilder::new(glob).literal_separator(true).build().is_ok_and(|glob| glob.compile_matcher().is_match(path))
 }
 
 #[cfg(test)]
@@ -115,6 +82,9 @@ mod tests {
             ("infra/**", "infra/a/b.yml", true),
             ("a?.yml", "ab.yml", true),
             ("a?.yml", "a/.yml", false),
+            ("my specs/*.yml", "my specs/a.yml", true),
+            ("[ab].yml", "b.yml", true),
+            ("{unclosed", "{unclosed", false),
         ];
         for (glob, path, expected) in cases {
             assert_eq!(glob_match(glob, path), expected, "{glob} vs {path}");
@@ -143,6 +113,26 @@ mod tests {
         ];
         for (uri, language, text, expected) in cases {
             assert_eq!(detector.is_spec(&url(uri), language, text), expected, "{uri} {text:?}");
+        }
+    }
+
+    #[test]
+    fn windows_uris_and_folders_with_spaces() {
+        let detector = Detector {
+            spec_globs: vec!["ops/compute/*.yml".into(), r"infra\specs\*.yaml".into(), "C:/shared/**/*.yml".into()],
+            // VS Code may spell the folder with an upper-case, unescaped drive and its documents with `c%3A`.
+            workspace_folders: vec![url("file:///C:/Users/Ada%20Lovelace/My%20Project")],
+        };
+        let cases = [
+            ("file:///c%3A/Users/Ada%20Lovelace/My%20Project/ops/compute/gpu.yml", true),
+            ("file:///c%3A/Users/Ada%20Lovelace/My%20Project/infra/specs/a.yaml", true),
+            ("file:///c%3A/Users/Ada%20Lovelace/My%20Project/ops/other/gpu.yml", false),
+            ("file:///C%3A/shared/x/y/z.yml", true),
+            ("file:///d%3A/shared/x/y/z.yml", false),
+            ("file:///home/ada/my%20specs/ops/compute/a.yml", true),
+        ];
+        for (uri, expected) in cases {
+            assert_eq!(detector.is_spec(&url(uri), "yaml", "name: x\n"), expected, "{uri}");
         }
     }
 }

@@ -13,6 +13,7 @@ mod backend;
 mod convert;
 mod detect;
 mod documents;
+mod file_uri;
 mod framing;
 mod handlers;
 pub mod lsp_ext;

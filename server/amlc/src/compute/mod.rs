@@ -10,6 +10,7 @@ mod ops;
 mod output;
 mod show;
 mod ssh;
+mod ssh_program;
 mod sso;
 
 use std::io::Write;

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use amlc_azure::workflow::ssh::Ask;
 
+use amlc_azure::home::Platform;
+
 use super::args::SshArgs;
 use super::ops::name as name_of;
 use super::output::line;
-use super::{Ctx, Failure, Outcome};
+use super::{ssh_program, Ctx, Failure, Outcome};
 
 pub use amlc_azure::ssh::Target;
 
@@ -102,10 +104,12 @@ pub async fn ssh(ctx: &Ctx, args: &SshArgs) -> Outcome {
     }
     let argv = ssh_argv(&target, args);
     if args.print {
-        let words: Vec<&str> = std::iter::once("ssh").chain(argv.iter().map(String::as_str)).collect();
-        return line(&amlc_azure::shell::join(&words));
+        let words: Vec<String> = std::iter::once("ssh".to_string())
+            .chain(argv.iter().map(|w| ssh_program::quote(w, Platform::CURRENT)))
+            .collect();
+        return line(&words.join(" "));
     }
-    let program = std::env::var("AMLC_SSH").unwrap_or_else(|_| "ssh".into());
+    let program = ssh_program::current();
     let status = std::process::Command::new(&program).args(&argv).status().map_err(|e| {
         Failure::new(format!("cannot run {program}: {e}"))
             .hint("install an OpenSSH client, or use --print to see the command")
