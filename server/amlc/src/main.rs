@@ -1,14 +1,12 @@
-//! The `amlc` binary: wires the spec core, the language server, the Azure client and the emulator
+//! The `amlc` binary: wires the analysis core, the language server, the Azure client and the emulator
 //! behind one command line. Each subcommand lives in its own module and owns its arguments.
 
 mod check;
-mod cmd_check;
-mod cmd_completions;
-mod cmd_compute;
-mod cmd_emulator;
-mod cmd_lsp;
+mod completions;
 mod compute;
+mod emulator;
 mod logging;
+mod lsp;
 
 use std::process::ExitCode;
 
@@ -32,15 +30,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check compute spec YAML files and report problems like a compiler.
-    Check(cmd_check::CheckArgs),
+    Check(check::CheckArgs),
     /// Run the language server on stdio.
-    Lsp(cmd_lsp::LspArgs),
+    Lsp(lsp::LspArgs),
     /// Create, start, stop and inspect compute in an Azure ML workspace.
-    Compute(cmd_compute::ComputeArgs),
+    Compute(compute::args::ComputeArgs),
     /// Serve a local emulator of the Azure ML compute REST API.
-    Emulator(cmd_emulator::EmulatorArgs),
+    Emulator(emulator::EmulatorArgs),
     /// Print the shell completion script for bash, zsh, fish or PowerShell.
-    Completions(cmd_completions::CompletionsArgs),
+    Completions(completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,11 +50,11 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(args) => cmd_check::run(args),
-        Command::Lsp(args) => cmd_lsp::run(args),
-        Command::Compute(args) => cmd_compute::run(args),
-        Command::Emulator(args) => cmd_emulator::run(args),
-        Command::Completions(args) => cmd_completions::run::<Cli>(args),
+        Command::Check(args) => check::run(args),
+        Command::Lsp(args) => lsp::run(args),
+        Command::Compute(args) => compute::run(args),
+        Command::Emulator(args) => emulator::run(args),
+        Command::Completions(args) => completions::run::<Cli>(args),
     }
 }
 

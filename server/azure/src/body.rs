@@ -530,7 +530,7 @@ fn cluster(spec: &Spec<'_>, ctx: &BodyContext<'_>) -> Result<Value, BodyError> {
 fn resource_id<'a>(spec: &Spec<'a>, kind: &str) -> Result<&'a str, BodyError> {
     match spec.str("resource_id")? {
         Some(id) if !id.is_empty() => Ok(id),
-        _ => err(format!("'resource_id' is required to attach {} compute", amlc_spec::advice::with_article(kind))),
+        _ => err(format!("'resource_id' is required to attach {} compute", amlc_analysis::advice::with_article(kind))),
     }
 }
 

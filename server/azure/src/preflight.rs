@@ -12,8 +12,8 @@ use crate::discovery::WorkspaceRef;
 use crate::error::AzureError;
 use crate::models::{ComputeResource, VmSize, SECRET_KEYS};
 use crate::spec_of;
-use amlc_spec::advice;
-use amlc_spec::formats::arm_id;
+use amlc_analysis::advice;
+use amlc_analysis::formats::arm_id;
 
 /// What the caller is about to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -279,7 +279,7 @@ fn quota_next_steps(free: i64, per_node: i64, nodes: i64, location: &str) -> Str
 /// The `count` offered sizes closest to `wanted` by vCPUs, memory and GPUs (the wanted size's figures come from
 /// amlc's built-in table; a size it does not know is matched by name), each with its figures.
 fn nearest_sizes(wanted: &str, offered: &[VmSize], compute_type: &str, count: usize) -> Vec<String> {
-    let target = amlc_spec::sizes::find(wanted).or_else(|| amlc_spec::sizes::suggest(wanted));
+    let target = amlc_analysis::sizes::find(wanted).or_else(|| amlc_analysis::sizes::suggest(wanted));
     let mut usable: Vec<&VmSize> = offered.iter().filter(|s| s.supports(compute_type)).collect();
     let distance = |s: &VmSize| -> f64 {
         match target {

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use amlc_spec::ComputeType;
+use amlc_analysis::ComputeType;
 
 use crate::models::ComputeResource;
 

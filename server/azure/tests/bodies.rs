@@ -24,7 +24,7 @@ fn every_sample_body_equals_the_sdk_body() {
             serde_json::from_str(&std::fs::read_to_string(entry.path()).expect("read")).expect("json");
         let spec_text = std::fs::read_to_string(specs.join(format!("{stem}.yml")))
             .unwrap_or_else(|_| panic!("sample {stem}.yml missing"));
-        let analysis = amlc_spec::analyze(&spec_text);
+        let analysis = amlc_analysis::analyze(&spec_text);
         let spec = analysis.normalized.or(analysis.value).unwrap_or_else(|| panic!("{stem}.yml does not load"));
         let built = build(&spec, &ctx).unwrap_or_else(|e| panic!("{stem}: {e}"));
         assert_eq!(built.body, expected["request"]["body"], "{stem}: body differs from the SDK's");

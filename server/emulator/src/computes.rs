@@ -2,7 +2,7 @@
 //! (start, stop, restart, listNodes, listKeys, idle shutdown, custom services, data mounts, SSO).
 //! Every change is a timed transition; wrong states fail the way the service fails them.
 
-use amlc_spec::formats::duration;
+use amlc_analysis::formats::duration;
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
@@ -207,7 +207,7 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
     // ARM refuses a linked id that is not a fully qualified resource id; it reads ids as the shared parser does
     // (any case, blanks and a trailing `/` ignored), so the emulator asks the same parser.
     if let Some(id) = resource_id.as_deref().filter(|_| !managed) {
-        if amlc_spec::formats::arm_id::ArmId::parse(id).is_err() {
+        if amlc_analysis::formats::arm_id::ArmId::parse(id).is_err() {
             return Err(ArmError::bad_request(
                 "LinkedInvalidPropertyId",
                 format!("The value '{id}' of properties.resourceId is not a fully qualified resource id; it must start with '/subscriptions/<subscription id>/resourceGroups/'."),

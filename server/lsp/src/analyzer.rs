@@ -2,14 +2,14 @@
 //! keeps its own heap, and pages of a freed tree stay with the heap that built it, so analyses that
 //! rotate over the blocking pool's threads hold more memory at peak than analyses on one thread.
 //! Measured with mimalloc, as `amlc` links it: twenty keystroke analyses of a 50k-line spec peak at
-//! 90 MiB on one thread and 101 MiB rotating over four (`cargo run --release -p amlc-spec --example
+//! 90 MiB on one thread and 101 MiB rotating over four (`cargo run --release -p amlc-analysis --example
 //! arenas -- ci-50k.yaml one|pool 20`, on a loaded machine). Under glibc's per-thread arenas, before
 //! mimalloc, it was about 100 MiB against 345.
 
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use amlc_spec::Analysis;
+use amlc_analysis::Analysis;
 
 /// An earlier text of the same document and its analysis.
 pub type Previous = (Arc<String>, Arc<Analysis>);
@@ -63,7 +63,7 @@ impl Analyzer {
                 return analysis;
             }
         }
-        amlc_spec::analyze_without_values(text)
+        amlc_analysis::analyze_without_values(text)
     }
 
     /// Frees a replaced analysis on the analysis thread, after the work already queued there.
@@ -79,9 +79,9 @@ fn run(text: &str, previous: Option<Previous>) -> Analysis {
         Some((previous_text, previous)) => {
             // The tree is taken over when no request still holds the old analysis; else it is copied.
             let previous = Arc::try_unwrap(previous).unwrap_or_else(|shared| (*shared).clone());
-            amlc_spec::analyze_edited(&previous_text, previous, text)
+            amlc_analysis::analyze_edited(&previous_text, previous, text)
         }
-        None => amlc_spec::analyze_without_values(text),
+        None => amlc_analysis::analyze_without_values(text),
     }
 }
 
@@ -94,8 +94,8 @@ mod tests {
         let analyzer = Analyzer::default();
         let text = Arc::new("type: amlcompute\nname: c1\nmin_instances: 3\nmax_instances: 1\n".to_string());
         let analysis = analyzer.analyze(&text, None);
-        assert_eq!(analysis.compute_type, Some(amlc_spec::ComputeType::AmlCompute));
-        assert_eq!(analysis.diagnostics, amlc_spec::analyze(&text).diagnostics);
+        assert_eq!(analysis.compute_type, Some(amlc_analysis::ComputeType::AmlCompute));
+        assert_eq!(analysis.diagnostics, amlc_analysis::analyze(&text).diagnostics);
         assert!(analysis.value.is_none() && analysis.normalized.is_none());
         let shared = Arc::new(analysis);
         analyzer.free(shared.clone());
@@ -104,7 +104,7 @@ mod tests {
         // An edit re-analysed from the previous analysis says what a fresh analysis says.
         let edited = Arc::new(text.replace("max_instances: 1", "max_instances: 5"));
         let incremental = analyzer.analyze(&edited, Some((text.clone(), shared.clone())));
-        assert_eq!(incremental.diagnostics, amlc_spec::analyze(&edited).diagnostics);
+        assert_eq!(incremental.diagnostics, amlc_analysis::analyze(&edited).diagnostics);
         assert_ne!(incremental.diagnostics, shared.diagnostics);
     }
 }

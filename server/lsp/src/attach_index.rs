@@ -1,14 +1,14 @@
 //! The editor workspace's attachments, for the one rule that spans files (a resource is attached once): what
 //! each open spec attaches (fed by the diagnostics task) and what the spec files of the workspace folders attach
 //! (read once when the folders are known). Open documents win over the file on disk with the same URI. The rule
-//! itself is `amlc_spec::attachments`, the one `amlc check DIR` uses.
+//! itself is `amlc_analysis::attachments`, the one `amlc check DIR` uses.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
-use amlc_spec::attachments::{second_attachments, Attachment};
-use amlc_spec::Diagnostic;
+use amlc_analysis::attachments::{second_attachments, Attachment};
+use amlc_analysis::Diagnostic;
 use tower_lsp::lsp_types::Url;
 
 use crate::state::lock;
@@ -162,10 +162,10 @@ fn read_spec(path: &Path) -> Option<Attachment> {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
-    if !amlc_spec::looks_like_compute_spec(&text) {
+    if !amlc_analysis::looks_like_compute_spec(&text) {
         return None;
     }
-    Attachment::of(&text, &amlc_spec::analyze(&text))
+    Attachment::of(&text, &amlc_analysis::analyze(&text))
 }
 
 #[cfg(test)]
@@ -174,7 +174,7 @@ mod tests {
 
     fn attachment(name: &str, id: &str) -> Option<Attachment> {
         let text = format!("type: kubernetes\nname: {name}\nresource_id: {id}\n");
-        Attachment::of(&text, &amlc_spec::analyze(&text))
+        Attachment::of(&text, &amlc_analysis::analyze(&text))
     }
 
     #[test]

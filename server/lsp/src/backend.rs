@@ -8,7 +8,7 @@ use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
 
-use amlc_spec::{Analysis, PositionEncoding};
+use amlc_analysis::{Analysis, PositionEncoding};
 
 use crate::documents::Snapshot;
 use crate::handlers::features;
@@ -29,7 +29,7 @@ impl Backend {
     /// section of didChangeConfiguration).
     async fn apply_settings(&self, settings: &Value) {
         if settings.get("workspace").is_some() || settings.get("armEndpoint").is_some() {
-            self.state.set_azure_settings(crate::azure::AzureSettings::from_json(settings));
+            self.state.set_azure_settings(crate::compute_session::AzureSettings::from_json(settings));
             // The next Azure request connects with the new settings. Waiting for the lock (held only while a session
             // is made, never across a request) is what keeps a busy lock from leaving the old session in place.
             *self.state.azure_session.lock().await = None;

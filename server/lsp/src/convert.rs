@@ -1,7 +1,7 @@
 //! The one boundary between the core's byte offsets and LSP's lines and columns, and between the
 //! core's plain diagnostics and LSP's. Nothing else in the server converts positions.
 
-use amlc_spec::{LineCol, LineIndex, PositionEncoding, Severity, TextRange};
+use amlc_analysis::{LineCol, LineIndex, PositionEncoding, Severity, TextRange};
 use tower_lsp::lsp_types::{
     self as lsp, CodeDescription, DiagnosticSeverity, NumberOrString, Position, PositionEncodingKind, Range, Url,
 };
@@ -59,17 +59,17 @@ impl Converter<'_> {
         TextRange::new(start.min(end), start.max(end))
     }
 
-    pub fn text_edit(&self, edit: &amlc_spec::TextEdit) -> lsp::TextEdit {
+    pub fn text_edit(&self, edit: &amlc_analysis::TextEdit) -> lsp::TextEdit {
         lsp::TextEdit { range: self.range(edit.range), new_text: edit.new_text.clone() }
     }
 
-    pub fn diagnostic(&self, diagnostic: &amlc_spec::Diagnostic) -> lsp::Diagnostic {
+    pub fn diagnostic(&self, diagnostic: &amlc_analysis::Diagnostic) -> lsp::Diagnostic {
         let tags: Vec<lsp::DiagnosticTag> = diagnostic
             .tags
             .iter()
             .map(|tag| match tag {
-                amlc_spec::DiagnosticTag::Unnecessary => lsp::DiagnosticTag::UNNECESSARY,
-                amlc_spec::DiagnosticTag::Deprecated => lsp::DiagnosticTag::DEPRECATED,
+                amlc_analysis::DiagnosticTag::Unnecessary => lsp::DiagnosticTag::UNNECESSARY,
+                amlc_analysis::DiagnosticTag::Deprecated => lsp::DiagnosticTag::DEPRECATED,
             })
             .collect();
         lsp::Diagnostic {
@@ -100,8 +100,9 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
 /// and parsing a URL for each one showed up in profiles.
 pub fn code_description(code: &str) -> Option<CodeDescription> {
     static LINKS: std::sync::OnceLock<std::collections::HashMap<&'static str, Url>> = std::sync::OnceLock::new();
-    let links = LINKS
-        .get_or_init(|| amlc_spec::codes::ALL.iter().filter_map(|info| Some((info.code, link(info.code)?))).collect());
+    let links = LINKS.get_or_init(|| {
+        amlc_analysis::codes::ALL.iter().filter_map(|info| Some((info.code, link(info.code)?))).collect()
+    });
     let href = match links.get(code) {
         Some(href) => href.clone(),
         None => link(code)?,

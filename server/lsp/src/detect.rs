@@ -1,5 +1,5 @@
 //! Which documents amlc serves. A YAML document is a compute spec when its text says so (a compute
-//! `$schema`, the modeline, a top-level compute `type`: `amlc_spec::looks_like_compute_spec`) or when
+//! `$schema`, the modeline, a top-level compute `type`: `amlc_analysis::looks_like_compute_spec`) or when
 //! its path matches one of the user's `amlc.specGlobs`. Everything else (workflows, Kubernetes
 //! manifests) gets nothing from amlc, so it cannot add noise next to other YAML tools. Globs match the decoded
 //! path (`file_uri`), so folders with spaces and Windows drives match as the user wrote them.
@@ -21,7 +21,7 @@ impl Detector {
         if !is_yaml(uri, language_id) {
             return false;
         }
-        self.matches_glob(uri) || amlc_spec::looks_like_compute_spec(text)
+        self.matches_glob(uri) || amlc_analysis::looks_like_compute_spec(text)
     }
 
     fn matches_glob(&self, uri: &Url) -> bool {

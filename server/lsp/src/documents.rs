@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use amlc_spec::{LineCol, LineIndex, PositionEncoding};
+use amlc_analysis::{LineCol, LineIndex, PositionEncoding};
 use tower_lsp::lsp_types::{TextDocumentContentChangeEvent, Url};
 
 use crate::convert;

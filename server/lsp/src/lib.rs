@@ -1,5 +1,5 @@
 //! The amlc language server (tower-lsp). This is the only crate that knows LSP types; it turns
-//! documents into `amlc_spec` calls and `amlc_azure` actions, and their results into protocol messages.
+//! documents into `amlc_analysis` calls and `amlc_azure` actions, and their results into protocol messages.
 //!
 //! Layout: `backend.rs` implements `LanguageServer` by delegating to `handlers/`; `documents.rs`
 //! holds the open texts; `owner.rs` gives each open document the one task that analyses and
@@ -8,8 +8,8 @@
 
 mod analyzer;
 mod attach_index;
-mod azure;
 mod backend;
+mod compute_session;
 mod convert;
 mod detect;
 mod documents;

@@ -19,8 +19,8 @@ use amlc_azure::preflight::Intent;
 
 use amlc_azure::workflow;
 
-use crate::azure;
 use crate::backend::Backend;
+use crate::compute_session;
 
 /// `amlc/listComputes`: the workspace's computes for the extension's tree.
 pub const LIST_COMPUTES: &str = "amlc/listComputes";
@@ -150,7 +150,7 @@ impl Backend {
         }))
     }
 
-    pub(crate) async fn session(&self) -> std::result::Result<Arc<azure::Session>, azure::Failure> {
+    pub(crate) async fn session(&self) -> std::result::Result<Arc<compute_session::Session>, compute_session::Failure> {
         let mut cached = self.state.azure_session.lock().await;
         if let Some(session) = cached.as_ref() {
             return Ok(session.clone());
@@ -158,7 +158,7 @@ impl Backend {
         let settings = self.state.azure_settings();
         let folders = self.state.detector().workspace_folders;
         let editor = self.state.editor_tokens().then(|| self.editor_token_source());
-        let session = Arc::new(azure::connect(&settings, &folders, editor)?);
+        let session = Arc::new(compute_session::connect(&settings, &folders, editor)?);
         *cached = Some(session.clone());
         Ok(session)
     }
@@ -182,7 +182,7 @@ impl Backend {
                 let computes: Vec<Value> = computes
                     .iter()
                     .map(|c| {
-                        let mut summary = azure::summary(c);
+                        let mut summary = compute_session::summary(c);
                         summary["mine"] = json!(me.as_deref().map(|me| c.is_owned_by(me)));
                         summary
                     })
@@ -196,7 +196,7 @@ impl Backend {
             Err(error) => {
                 let others = self.other_workspaces(&session).await;
                 Ok(
-                    json!({"workspace": workspace, "computes": [], "error": azure::Failure::from(error).to_json(), "others": others, "limits": workflow::Limits::get()}),
+                    json!({"workspace": workspace, "computes": [], "error": compute_session::Failure::from(error).to_json(), "others": others, "limits": workflow::Limits::get()}),
                 )
             }
         }
@@ -234,7 +234,7 @@ impl Backend {
                 return Err(jsonrpc::Error::invalid_params(format!("unknown command {command}")));
             }
             let name = compute_name(command, &argument)?;
-            let params = azure::params(&argument).map_err(jsonrpc::Error::invalid_params)?;
+            let params = compute_session::params(&argument).map_err(jsonrpc::Error::invalid_params)?;
             // Wrong arguments are refused before anything starts, progress included (the workflow checks them again).
             let row = workflow::run::row(id).map_err(|r| refusal_error(&r))?;
             (row.arguments)(&name, &params).map_err(|r| refusal_error(&r))?;
@@ -262,7 +262,7 @@ impl Backend {
         let report: amlc_azure::ProgressFn = Arc::new(move |p: &amlc_azure::Progress| {
             let _ = sender.send(p.status.clone());
         });
-        let mut wait = azure::wait_options(report);
+        let mut wait = compute_session::wait_options(report);
         wait.cancel = cancel;
         let ws = session.workspace.clone();
         let started = match &work {
@@ -366,12 +366,12 @@ impl Backend {
     /// `amlc.compute.show {name}` → `{yaml}` (the live compute, secrets redacted) and
     /// `amlc.compute.sshCommand {name, node?, user?, private?}` → `{command: [argv]}` (for a cluster also the
     /// chosen `node` and all `nodes`): GET (and listNodes), nothing changes.
-    async fn read_command(&self, session: &azure::Session, command: &str, argument: &Value) -> Result<Value> {
+    async fn read_command(&self, session: &compute_session::Session, command: &str, argument: &Value) -> Result<Value> {
         let name = compute_name(command, argument)?;
         if command == "amlc.compute.show" {
             let compute =
                 workflow::run::read(&session.client, &session.workspace, &name).await.map_err(|r| refusal_error(&r))?;
-            return Ok(json!({"yaml": azure::show_text(&compute)}));
+            return Ok(json!({"yaml": compute_session::show_text(&compute)}));
         }
         // The workflow's SSH resolution, shared with `amlc compute ssh`.
         let ask = workflow::ssh::Ask {
@@ -406,7 +406,7 @@ impl Backend {
         } else {
             None
         };
-        azure::copy_command(flavor, action, &name, workspace.as_ref())
+        compute_session::copy_command(flavor, action, &name, workspace.as_ref())
             .map(|command| json!({"command": command}))
             .map_err(jsonrpc::Error::invalid_params)
     }
@@ -415,7 +415,7 @@ impl Backend {
     /// and turned into the PUT; with `operation` (`create`, or `update` when the name exists) for create.
     async fn spec_action(
         &self,
-        session: &azure::Session,
+        session: &compute_session::Session,
         attach: bool,
         argument: &Value,
     ) -> Result<(amlc_azure::body::RequestBody, &'static str)> {
@@ -435,11 +435,12 @@ impl Backend {
         };
         let ws = &session.workspace;
         let location = session.client.get_workspace(ws).await.map_err(|e| refusal_error(&e.into()))?.location;
-        let request = azure::spec_request(&text, path.as_deref(), attach, ws, &location).map_err(|mut refusal| {
-            let shown = path.as_deref().map(|p| p.display().to_string()).unwrap_or(uri.to_string());
-            refusal.message = format!("{shown}: {}", refusal.message);
-            refusal_error(&refusal)
-        })?;
+        let request =
+            compute_session::spec_request(&text, path.as_deref(), attach, ws, &location).map_err(|mut refusal| {
+                let shown = path.as_deref().map(|p| p.display().to_string()).unwrap_or(uri.to_string());
+                refusal.message = format!("{shown}: {}", refusal.message);
+                refusal_error(&refusal)
+            })?;
         // The checks `amlc compute create|attach` makes, from the same module; a failure names the problem and
         // nothing is sent.
         let intent = if attach { Intent::Attach } else { Intent::CreateOrUpdate };

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use amlc_spec::{Analysis, PositionEncoding};
+use amlc_analysis::{Analysis, PositionEncoding};
 use tokio::sync::{mpsc, watch};
 use tower_lsp::lsp_types::Url;
 use tower_lsp::Client;
@@ -217,7 +217,7 @@ async fn own(
             };
             let converter = Converter { text: &work_snapshot.text, index: &work_snapshot.line_index, encoding };
             // The rule across files: what this spec attaches, against the other specs of the workspace.
-            let attachment = amlc_spec::attachments::Attachment::of(&work_snapshot.text, &analysis);
+            let attachment = amlc_analysis::attachments::Attachment::of(&work_snapshot.text, &analysis);
             let peers = work_attachments.update(&work_snapshot.uri, attachment);
             let across = work_attachments.diagnostics(&work_snapshot.uri);
             let diagnostics: Vec<_> =
@@ -286,7 +286,7 @@ mod tests {
         let analysed = backend.state.owners.analysed(&uri, 200).await.expect("analysed");
         assert_eq!(analysed.snapshot.version, 200);
         assert!(analysed.snapshot.text.contains(&format!("name: cpu{}\n", "x".repeat(199))));
-        assert_eq!(analysed.analysis.diagnostics, amlc_spec::analyze(&analysed.snapshot.text).diagnostics);
+        assert_eq!(analysed.analysis.diagnostics, amlc_analysis::analyze(&analysed.snapshot.text).diagnostics);
         assert_eq!(backend.state.owners.runs(), 1, "the burst coalesced into one analysis");
         // The next edit is analysed after it, from its analysis.
         backend.did_change(edit(&uri, 201, None, SPEC)).await;
@@ -294,7 +294,7 @@ mod tests {
         assert_eq!((analysed.snapshot.version, backend.state.owners.runs()), (201, 2));
         // The same snapshot handed over again (a settings change) is published without a new analysis.
         let snapshot = backend.state.documents.snapshot(&uri).expect("open");
-        backend.state.owners.update(&backend.client, snapshot, amlc_spec::PositionEncoding::Utf16);
+        backend.state.owners.update(&backend.client, snapshot, amlc_analysis::PositionEncoding::Utf16);
         let again = backend.state.owners.analysed(&uri, 201).await.expect("analysed");
         assert!(std::sync::Arc::ptr_eq(&again.analysis, &analysed.analysis));
         assert_eq!(backend.state.owners.runs(), 2);

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use amlc_spec::ide::{CatalogSize, SizeCatalog};
+use amlc_analysis::ide::{CatalogSize, SizeCatalog};
 
 use crate::state::lock;
 
@@ -149,7 +149,7 @@ impl crate::Backend {
         }
     }
 
-    async fn fetch_sizes(&self, session: &crate::azure::Session, region: &str) {
+    async fn fetch_sizes(&self, session: &crate::compute_session::Session, region: &str) {
         let result = session.client.list_vm_sizes(&session.workspace.subscription_id, region).await;
         let catalog = match result {
             Ok(sizes) => {

@@ -5,10 +5,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use amlc_spec::PositionEncoding;
+use amlc_analysis::PositionEncoding;
 use tower_lsp::lsp_types::Url;
 
-use crate::azure::{AzureSettings, Session};
+use crate::compute_session::{AzureSettings, Session};
 use crate::detect::Detector;
 use crate::documents::DocumentStore;
 

@@ -338,7 +338,7 @@ async fn open_as_spec_and_enable_sso_over_the_protocol() {
     let yaml = spec["yaml"].as_str().unwrap_or_default();
     assert!(yaml.contains("name: ci-running") && yaml.contains("type: computeinstance"), "{yaml}");
     // The spec the server gives is one the core accepts without errors.
-    assert!(!amlc_spec::analyze(yaml).has_errors(), "{yaml}");
+    assert!(!amlc_analysis::analyze(yaml).has_errors(), "{yaml}");
     let off = client
         .request(
             "workspace/executeCommand",

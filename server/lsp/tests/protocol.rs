@@ -259,7 +259,7 @@ async fn keystroke_analyses_publish_what_a_fresh_analysis_finds() {
             })
             .collect();
         let expected: Vec<(String, String)> =
-            amlc_spec::analyze(&text).diagnostics.iter().map(|d| (d.code.to_string(), d.message.clone())).collect();
+            amlc_analysis::analyze(&text).diagnostics.iter().map(|d| (d.code.to_string(), d.message.clone())).collect();
         assert_eq!(got, expected, "after version {version}:\n{text}");
     }
     assert!(text.contains("action: pause"));

@@ -60,7 +60,7 @@ fn walk(root: &Path, collected: &mut Collected) {
         let input = read(entry.path());
         // Unreadable files and non-UTF-8 files are reported: the user asked for this tree.
         let looks = match &input.bytes {
-            Ok(bytes) => std::str::from_utf8(bytes).map_or(true, amlc_spec::looks_like_compute_spec),
+            Ok(bytes) => std::str::from_utf8(bytes).map_or(true, amlc_analysis::looks_like_compute_spec),
             Err(_) => true,
         };
         if looks {
@@ -147,7 +147,7 @@ fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
 /// Reads at most the core's size limit plus one byte, so `/dev/zero` or a huge pipe costs 16 MiB, not all the
 /// memory there is; more than the limit is refused with the limit named.
 fn read_limited(input: impl Read) -> Result<Vec<u8>, String> {
-    let limit = amlc_spec::syntax::MAX_FILE_BYTES;
+    let limit = amlc_analysis::syntax::MAX_FILE_BYTES;
     let mut bytes = Vec::new();
     input.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     if bytes.len() > limit {
@@ -177,7 +177,7 @@ mod tests {
         let endless = std::io::repeat(b'a');
         let refused = read_limited(endless);
         assert!(refused.is_err_and(|e| e.contains("larger than 16 MiB")));
-        let limit = amlc_spec::syntax::MAX_FILE_BYTES;
+        let limit = amlc_analysis::syntax::MAX_FILE_BYTES;
         assert_eq!(read_limited(std::io::repeat(b'a').take(limit as u64)).map(|b| b.len()), Ok(limit));
     }
 }

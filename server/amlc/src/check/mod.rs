@@ -1,13 +1,19 @@
-//! The pieces of `amlc check`: finding inputs, checking one file, rendering the results.
+//! `amlc check`: checks compute specs from files and directories and reports like a compiler, as JSON lines for
+//! pipelines, or as SARIF for code-scanning tools. Here: the arguments and the run, and checking one file;
+//! `inputs` finds the files and `render` writes the results.
 
 pub mod inputs;
 pub mod render;
 
-use amlc_spec::attachments::{second_attachments, Attachment};
-use amlc_spec::{Diagnostic, LineIndex, Severity, TextRange};
+use amlc_analysis::attachments::{second_attachments, Attachment};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use amlc_analysis::{Diagnostic, LineIndex, Severity, TextRange};
 
 /// The code `amlc check` raises itself when a file cannot be read at all (registered with the others).
-pub const CODE_UNREADABLE: &str = amlc_spec::codes::UNREADABLE_FILE;
+pub const CODE_UNREADABLE: &str = amlc_analysis::codes::UNREADABLE_FILE;
 
 /// One input: a name to report and the bytes read (or why they could not be read).
 pub struct Input {
@@ -42,7 +48,7 @@ impl FileReport {
             Ok(bytes) => {
                 // Editors do not count a byte-order mark in positions; neither do we.
                 let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-                let analysis = amlc_spec::analyze_bytes(bytes);
+                let analysis = amlc_analysis::analyze_bytes(bytes);
                 let secrets = analysis.secret_ranges();
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 let attachment = Attachment::of(&text, &analysis);
@@ -80,6 +86,90 @@ fn file_error(code: &'static str, message: String, at: usize) -> Diagnostic {
         range: TextRange::empty(at),
         tags: Vec::new(),
         fixes: Vec::new(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col` with the source line and a marker, like a compiler.
+    Human,
+    /// One JSON object per file per line (stable: pipelines read it).
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Files (always checked as compute specs) and directories (walked; YAML files that look like
+    /// compute specs are checked, others skipped). `-` reads one spec from stdin. Default: `.`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to colour human output (`NO_COLOR` is honoured under `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// The name to report for a spec read from stdin.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    stdin_filename: String,
+    /// Only report errors (warnings, information and hints are not shown; the exit code is unchanged).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let collected = match inputs::collect(&paths, &args.stdin_filename) {
+        Ok(collected) => collected,
+        Err(message) => {
+            eprintln!("amlc check: {message}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let mut reports: Vec<FileReport> = collected.files.into_iter().map(FileReport::check).collect();
+    crate::check::cross_file(&mut reports);
+    if args.quiet {
+        for report in &mut reports {
+            report.diagnostics.retain(|d| d.severity == amlc_analysis::Severity::Error);
+        }
+    }
+    let any_error = reports.iter().any(FileReport::has_error);
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        Format::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            render::human(&mut out, &reports, collected.skipped, color)
+        }
+        Format::Json => render::json_lines(&mut out, &reports),
+        Format::Sarif => render::sarif(&mut out, &reports),
+    };
+    if let Err(error) = written.and_then(|()| out.flush()) {
+        // A closed pipe (`amlc check | head`) is not a failure of the check itself.
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("amlc check: cannot write output: {error}");
+            return ExitCode::from(2);
+        }
+    }
+    if any_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

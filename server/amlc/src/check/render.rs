@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use amlc_spec::{Diagnostic, LineCol, PositionEncoding, Severity};
+use amlc_analysis::{Diagnostic, LineCol, PositionEncoding, Severity};
 use anstyle::{AnsiColor, Style};
 use serde_json::{json, Value};
 
@@ -72,7 +72,7 @@ pub fn sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
         .iter()
         .map(|code| {
             let mut rule = json!({ "id": code, "helpUri": code_url(code) });
-            if let Some(info) = amlc_spec::codes::lookup(code) {
+            if let Some(info) = amlc_analysis::codes::lookup(code) {
                 rule["shortDescription"] = json!({ "text": info.title });
                 rule["fullDescription"] = json!({ "text": info.explanation });
             }
@@ -150,7 +150,7 @@ pub fn human_diagnostics(out: &mut impl Write, report: &FileReport, color: bool)
         writeln!(out, "{pad}{} {}:{}:{}", paint(gutter, "-->"), report.name, start.line + 1, start_col + 1)?;
         if !report.text.is_empty() {
             let line_start = report.index.line_range(start.line).map_or(0, |r| r.start);
-            let shown = amlc_spec::secrets::mask_line(line_text, line_start, &report.secrets).replace('\t', " ");
+            let shown = amlc_analysis::secrets::mask_line(line_text, line_start, &report.secrets).replace('\t', " ");
             let marker = "^".repeat(end_col.saturating_sub(start_col).max(1));
             writeln!(out, "{pad} {}", paint(gutter, "|"))?;
             writeln!(out, "{} {} {shown}", paint(gutter, &number), paint(gutter, "|"))?;

@@ -5,10 +5,10 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
+use amlc_analysis::Severity;
 use amlc_azure::body::{self, RequestBody};
 use amlc_azure::models::redact_secrets;
 use amlc_azure::workflow::{self, Code, Params, Refusal};
-use amlc_spec::Severity;
 use serde_json::Value;
 
 use crate::check::{self, FileReport};
@@ -33,7 +33,7 @@ use amlc_azure::preflight::Intent;
 fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    let analysis = amlc_spec::analyze(&text);
+    let analysis = amlc_analysis::analyze(&text);
     if let (Some(mode), Some(kind)) = (mode, analysis.compute_type) {
         // The one thing to fix first: the other command.
         wrong_command(mode, kind.is_attached(), kind.as_str(), path)?;
@@ -49,7 +49,7 @@ fn read_spec(path: &Path, mode: Option<Mode>) -> Result<Value, Failure> {
     let report = FileReport {
         name: check::inputs::exact_name(path),
         uri: check::inputs::uri_of(path),
-        index: amlc_spec::LineIndex::new(&text),
+        index: amlc_analysis::LineIndex::new(&text),
         secrets: analysis.secret_ranges(),
         text,
         diagnostics,
@@ -244,8 +244,8 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         if !request.compute_type.eq_ignore_ascii_case(&kind) {
             return Err(Failure::new(format!(
                 "'{name}' is {}, the spec describes {}; the type cannot change",
-                amlc_spec::advice::with_article(&kind),
-                amlc_spec::advice::with_article(request.compute_type)
+                amlc_analysis::advice::with_article(&kind),
+                amlc_analysis::advice::with_article(request.compute_type)
             )));
         }
         changes = amlc_azure::preflight::diff(&existing, request).into_iter().map(|c| (c.path, c.now, c.new)).collect();
@@ -267,7 +267,7 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     if scale_changed && !existing.is_cluster() {
         return Err(Failure::usage(format!(
             "'{name}' is {}; only clusters have scale settings",
-            amlc_spec::advice::with_article(&kind)
+            amlc_analysis::advice::with_article(&kind)
         )));
     }
     let mut envelope_changed = false;
@@ -309,7 +309,7 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
             "these settings of '{name}' can only be set at creation: {}",
             keys.join(", ")
         ))
-        .hint(amlc_spec::advice::create_only_hint(
+        .hint(amlc_analysis::advice::create_only_hint(
             &kind,
             &name,
             &refused.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -318,7 +318,7 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
     }
     let idle_minutes = match &idle {
         Some(text) => Some(
-            amlc_spec::formats::duration::seconds(text)
+            amlc_analysis::formats::duration::seconds(text)
                 .filter(|s| s % 60.0 == 0.0 && *s / 60.0 <= f64::from(u32::MAX))
                 .map(|s| (s / 60.0) as u32)
                 .ok_or_else(|| Failure::usage(format!("idle shutdown '{text}' must be whole minutes (PT{{n}}M)")))?,
@@ -326,7 +326,7 @@ pub async fn update(ctx: &Ctx, args: &UpdateArgs) -> Outcome {
         None => None,
     };
     if scale_changed {
-        amlc_spec::limits::check_node_range(scale.min_node_count.unwrap_or(0), scale.max_node_count).map_err(
+        amlc_analysis::limits::check_node_range(scale.min_node_count.unwrap_or(0), scale.max_node_count).map_err(
             |problem| {
                 Failure::from(
                     Refusal::new(Code::InvalidArgument, format!("cannot scale '{name}': {problem}"))

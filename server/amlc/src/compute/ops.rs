@@ -77,7 +77,7 @@ pub async fn list_nodes(ctx: &Ctx, arg: &NameArg) -> Outcome {
     if !compute.is_cluster() {
         return Err(Failure::new(format!(
             "'{name}' is {}; only compute clusters (AmlCompute) have nodes to list",
-            amlc_spec::advice::with_article(compute.compute_type())
+            amlc_analysis::advice::with_article(compute.compute_type())
         )));
     }
     let nodes = ctx.client.list_nodes(&ctx.ws, name).await?;

@@ -97,4 +97,4 @@ pub fn opt<T: ToString>(value: Option<T>) -> String {
 }
 
 /// `an AmlCompute`, `a ComputeInstance` (the shared wording).
-pub use amlc_spec::advice::with_article;
+pub use amlc_analysis::advice::with_article;

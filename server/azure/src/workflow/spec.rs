@@ -4,15 +4,15 @@
 use serde_json::Value;
 
 use super::{Code, Refusal};
-use amlc_spec::advice::with_article;
+use amlc_analysis::advice::with_article;
 
 /// The value to build the body from: the one after the CLI's own load step (`normalized`). `attach` says which
 /// command is asking (`None`: either, as an update does).
-pub fn load(analysis: &amlc_spec::Analysis, attach: Option<bool>) -> Result<Value, Refusal> {
+pub fn load(analysis: &amlc_analysis::Analysis, attach: Option<bool>) -> Result<Value, Refusal> {
     if let (Some(attach), Some(kind)) = (attach, analysis.compute_type) {
         wrong_command(attach, kind.is_attached(), kind.as_str())?;
     }
-    let mut errors = analysis.diagnostics.iter().filter(|d| d.severity == amlc_spec::Severity::Error);
+    let mut errors = analysis.diagnostics.iter().filter(|d| d.severity == amlc_analysis::Severity::Error);
     if let Some(first) = errors.next() {
         let count = 1 + errors.count();
         return Err(Refusal::new(

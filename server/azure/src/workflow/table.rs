@@ -11,7 +11,7 @@ use futures::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
 
-use amlc_spec::{advice, limits};
+use amlc_analysis::{advice, limits};
 
 use super::{Code, Params, Refusal};
 use crate::body::iso_duration;

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use tower_lsp::jsonrpc::{self, Result};
 
-use crate::azure::Session;
+use crate::compute_session::Session;
 use crate::lsp_ext::plain_error;
 use crate::Backend;
 

@@ -1,9 +1,9 @@
 //! The request handlers for completion, hover, code actions, symbols, folding and selection:
-//! each takes a snapshot and the analysis of its version, calls the matching `amlc_spec::ide`
+//! each takes a snapshot and the analysis of its version, calls the matching `amlc_analysis::ide`
 //! engine, and converts byte ranges at the edge. They run on the blocking pool (see `guard.rs`).
 
-use amlc_spec::ide;
-use amlc_spec::{Analysis, PositionEncoding};
+use amlc_analysis::ide;
+use amlc_analysis::{Analysis, PositionEncoding};
 use tower_lsp::lsp_types::*;
 
 use crate::convert::Converter;
@@ -129,7 +129,7 @@ pub fn folding_ranges(snapshot: &Snapshot, analysis: &Analysis, encoding: Positi
         .into_iter()
         .filter_map(|fold| {
             let start = snapshot.line_col(fold.start, encoding).line;
-            let end = convert.range(amlc_spec::TextRange::new(fold.start, fold.end)).end.line;
+            let end = convert.range(amlc_analysis::TextRange::new(fold.start, fold.end)).end.line;
             (end > start).then_some(FoldingRange {
                 start_line: start,
                 end_line: end,
@@ -178,7 +178,7 @@ pub fn code_lenses(
         return Vec::new();
     };
     let convert = converter(snapshot, encoding);
-    let range = convert.range(amlc_spec::TextRange::empty(document.root.range.start));
+    let range = convert.range(amlc_analysis::TextRange::empty(document.root.range.start));
     let lens = |title: String, command: &str, argument: serde_json::Value| CodeLens {
         range,
         command: Some(Command { title, command: command.to_string(), arguments: Some(vec![argument]) }),
@@ -191,11 +191,11 @@ pub fn code_lenses(
         None => Vec::new(),
     };
     lenses.extend(match analysis.compute_type {
-        Some(amlc_spec::ComputeType::ComputeInstance) => vec![
+        Some(amlc_analysis::ComputeType::ComputeInstance) => vec![
             lens("▶ Start".into(), "amlc.compute.start", serde_json::json!({"name": name})),
             lens("■ Stop".into(), "amlc.compute.stop", serde_json::json!({"name": name})),
         ],
-        Some(amlc_spec::ComputeType::AmlCompute) if !analysis.has_errors() => {
+        Some(amlc_analysis::ComputeType::AmlCompute) if !analysis.has_errors() => {
             let number =
                 |key: &str| document.root.get(key).and_then(|n| n.as_scalar()).and_then(|s| s.text.parse::<i64>().ok());
             let min = number("min_instances").unwrap_or(0);

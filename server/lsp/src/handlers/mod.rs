@@ -1,12 +1,14 @@
-//! Request and notification handlers, one module per feature. Each takes a document snapshot and
-//! the state, calls the pure engines of `amlc_spec`, and converts their byte ranges at the edge.
+//! Request handlers, one module per area: `features` (the editor features, free functions over a document
+//! snapshot and its analysis: they call the pure engines of `amlc_analysis` and convert byte ranges at the edge),
+//! `workspace` (the workspace picker and the other folders' workspaces) and `compute_extra` (Open as Spec); this
+//! file declares the server's capabilities.
 
 mod compute_extra;
 pub mod features;
 mod guard;
 pub mod workspace;
 
-use amlc_spec::PositionEncoding;
+use amlc_analysis::PositionEncoding;
 use tower_lsp::lsp_types::*;
 
 pub use guard::run_blocking;

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use tower_lsp::jsonrpc::{self, Result};
 
-use crate::azure::{self, AzureSettings, Session};
 use crate::backend::Backend;
+use crate::compute_session::{self, AzureSettings, Session};
 use crate::lsp_ext::{plain_error, ComputesChanged, ComputesChangedParams};
 
 /// The `workspace` object of `amlc/listComputes` and of `amlc/selectWorkspace`'s result.
@@ -41,7 +41,7 @@ impl Backend {
     fn picker_client(&self) -> Result<amlc_azure::ArmClient> {
         let settings = self.state.azure_settings();
         let editor = self.state.editor_tokens().then(|| self.editor_token_source());
-        azure::client_for(&settings, editor).map(|(client, _)| client).map_err(|f| plain_error(&f.message))
+        compute_session::client_for(&settings, editor).map(|(client, _)| client).map_err(|f| plain_error(&f.message))
     }
 
     /// `amlc/listSubscriptions {}` → `{subscriptions: [{subscriptionId, displayName, state}]}`.
@@ -78,7 +78,8 @@ impl Backend {
         let settings = AzureSettings { workspace: Some(workspace), arm_endpoint, auth: current.auth.clone() };
         let folders = self.state.detector().workspace_folders;
         let editor = self.state.editor_tokens().then(|| self.editor_token_source());
-        let session = Arc::new(azure::connect(&settings, &folders, editor).map_err(|f| plain_error(&f.message))?);
+        let session =
+            Arc::new(compute_session::connect(&settings, &folders, editor).map_err(|f| plain_error(&f.message))?);
         let found = session.client.get_workspace(&session.workspace).await.map_err(|e| plain_error(&e.to_string()))?;
         let info = workspace_info(&session, Some(found.location.as_str()));
         // The live VM sizes follow the new workspace's region.
@@ -129,7 +130,7 @@ impl Backend {
                     let computes: Vec<Value> = computes
                         .iter()
                         .map(|c| {
-                            let mut summary = azure::summary(c);
+                            let mut summary = compute_session::summary(c);
                             summary["readOnly"] = json!(true);
                             summary["actions"] = json!([]);
                             summary

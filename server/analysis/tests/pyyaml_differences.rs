@@ -1,7 +1,7 @@
 //! Where amlc once read YAML differently from PyYAML (which the CLI loads specs with): each case is the code
 //! and words the CLI's behaviour calls for.
 
-use amlc_spec::{analyze, analyze_bytes};
+use amlc_analysis::{analyze, analyze_bytes};
 
 fn codes_of(text: &str) -> Vec<(&'static str, String)> {
     analyze(text).diagnostics.into_iter().map(|d| (d.code, d.message)).collect()

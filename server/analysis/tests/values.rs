@@ -1,7 +1,7 @@
 //! What the azure crate builds REST bodies from: `Analysis.value` is the document as PyYAML
 //! loads it, `Analysis.normalized` is it after the CLI's load step.
 
-use amlc_spec::{analyze, ComputeType};
+use amlc_analysis::{analyze, ComputeType};
 use serde_json::json;
 
 #[test]

@@ -219,7 +219,7 @@ pub fn spec_request(
     workspace: &WorkspaceRef,
     location: &str,
 ) -> Result<amlc_azure::body::RequestBody, Refusal> {
-    let analysis = amlc_spec::analyze(text);
+    let analysis = amlc_analysis::analyze(text);
     let spec = workflow::spec::load(&analysis, Some(attach))?;
     let base = spec_path.and_then(std::path::Path::parent).map(std::path::Path::to_path_buf).unwrap_or_default();
     let request = amlc_azure::body::build_for_file(&spec, None, &base, workspace, location)

@@ -84,18 +84,18 @@ fn hostile(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         let keys = unknown_keys(n);
         group.bench_with_input(BenchmarkId::new("unknown-keys", n), &keys, |b, text| {
-            b.iter(|| amlc_spec::analyze(black_box(text)))
+            b.iter(|| amlc_analysis::analyze(black_box(text)))
         });
         let comments = suppressions(n);
         group.bench_with_input(BenchmarkId::new("suppressions", n), &comments, |b, text| {
-            b.iter(|| amlc_spec::analyze(black_box(text)))
+            b.iter(|| amlc_analysis::analyze(black_box(text)))
         });
     }
     group.finish();
 }
 
 fn bench(c: &mut Criterion) {
-    c.bench_function("analyze/small-20-lines", |b| b.iter(|| amlc_spec::analyze(black_box(SMALL))));
+    c.bench_function("analyze/small-20-lines", |b| b.iter(|| amlc_analysis::analyze(black_box(SMALL))));
     hostile(c);
     let Some(dir) = generated_docs() else { return };
     let mut group = c.benchmark_group("analyze/lines");
@@ -104,7 +104,7 @@ fn bench(c: &mut Criterion) {
         let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
         group.throughput(Throughput::Elements(lines));
         group.bench_with_input(BenchmarkId::from_parameter(lines), &text, |b, text| {
-            b.iter(|| amlc_spec::analyze(black_box(text)))
+            b.iter(|| amlc_analysis::analyze(black_box(text)))
         });
     }
     group.finish();
@@ -115,7 +115,7 @@ fn bench(c: &mut Criterion) {
         let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
         group.throughput(Throughput::Elements(lines));
         group.bench_with_input(BenchmarkId::from_parameter(lines), &text, |b, text| {
-            b.iter(|| amlc_spec::syntax::parse(black_box(text)))
+            b.iter(|| amlc_analysis::syntax::parse(black_box(text)))
         });
     }
     group.finish();
@@ -126,14 +126,14 @@ fn bench(c: &mut Criterion) {
     for (lines, file) in [(1_000u64, "ci-1k.yaml"), (10_000, "ci-10k.yaml"), (50_000, "ci-50k.yaml")] {
         let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
         let Some(edited) = append_to_middle_value(&text) else { continue };
-        let previous = amlc_spec::analyze_without_values(&text);
+        let previous = amlc_analysis::analyze_without_values(&text);
         group.throughput(Throughput::Elements(lines));
         // The previous analysis is handed over (its tree is edited in place), so each iteration
         // gets its own copy, made outside the timing.
         group.bench_with_input(BenchmarkId::from_parameter(lines), &edited, |b, edited| {
             b.iter_batched(
                 || previous.clone(),
-                |previous| amlc_spec::analyze_edited(&text, previous, black_box(edited)),
+                |previous| amlc_analysis::analyze_edited(&text, previous, black_box(edited)),
                 BatchSize::LargeInput,
             )
         });

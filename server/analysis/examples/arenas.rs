@@ -30,20 +30,20 @@ fn main() {
             tx
         })
         .collect();
-    let mut current = (text.clone(), amlc_spec::analyze_without_values(&text));
+    let mut current = (text.clone(), amlc_analysis::analyze_without_values(&text));
     for (i, next) in texts.into_iter().enumerate() {
         let previous = current;
         current = if args[2] == "pool" {
             let (tx, rx) = std::sync::mpsc::channel();
             workers[i % 4]
                 .send(Box::new(move || {
-                    let analysis = amlc_spec::analyze_edited(&previous.0, previous.1, &next);
+                    let analysis = amlc_analysis::analyze_edited(&previous.0, previous.1, &next);
                     let _ = tx.send((next, analysis));
                 }))
                 .expect("worker");
             rx.recv().expect("analysis")
         } else {
-            let analysis = amlc_spec::analyze_edited(&previous.0, previous.1, &next);
+            let analysis = amlc_analysis::analyze_edited(&previous.0, previous.1, &next);
             (next, analysis)
         };
         if i % 5 == 4 {

@@ -1,11 +1,11 @@
 //! The editor engines as the user meets them: a fixture with a cursor marker `$0`, and what
 //! completion, hover, quick fixes and the cost lens give there, as inline snapshots.
-//! `UPDATE_EXPECT=1 cargo test -p amlc-spec --test ide` rewrites them after an intended change.
+//! `UPDATE_EXPECT=1 cargo test -p amlc-analysis --test ide` rewrites them after an intended change.
 
 mod common;
 
-use amlc_spec::ide::{code_actions, complete_with, cost_hint, hover_with};
-use amlc_spec::{analyze_without_values, LineIndex, TextRange};
+use amlc_analysis::ide::{code_actions, complete_with, cost_hint, hover_with};
+use amlc_analysis::{analyze_without_values, LineIndex, TextRange};
 use expect_test::{expect, Expect};
 
 /// The text without its `$0` marker, and the marker's offset.

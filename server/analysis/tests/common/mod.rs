@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use amlc_spec::{Diagnostic, LineIndex, PositionEncoding, TextRange};
+use amlc_analysis::{Diagnostic, LineIndex, PositionEncoding, TextRange};
 
 /// One fixture: its path, its bytes, and its text (lossy where the bytes are not UTF-8).
 pub struct Fixture {
@@ -72,8 +72,8 @@ pub fn render(text: &str, diagnostics: &[Diagnostic]) -> String {
 }
 
 /// A one-region catalog with prices, as the server builds from ARM's `vmSizes`, for the cost lens.
-pub fn eastus() -> amlc_spec::ide::SizeCatalog {
-    let size = |name: &str, dedicated: f64, low: f64| amlc_spec::ide::CatalogSize {
+pub fn eastus() -> amlc_analysis::ide::SizeCatalog {
+    let size = |name: &str, dedicated: f64, low: f64| amlc_analysis::ide::CatalogSize {
         name: name.into(),
         vcpus: 4,
         memory_gib: 14.0,
@@ -83,7 +83,7 @@ pub fn eastus() -> amlc_spec::ide::SizeCatalog {
         dedicated_per_hour: Some(dedicated),
         low_priority_per_hour: Some(low),
     };
-    amlc_spec::ide::SizeCatalog {
+    amlc_analysis::ide::SizeCatalog {
         region: "eastus".into(),
         currency: "USD".into(),
         sizes: vec![size("Standard_DS3_v2", 0.293, 0.0586), size("Standard_NC6s_v3", 3.06, 0.612)],

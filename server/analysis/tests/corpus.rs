@@ -2,8 +2,8 @@
 //! labels: agreement with `expected_valid`, no file accepted that the CLI's own validator
 //! rejects (sdk-bug rows aside), and errors on the field the CLI names.
 
-use amlc_spec::syntax::PathSegment;
-use amlc_spec::{analyze_bytes, Severity, TextRange};
+use amlc_analysis::syntax::PathSegment;
+use amlc_analysis::{analyze_bytes, Severity, TextRange};
 use serde_json::Value;
 
 /// `identity.user_assigned_identities.0` → path segments.

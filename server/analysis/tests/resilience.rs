@@ -4,8 +4,8 @@
 
 mod common;
 
-use amlc_spec::ide::{complete, cost_hint, hover, symbols};
-use amlc_spec::{analyze, analyze_edited, analyze_without_values, codes, Diagnostic, TextRange};
+use amlc_analysis::ide::{complete, cost_hint, hover, symbols};
+use amlc_analysis::{analyze, analyze_edited, analyze_without_values, codes, Diagnostic, TextRange};
 
 /// A half-typed key, as on the way to `enable_node_public_ip: false`.
 const HALF_TYPED: &str = "enable_no\n";

@@ -6,7 +6,7 @@
 
 mod common;
 
-use amlc_spec::{analyze_bytes, codes, LineIndex, PositionEncoding};
+use amlc_analysis::{analyze_bytes, codes, LineIndex, PositionEncoding};
 use std::collections::BTreeSet;
 
 fn expectations(text: &str) -> BTreeSet<(u32, String)> {

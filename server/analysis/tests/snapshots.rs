@@ -1,13 +1,13 @@
 //! Every fixture's diagnostics in full, as snapshots beside it (`tests/fixtures/NAME.diagnostics`):
 //! range start and end (0-based line, UTF-16 column), severity, code, message, tags and quick
-//! fixes with their edits. `UPDATE_EXPECT=1 cargo test -p amlc-spec --test snapshots` rewrites them
+//! fixes with their edits. `UPDATE_EXPECT=1 cargo test -p amlc-analysis --test snapshots` rewrites them
 //! after an intended change; the diff is the review.
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use amlc_spec::{analyze_bytes, codes};
+use amlc_analysis::{analyze_bytes, codes};
 
 #[test]
 fn every_fixture_in_full() {

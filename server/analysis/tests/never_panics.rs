@@ -3,8 +3,8 @@
 //! requests (completion, hover, code actions, symbols, folding, selection, the cost lens) never panic
 //! at any position, inside indentation and multi-byte characters included.
 
-use amlc_spec::ide::{self, SizeCatalog};
-use amlc_spec::{analyze, analyze_bytes, analyze_edited, analyze_without_values, Analysis, TextRange};
+use amlc_analysis::ide::{self, SizeCatalog};
+use amlc_analysis::{analyze, analyze_bytes, analyze_edited, analyze_without_values, Analysis, TextRange};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
@@ -20,7 +20,7 @@ fn check_ranges(text: &str, analysis: &Analysis) -> Result<(), TestCaseError> {
                 r
             );
         }
-        prop_assert!(amlc_spec::codes::lookup(d.code).is_some());
+        prop_assert!(amlc_analysis::codes::lookup(d.code).is_some());
     }
     if let Some(doc) = &analysis.document {
         let mut stack = vec![&doc.root];
@@ -30,13 +30,13 @@ fn check_ranges(text: &str, analysis: &Analysis) -> Result<(), TestCaseError> {
                 text.is_char_boundary(node.range.start as usize) && text.is_char_boundary(node.range.end as usize)
             );
             match &node.kind {
-                amlc_spec::syntax::NodeKind::Mapping(entries) => {
+                amlc_analysis::syntax::NodeKind::Mapping(entries) => {
                     for e in entries {
                         stack.push(&e.key);
                         stack.push(&e.value);
                     }
                 }
-                amlc_spec::syntax::NodeKind::Sequence(items) => stack.extend(items.iter()),
+                amlc_analysis::syntax::NodeKind::Sequence(items) => stack.extend(items.iter()),
                 _ => {}
             }
         }
