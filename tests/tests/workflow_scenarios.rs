@@ -452,7 +452,7 @@ fn rows(dir: &Path) -> Vec<Row> {
             command: "amlc.compute.stop",
             argument: name("ci-running"),
             code: "azure",
-            says: "TooManyRequests",
+            says: "Azure is busy (HTTP 429); tried",
         },
     ]
 }

@@ -110,6 +110,9 @@ pub struct RawResponse {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// How often the request was sent, and how long the retries took, for the words of a final "busy".
+    pub tries: u32,
+    pub waited: Duration,
 }
 
 impl RawResponse {
@@ -122,6 +125,11 @@ impl RawResponse {
 
     fn header_url(&self, name: &str) -> Option<Url> {
         self.headers.get(name)?.to_str().ok().and_then(|s| Url::parse(s).ok())
+    }
+
+    /// This answer as an error (its status is not a success).
+    fn error(&self) -> AzureError {
+        AzureError::arm_after_retries(self.status, &self.body, self.tries, self.waited)
     }
 
     fn retry_after(&self) -> Option<Duration> {
@@ -323,6 +331,7 @@ impl ArmClient {
         let policy = &self.options.retry;
         let mut attempt: u32 = 0;
         let mut refreshed_token = false;
+        let started = tokio::time::Instant::now();
         loop {
             let token = self.tokens.get_token(ARM_SCOPE).await?;
             let mut request = self
@@ -350,7 +359,13 @@ impl ArmClient {
                             return Err(transport_error(url, &method, &e, true));
                         }
                     };
-                    let raw = RawResponse { status: status.as_u16(), headers, body: bytes };
+                    let raw = RawResponse {
+                        status: status.as_u16(),
+                        headers,
+                        body: bytes,
+                        tries: attempt + 1,
+                        waited: started.elapsed(),
+                    };
                     tracing::debug!(method = %method, url = %strip_query(url), status = raw.status, attempt, "ARM response");
                     if status == StatusCode::UNAUTHORIZED && !refreshed_token {
                         // The cached token may have expired mid-operation: fetch a fresh one once.
@@ -413,7 +428,7 @@ impl ArmClient {
     ) -> Result<T, AzureError> {
         let raw = self.send(method, url, body, repeat).await?;
         if !(200..300).contains(&raw.status) {
-            return Err(AzureError::arm_status(raw.status, &raw.body));
+            return Err(raw.error());
         }
         raw.json(url)
     }
@@ -427,7 +442,7 @@ impl ArmClient {
     ) -> Result<(), AzureError> {
         let raw = self.send(method, url, body, repeat).await?;
         if !(200..300).contains(&raw.status) {
-            return Err(AzureError::arm_status(raw.status, &raw.body));
+            return Err(raw.error());
         }
         Ok(())
     }
@@ -493,7 +508,7 @@ impl ArmClient {
         match raw.status {
             404 => Ok(None),
             200..=299 => raw.json(&url).map(Some),
-            status => Err(AzureError::arm_status(status, &raw.body)),
+            _ => Err(raw.error()),
         }
     }
 
@@ -667,7 +682,7 @@ impl ArmClient {
         has_resource: bool,
     ) -> Result<Operation, AzureError> {
         if !(200..300).contains(&raw.status) {
-            return Err(AzureError::arm_status(raw.status, &raw.body));
+            return Err(raw.error());
         }
         let poll = match (raw.header_url("azure-asyncoperation"), raw.header_url("location")) {
             (Some(u), _) => Some(PollTarget::AsyncOperation(u)),
@@ -695,7 +710,7 @@ impl ArmClient {
             delay = raw.retry_after().unwrap_or(options.poll_interval);
             let status = if is_async {
                 if !(200..300).contains(&raw.status) {
-                    return Err(AzureError::arm_status(raw.status, &raw.body));
+                    return Err(raw.error());
                 }
                 let body: Value = raw.json(url)?;
                 let status = body.get("status").and_then(Value::as_str).unwrap_or("InProgress").to_string();
@@ -718,7 +733,7 @@ impl ArmClient {
                 match raw.status {
                     202 => "InProgress".to_string(),
                     200..=299 => return Ok(()),
-                    s => return Err(AzureError::arm_status(s, &raw.body)),
+                    _ => return Err(raw.error()),
                 }
             };
             report(options, &op.label, &status, started.elapsed());

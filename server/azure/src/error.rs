@@ -14,6 +14,10 @@ pub struct ArmError {
     pub message: String,
     pub target: Option<String>,
     pub details: Vec<ArmError>,
+    /// How often the request was sent before this answer was given up on, and over how long: a 429 or 503
+    /// after retries is the service being busy, which the words say instead of "refused".
+    pub tries: u32,
+    pub waited: Duration,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +45,7 @@ impl ErrorBody {
             message: self.message.unwrap_or_default(),
             target: self.target,
             details: self.details.unwrap_or_default().into_iter().map(|d| d.into_arm(0)).collect(),
+            ..ArmError::default()
         }
     }
 }
@@ -60,13 +65,12 @@ impl ArmError {
         }
         let text = String::from_utf8_lossy(body);
         let text: String = text.chars().take(300).collect();
-        ArmError {
-            status,
-            code: format!("Http{status}"),
-            message: text.trim().to_string(),
-            target: None,
-            details: Vec::new(),
-        }
+        ArmError { status, code: format!("Http{status}"), message: text.trim().to_string(), ..ArmError::default() }
+    }
+
+    /// Whether the service answered "busy" (429, 503) even after retries.
+    pub fn busy(&self) -> bool {
+        matches!(self.status, 429 | 503) && self.tries > 1
     }
 
     /// Parses the `error` member of an `Azure-AsyncOperation` status body.
@@ -214,7 +218,7 @@ impl fmt::Display for ArmError {
 #[derive(Debug, thiserror::Error)]
 pub enum AzureError {
     /// ARM answered with an error status.
-    #[error("Azure refused the request (HTTP {}): {}", .0.status, .0)]
+    #[error("{}", arm_words(.0))]
     Arm(Box<ArmError>),
     /// A long-running operation ended as `Failed` or `Canceled`.
     #[error("the operation {status}: {error}")]
@@ -237,6 +241,19 @@ pub enum AzureError {
     Refused(String),
 }
 
+/// An ARM error answer in one line: "busy" after retries of a throttled or unavailable service, else "refused".
+fn arm_words(e: &ArmError) -> String {
+    if e.busy() {
+        return format!(
+            "Azure is busy (HTTP {}); tried {} times over {} s; try again in a minute",
+            e.status,
+            e.tries,
+            e.waited.as_secs()
+        );
+    }
+    format!("Azure refused the request (HTTP {}): {e}", e.status)
+}
+
 impl AzureError {
     /// The ARM error inside, if any.
     pub fn arm(&self) -> Option<&ArmError> {
@@ -252,7 +269,7 @@ impl AzureError {
             AzureError::Arm(e) | AzureError::OperationFailed { error: e, .. } => e.hint(),
             AzureError::Transport { .. } => Some("Check the network connection and the endpoint, then retry.".to_string()),
             AzureError::Timeout(_) | AzureError::Cancelled => {
-                Some("Check its state with `amlc compute show NAME`.".to_string())
+                Some("`amlc compute list` shows where each compute stands.".to_string())
             }
             AzureError::Credential(_) => Some(
                 "Sign in with `az login` (or `azd auth login`), set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, \
@@ -266,6 +283,11 @@ impl AzureError {
     /// An ARM error answer.
     pub fn arm_status(status: u16, body: &[u8]) -> AzureError {
         AzureError::Arm(Box::new(ArmError::from_body(status, body)))
+    }
+
+    /// An ARM error answer that came after `tries` sends over `waited`.
+    pub fn arm_after_retries(status: u16, body: &[u8], tries: u32, waited: Duration) -> AzureError {
+        AzureError::Arm(Box::new(ArmError { tries, waited, ..ArmError::from_body(status, body) }))
     }
 
     pub fn is_not_found(&self) -> bool {

@@ -30,7 +30,7 @@ impl Target {
                 "the address {} is not an IP address or host name; amlc will not pass it to ssh",
                 quote(&host)
             ))
-            .hint("check the compute with `amlc compute show NAME`"));
+            .hint("the address comes from Azure's answer; see it with `amlc compute show` and the compute's name"));
         }
         Ok(Target { user, host, port })
     }

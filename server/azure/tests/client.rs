@@ -163,8 +163,12 @@ async fn storm_longer_than_the_budget_ends_with_a_clear_error() {
     .await;
     let client = client(&fake.base);
     let err = client.list_computes(&ws()).await.expect_err("gives up");
-    assert!(err.to_string().contains("TooManyRequests"), "{err}");
+    // Busy, not refused: how often and how long amlc tried, and what to do.
+    let words = err.to_string();
+    assert!(words.starts_with("Azure is busy (HTTP 429); tried 9 times over "), "{words}");
+    assert!(words.ends_with("; try again in a minute") && !words.contains("refused"), "{words}");
     assert!(err.hint().unwrap_or_default().contains("throttling"));
+    assert_eq!(err.arm().map(|e| e.code.as_str()), Some("TooManyRequests"));
     assert_eq!(fake.requests().len(), 9, "first try plus 8 retries");
 }
 

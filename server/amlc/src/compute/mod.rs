@@ -104,7 +104,7 @@ pub fn run(args: ComputeArgs) -> ExitCode {
             Ok(result) => result,
             Err(_) => Err(Failure::from(
                 Refusal::new(Code::Timeout, format!("timed out: no end within {}s (--timeout)", limit.as_secs()))
-                    .hint("anything already sent may still finish in Azure; `amlc compute show NAME` tells"),
+                    .hint("anything already sent may still finish in Azure; `amlc compute list` shows where each compute stands"),
             )),
         }
     });
