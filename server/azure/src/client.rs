@@ -52,6 +52,15 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Where a front end hears, at once, that a request is tried again after a connection failure: the command line
+/// says so on stderr, so nobody stares at a silent terminal; the language server only logs it.
+static RETRY_NOTICE: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sets the retry notice for this process (the first call wins).
+pub fn on_retry_notice(notice: fn(&str)) {
+    let _ = RETRY_NOTICE.set(notice);
+}
+
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
     pub endpoint: Url,
@@ -393,6 +402,9 @@ impl ArmClient {
                         return Err(transport_error(url, &method, &e, sent));
                     }
                     tracing::debug!(method = %method, url = %strip_query(url), attempt, "transport error, retrying");
+                    if let (0, Some(notice)) = (attempt, RETRY_NOTICE.get()) {
+                        notice(&format!("cannot reach {} ({}); trying again", host_of(url), transport_cause(&e)));
+                    }
                     backoff(policy, attempt + 1, None)
                 }
             };
@@ -827,11 +839,28 @@ fn check_transport(url: &Url) -> Result<(), AzureError> {
 }
 
 fn transport_error(url: &Url, method: &Method, error: &reqwest::Error, sent: bool) -> AzureError {
-    let host = match url.port() {
+    AzureError::Transport {
+        host: host_of(url),
+        what: request_words(method, url),
+        message: transport_cause(error),
+        sent,
+    }
+}
+
+/// `host` or `host:port`, as a message names where amlc tried to connect.
+fn host_of(url: &Url) -> String {
+    match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
         None => url.host_str().unwrap_or("").to_string(),
-    };
-    AzureError::Transport { host, what: format!("{method} {}", url.path()), message: transport_cause(error), sent }
+    }
+}
+
+/// A request in a few words for a message: the method and the last two path segments (`GET computes/ci-1`,
+/// `POST ci-1/stop`); the subscription and group add nothing a user can act on.
+fn request_words(method: &Method, url: &Url) -> String {
+    let segments: Vec<&str> = url.path_segments().map(|s| s.filter(|p| !p.is_empty()).collect()).unwrap_or_default();
+    let tail = segments[segments.len().saturating_sub(2)..].join("/");
+    format!("{method} {tail}")
 }
 
 /// The cause of a transport failure in a few words: refused, timed out, TLS, DNS, or the innermost error's text.

@@ -82,6 +82,8 @@ pub struct Ctx {
 }
 
 pub fn run(args: ComputeArgs) -> ExitCode {
+    // A connection that fails is tried again; say so at once, and where, instead of a silent wait.
+    amlc_azure::client::on_retry_notice(|words| eprintln!("note: {}", amlc_azure::shell::visible(words)));
     // AMLC_LOG=debug (or trace, or a filter) shows each ARM request on stderr; tokens and bodies are never logged.
     if let Ok(filter) = std::env::var("AMLC_LOG") {
         let _ = crate::logging::init(tracing_subscriber::EnvFilter::new(filter), None);
