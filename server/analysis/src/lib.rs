@@ -26,7 +26,7 @@ mod numbers;
 mod parallel;
 mod recover;
 mod reparse;
-mod rules;
+pub mod rules;
 pub mod schema;
 pub mod sizes;
 mod suppress;
