@@ -1,7 +1,7 @@
 //! Judging a parsed spec: dispatch on `type`, replay the CLI's load step, validate against the
 //! type's JSON Schema and map each error to the exact key or value, then run the rules.
 
-use crate::line_index::line_start;
+use crate::line_index::{line_start, next_line_start};
 use crate::normalize::{normalize, Issue};
 use crate::syntax::{dotted, Document, Entry, Node, NodeKind, PathSegment};
 use crate::yaml11::Resolved;
@@ -488,14 +488,7 @@ pub(crate) fn remove_entry_fix(text: &str, entry: &Entry, title: &str) -> Option
         return None;
     }
     let end = entry.range().end as usize;
-    let bytes = text.as_bytes();
-    let mut e = end;
-    while e < bytes.len() && bytes[e] != b'\n' {
-        e += 1;
-    }
-    if e < bytes.len() {
-        e += 1;
-    }
+    let e = next_line_start(text, end as u32).map_or(text.len(), |at| at as usize);
     // Only whitespace or a comment may follow the value on its last line.
     let tail = text.get(end..e).unwrap_or("").trim();
     if !(tail.is_empty() || tail.starts_with('#')) {
