@@ -21,9 +21,12 @@ pub mod yaml11;
 
 mod analyze;
 mod check;
+mod did_you_mean;
+mod fixes;
 mod normalize;
 mod numbers;
 mod parallel;
+mod ranges;
 mod recover;
 mod reparse;
 pub mod rules;

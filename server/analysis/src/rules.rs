@@ -2,11 +2,12 @@
 //! cost and safety guidance. They read the normalized value (what the
 //! CLI would send) and point at ranges from the tree.
 
-use crate::check::{remove_entry_fix, slice, value_range};
+use crate::fixes::remove_entry_fix;
 use crate::formats::arm_id::{self, ResourceType};
 use crate::formats::placeholder::{find_angle, find_any};
 use crate::formats::{cron, duration, schedule_time, ssh_key};
 use crate::line_index::line_start;
+use crate::ranges::{slice, value_range};
 use crate::syntax::{Document, Node, NodeKind, PathSegment};
 use crate::{advice, codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
 use serde_json::Value;
