@@ -1,9 +1,12 @@
 //! Judging a parsed spec: dispatch on `type`, replay the CLI's load step, validate against the
 //! type's JSON Schema and map each error to the exact key or value, then run the rules.
 
+use crate::did_you_mean::did_you_mean;
+use crate::fixes::remove_entry_fix;
 use crate::line_index::line_start;
-use crate::normalize::{normalize, Issue};
-use crate::syntax::{dotted, Document, Entry, Node, NodeKind, PathSegment};
+use crate::normalize::{self, normalize, Issue};
+use crate::ranges::{slice, value_range};
+use crate::syntax::{dotted, Document, Node, NodeKind, PathSegment};
 use crate::yaml11::Resolved;
 use crate::{codes, rules, schema, ComputeType, Diagnostic, DiagnosticTag, Fix, TextRange};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -58,7 +61,7 @@ pub(crate) fn check(
     };
 
     let Some(value) = value else { return Some(ctype) };
-    let (mut norm, issues) = normalize(schema::compiled(ctype), doc, value);
+    let (mut norm, issues) = normalize(normalize::compiled(ctype), doc, value);
     for issue in issues {
         match issue {
             Issue::ReadOnly(path) => {
@@ -470,80 +473,6 @@ fn key_ranges(doc: &Document, path: &[PathSegment]) -> std::collections::HashMap
         .collect()
 }
 
-pub(crate) fn slice(text: &str, r: TextRange) -> &str {
-    text.get(r.start as usize..r.end as usize).unwrap_or("")
-}
-
-/// Range of the value at `path`, falling back to the nearest existing ancestor.
-pub(crate) fn value_range(doc: &Document, path: &[PathSegment]) -> TextRange {
-    doc.lookup_partial(path).0.range
-}
-
-/// An edit that deletes a whole `key: value` entry with its lines, when the entry starts its
-/// line (not after `- ` or inside a flow mapping).
-pub(crate) fn remove_entry_fix(text: &str, entry: &Entry, title: &str) -> Option<Fix> {
-    let start = entry.key.range.start;
-    let ls = line_start(text, start);
-    if !slice(text, TextRange::new(ls, start)).bytes().all(|b| b == b' ') {
-        return None;
-    }
-    let end = entry.range().end as usize;
-    let bytes = text.as_bytes();
-    let mut e = end;
-    while e < bytes.len() && bytes[e] != b'\n' {
-        e += 1;
-    }
-    if e < bytes.len() {
-        e += 1;
-    }
-    // Only whitespace or a comment may follow the value on its last line.
-    let tail = text.get(end..e).unwrap_or("").trim();
-    if !(tail.is_empty() || tail.starts_with('#')) {
-        return None;
-    }
-    Some(Fix::replace(title, TextRange::new(ls, e as u32), "", false))
-}
-
-/// The closest candidate to `word`: same text in another case, or a small edit distance.
-pub(crate) fn did_you_mean(word: &str, candidates: &[String]) -> Option<String> {
-    if word.is_empty() {
-        return None;
-    }
-    let lower = word.to_ascii_lowercase();
-    if let Some(c) = candidates.iter().find(|c| c.to_ascii_lowercase() == lower && c.as_str() != word) {
-        return Some(c.clone());
-    }
-    let length = word.chars().count();
-    let limit = (length / 3).clamp(1, 3);
-    candidates
-        .iter()
-        .filter(|c| !c.starts_with('$'))
-        // The distance is at least the difference in length: most candidates are ruled out without computing it.
-        .filter(|c| c.chars().count().abs_diff(length) <= limit)
-        .map(|c| (levenshtein(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.clone())
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,18 +494,5 @@ mod tests {
         }
         let found: Vec<_> = diags.iter().map(|d| (d.code, slice(text, d.range), d.message.as_str())).collect();
         assert_eq!(found, [(codes::SCHEMA_CONSTRAINT, "-1", "`max_instances`: -1 is less than the minimum of 0")]);
-    }
-
-    #[test]
-    fn suggestions() {
-        let c: Vec<String> = ["name", "max_instances", "min_instances", "vnet_name", "low_priority", "dedicated"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(did_you_mean("Name", &c).as_deref(), Some("name"));
-        assert_eq!(did_you_mean("max_instance", &c).as_deref(), Some("max_instances"));
-        assert_eq!(did_you_mean("vnet", &c), None);
-        assert_eq!(did_you_mean("lowpriority", &c).as_deref(), Some("low_priority"));
-        assert_eq!(did_you_mean("colour", &c), None);
     }
 }

@@ -21,12 +21,15 @@ pub mod yaml11;
 
 mod analyze;
 mod check;
+mod did_you_mean;
+mod fixes;
 mod normalize;
 mod numbers;
 mod parallel;
+mod ranges;
 mod recover;
 mod reparse;
-mod rules;
+pub mod rules;
 pub mod schema;
 pub mod sizes;
 mod suppress;

@@ -6,15 +6,48 @@
 
 use crate::TextRange;
 
-/// The offset at which the line holding `offset` starts.
+/// The offset at which the line holding `offset` starts. A line break is `\n`, `\r\n` or a lone
+/// `\r`, as [`LineIndex`] counts them; an offset inside a `\r\n` belongs to the line it ends.
 pub(crate) fn line_start(text: &str, offset: u32) -> u32 {
-    text.get(..offset as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i as u32 + 1)
+    let bytes = text.as_bytes();
+    let mut end = (offset as usize).min(bytes.len());
+    if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
+        end -= 1;
+    }
+    memchr::memrchr2(b'\n', b'\r', &bytes[..end]).map_or(0, |i| i as u32 + 1)
 }
 
 /// The offset of the line break that ends the line holding `offset` (or the end of the text).
 pub(crate) fn line_end(text: &str, offset: u32) -> u32 {
-    let from = (offset as usize).min(text.len());
-    text.get(from..).and_then(|rest| rest.find(['\n', '\r'])).map_or(text.len(), |i| from + i) as u32
+    let bytes = text.as_bytes();
+    let from = (offset as usize).min(bytes.len());
+    if from > 0 && bytes[from - 1] == b'\r' && bytes.get(from) == Some(&b'\n') {
+        return from as u32 - 1;
+    }
+    memchr::memchr2(b'\n', b'\r', &bytes[from..]).map_or(bytes.len(), |i| from + i) as u32
+}
+
+/// The offset at which the line after the one holding `offset` starts, or None on the last line.
+pub(crate) fn next_line_start(text: &str, offset: u32) -> Option<u32> {
+    let end = line_end(text, offset) as usize;
+    match text.as_bytes().get(end)? {
+        b'\r' if text.as_bytes().get(end + 1) == Some(&b'\n') => Some(end as u32 + 2),
+        _ => Some(end as u32 + 1),
+    }
+}
+
+/// The range of each line, without its line break. A break at the very end ends the last line
+/// rather than starting an empty one, and an empty text has no lines.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = TextRange> + '_ {
+    let mut at = 0u32;
+    std::iter::from_fn(move || {
+        if at as usize >= text.len() {
+            return None;
+        }
+        let line = TextRange::new(at, line_end(text, at));
+        at = next_line_start(text, at).unwrap_or(text.len() as u32);
+        Some(line)
+    })
 }
 
 /// The unit in which a column counts characters.
@@ -132,6 +165,26 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_start_and_end_agree_with_the_index() {
+        for text in ["", "a", "a\nb", "a\r\nb\r\n", "a\rb\r", "\r\n\r\n", "x\r\ry\n\rz", "é\r\nü\rö\n"] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() as u32 {
+                let line = index.line_col(text, offset, PositionEncoding::Utf8).line;
+                let range = index.line_range(line).expect("line");
+                assert_eq!(line_start(text, offset), range.start, "start {text:?} at {offset}");
+                assert_eq!(line_end(text, offset), range.end, "end {text:?} at {offset}");
+                let next = index.line_range(line + 1).map(|r| r.start);
+                assert_eq!(next_line_start(text, offset), next, "next {text:?} at {offset}");
+            }
+            let mut want: Vec<TextRange> = (0..index.line_count()).filter_map(|l| index.line_range(l)).collect();
+            if want.last().is_some_and(|r| r.is_empty() && r.start as usize == text.len()) {
+                want.pop();
+            }
+            assert_eq!(lines(text).collect::<Vec<_>>(), want, "lines of {text:?}");
+        }
+    }
 
     fn round_trip(text: &str, encoding: PositionEncoding) {
         let index = LineIndex::new(text);

@@ -3,10 +3,12 @@
 //! case-insensitively, and drops read-only keys. A plain JSON Schema validator gets all of
 //! these wrong, so the value is first brought into the shape the CLI would validate.
 
-use crate::schema::resolve;
+use crate::schema::{self, resolve};
 use crate::syntax::{Document, PathSegment};
 use crate::yaml11::Resolved;
+use crate::ComputeType;
 use serde_json::{Number, Value};
+use std::sync::OnceLock;
 
 /// Something the load step noticed that is worth a diagnostic.
 #[derive(Clone, Debug, PartialEq)]
@@ -94,6 +96,13 @@ enum Ty {
     String,
     #[default]
     Other,
+}
+
+/// The schema of a compute type compiled for the load step, built once.
+pub(crate) fn compiled(t: ComputeType) -> &'static Compiled {
+    static COMPILED: OnceLock<Vec<Compiled>> = OnceLock::new();
+    let all = COMPILED.get_or_init(|| ComputeType::ALL.iter().map(|t| Compiled::new(schema::json(*t))).collect());
+    &all[schema::index(t)]
 }
 
 /// A schema compiled into an arena; node 0 is the root.

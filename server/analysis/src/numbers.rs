@@ -54,7 +54,7 @@ fn walk(
             if !is_integer_key(ctype, path) {
                 return;
             }
-            let shown = crate::check::slice(text, node.range);
+            let shown = crate::ranges::slice(text, node.range);
             let shown = if shown.chars().count() > 24 {
                 format!("{}…", shown.chars().take(24).collect::<String>())
             } else {

@@ -83,15 +83,13 @@ fn is_marker(text: &str, line: &Line) -> bool {
 }
 
 fn lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for raw in text.split_inclusive('\n') {
-        let body = raw.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches(' ').len();
-        out.push(Line { start, indent, end: start + body.len() });
-        start += raw.len();
-    }
-    out
+    crate::line_index::lines(text)
+        .map(|range| {
+            let (start, end) = (range.start as usize, range.end as usize);
+            let body = &text[start..end];
+            Line { start, indent: body.len() - body.trim_start_matches(' ').len(), end }
+        })
+        .collect()
 }
 
 /// Cuts content lines (indexes into `lines`) into blocks: a block starts at each line of the

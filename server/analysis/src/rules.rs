@@ -1,12 +1,13 @@
-//! Rules the CLI does not check but the service does, or that protect the user (facts §1–§6,
-//! §13), and Azure ML's cost and safety guidance. They read the normalized value (what the
+//! Rules the CLI does not check but the service does, or that protect the user, and Azure ML's
+//! cost and safety guidance. They read the normalized value (what the
 //! CLI would send) and point at ranges from the tree.
 
-use crate::check::{remove_entry_fix, slice, value_range};
+use crate::fixes::remove_entry_fix;
 use crate::formats::arm_id::{self, ResourceType};
 use crate::formats::placeholder::{find_angle, find_any};
 use crate::formats::{cron, duration, schedule_time, ssh_key};
 use crate::line_index::line_start;
+use crate::ranges::{slice, value_range};
 use crate::syntax::{Document, Node, NodeKind, PathSegment};
 use crate::{advice, codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
 use serde_json::Value;
@@ -56,27 +57,105 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Runs every rule for the type.
+/// One rule: what it is called, the codes it can emit, the compute types it applies to, and the
+/// check itself. The docs page and the fixtures' completeness test read the same table.
+pub struct Rule {
+    pub name: &'static str,
+    pub codes: &'static [&'static str],
+    pub types: &'static [ComputeType],
+    check: fn(&mut Ctx),
+}
+
+impl Rule {
+    /// Whether the rule runs for a spec of this type.
+    pub fn applies_to(&self, ctype: ComputeType) -> bool {
+        self.types.contains(&ctype)
+    }
+}
+
+const EVERY_TYPE: &[ComputeType] = &ComputeType::ALL;
+const INSTANCE: &[ComputeType] = &[ComputeType::ComputeInstance];
+const CLUSTER: &[ComputeType] = &[ComputeType::AmlCompute];
+const VM: &[ComputeType] = &[ComputeType::VirtualMachine];
+const CREATED: &[ComputeType] = &[ComputeType::ComputeInstance, ComputeType::AmlCompute];
+
+/// Every rule, in the order they run (and so the order their diagnostics come out in).
+pub static RULES: &[Rule] = &[
+    Rule { name: "placeholders", codes: &[codes::PLACEHOLDER], types: EVERY_TYPE, check: placeholders },
+    Rule { name: "name_shape", codes: &[codes::NAME_SHAPE], types: EVERY_TYPE, check: name_shape },
+    Rule {
+        name: "resource_ids",
+        codes: &[codes::PLACEHOLDER, codes::RESOURCE_ID],
+        types: EVERY_TYPE,
+        check: resource_ids,
+    },
+    Rule { name: "identity", codes: &[codes::USER_ASSIGNED_WITHOUT_IDS], types: EVERY_TYPE, check: identity },
+    Rule {
+        name: "network",
+        codes: &[codes::VNET_WITHOUT_SUBNET, codes::SUBNET_WITHOUT_VNET, codes::VNET_NAME_IGNORED],
+        types: EVERY_TYPE,
+        check: network,
+    },
+    Rule { name: "ssh_key", codes: &[codes::SSH_PUBLIC_KEY], types: EVERY_TYPE, check: ssh_key },
+    Rule { name: "vm_ssh", codes: &[codes::SSH_PORT, codes::VM_SSH_REQUIRED], types: VM, check: vm_ssh },
+    Rule {
+        name: "plaintext_password",
+        codes: &[codes::PLAINTEXT_PASSWORD],
+        types: EVERY_TYPE,
+        check: plaintext_password,
+    },
+    Rule {
+        name: "instance_ssh_access",
+        codes: &[codes::SSH_SETTINGS_WITHOUT_ACCESS],
+        types: INSTANCE,
+        check: instance_ssh_access,
+    },
+    Rule {
+        name: "cluster",
+        codes: &[
+            codes::NEGATIVE_VALUE,
+            codes::MIN_GREATER_THAN_MAX,
+            codes::MIN_INSTANCES_BILLING,
+            codes::LOW_PRIORITY,
+            codes::CLUSTER_SSH_OPEN,
+        ],
+        types: CLUSTER,
+        check: cluster,
+    },
+    Rule {
+        name: "instance_idle",
+        codes: &[codes::IDLE_TIME, codes::DEPRECATED_KEY, codes::NO_IDLE_SHUTDOWN],
+        types: INSTANCE,
+        check: instance_idle,
+    },
+    Rule {
+        name: "schedules",
+        codes: &[codes::CRON, codes::TIME_ZONE, codes::SCHEDULE_VALUE],
+        types: INSTANCE,
+        check: schedules,
+    },
+    Rule {
+        name: "custom_apps",
+        codes: &[codes::CUSTOM_APP_PORT, codes::CUSTOM_APP_DUPLICATE],
+        types: INSTANCE,
+        check: custom_apps,
+    },
+    Rule { name: "gpu_cost", codes: &[codes::GPU_COST], types: CREATED, check: size_hints },
+    Rule { name: "size_spelling", codes: &[codes::UNKNOWN_SIZE], types: EVERY_TYPE, check: size_spelling },
+    Rule {
+        name: "on_behalf",
+        codes: &[codes::NOT_A_GUID, codes::ON_BEHALF_INCOMPLETE],
+        types: INSTANCE,
+        check: on_behalf,
+    },
+];
+
+/// Runs every rule that applies to the type.
 pub(crate) fn run(text: &str, doc: &Document, ctype: ComputeType, norm: &Value, diags: &mut Vec<Diagnostic>) {
     let mut cx = Ctx { text, doc, ctype, norm, diags };
-    placeholders(&mut cx);
-    name_shape(&mut cx);
-    resource_ids(&mut cx);
-    identity(&mut cx);
-    network(&mut cx);
-    ssh(&mut cx);
-    match ctype {
-        ComputeType::AmlCompute => cluster(&mut cx),
-        ComputeType::ComputeInstance => {
-            instance_idle(&mut cx);
-            schedules(&mut cx);
-            custom_apps(&mut cx);
-        }
-        _ => {}
+    for rule in RULES.iter().filter(|r| r.applies_to(ctype)) {
+        (rule.check)(&mut cx);
     }
-    size_hints(&mut cx);
-    size_spelling(&mut cx);
-    on_behalf(&mut cx);
 }
 
 /// Finds `<SOMETHING>` (or an unclosed `<SOMETHING`) in every string value except free text.
@@ -315,10 +394,8 @@ fn network(cx: &mut Ctx) {
     }
 }
 
-fn ssh(cx: &mut Ctx) {
-    let ssh_path = path_of(&["ssh_settings"]);
-    let has_ssh = matches!(cx.get(&ssh_path), Some(Value::Object(_)));
-    // Public key format (instances and clusters).
+/// `ssh_key_value` must be the text of an OpenSSH public key.
+fn ssh_key(cx: &mut Ctx) {
     let key_path = path_of(&["ssh_settings", "ssh_key_value"]);
     if let Some(Value::String(k)) = cx.get(&key_path) {
         let k = k.clone();
@@ -338,29 +415,34 @@ fn ssh(cx: &mut Ctx) {
             ));
         }
     }
-    // VM ssh_port.
+}
+
+/// Attaching a VM needs `ssh_settings`, and its `ssh_port` is a TCP port.
+fn vm_ssh(cx: &mut Ctx) {
+    let has_ssh = matches!(cx.get(&path_of(&["ssh_settings"])), Some(Value::Object(_)));
     let port_path = path_of(&["ssh_settings", "ssh_port"]);
-    if cx.ctype == ComputeType::VirtualMachine {
-        if let Some(Value::Number(n)) = cx.get(&port_path) {
-            if n.as_i64().is_none_or(|p| !(1..=65535).contains(&p)) {
-                let range = cx.range(&port_path);
-                cx.push(Diagnostic::new(
-                    codes::SSH_PORT,
-                    format!("`ssh_port` {n} is not a TCP port; use 1–65535 (usually 22)"),
-                    range,
-                ));
-            }
-        }
-        if !has_ssh {
-            let range = cx.doc.root.entry("type").map_or(cx.doc.root.range, |e| e.key.range);
+    if let Some(Value::Number(n)) = cx.get(&port_path) {
+        if n.as_i64().is_none_or(|p| !(1..=65535).contains(&p)) {
+            let range = cx.range(&port_path);
             cx.push(Diagnostic::new(
-                codes::VM_SSH_REQUIRED,
-                "attaching a virtualmachine needs `ssh_settings` (admin_username and a password or ssh_private_key_file); the CLI fails without it",
+                codes::SSH_PORT,
+                format!("`ssh_port` {n} is not a TCP port; use 1–65535 (usually 22)"),
                 range,
             ));
         }
     }
-    // Plain-text password.
+    if !has_ssh {
+        let range = cx.doc.root.entry("type").map_or(cx.doc.root.range, |e| e.key.range);
+        cx.push(Diagnostic::new(
+            codes::VM_SSH_REQUIRED,
+            "attaching a virtualmachine needs `ssh_settings` (admin_username and a password or ssh_private_key_file); the CLI fails without it",
+            range,
+        ));
+    }
+}
+
+/// A password in the file is sent to Azure in plain text.
+fn plaintext_password(cx: &mut Ctx) {
     let pw_path = path_of(&["ssh_settings", "admin_password"]);
     if let Some(Value::String(_)) = cx.get(&pw_path) {
         let range = cx.range(&pw_path);
@@ -371,8 +453,13 @@ fn ssh(cx: &mut Ctx) {
             range,
         ));
     }
-    // Instance: a key without public access enabled is unused.
-    if cx.ctype == ComputeType::ComputeInstance && cx.get(&key_path).is_some() {
+}
+
+/// On an instance, a key without public access enabled is unused.
+fn instance_ssh_access(cx: &mut Ctx) {
+    let ssh_path = path_of(&["ssh_settings"]);
+    let key_path = path_of(&["ssh_settings", "ssh_key_value"]);
+    if cx.get(&key_path).is_some() {
         let enabled = cx.get(&path_of(&["ssh_public_access_enabled"]));
         if enabled != Some(&Value::Bool(true)) {
             let range = cx.key_range(&ssh_path);
@@ -692,10 +779,8 @@ fn earlier_use<K: std::hash::Hash + Eq>(seen: &mut HashMap<K, usize>, key: K, i:
     }
 }
 
+/// A GPU size costs several times a CPU size.
 fn size_hints(cx: &mut Ctx) {
-    if !matches!(cx.ctype, ComputeType::ComputeInstance | ComputeType::AmlCompute) {
-        return;
-    }
     let p = path_of(&["size"]);
     let Some(Value::String(size)) = cx.get(&p) else { return };
     if sizes::is_gpu(size) {
@@ -742,9 +827,6 @@ pub fn is_guid(s: &str) -> bool {
 
 /// `create_on_behalf_of`: both ids, each a GUID, with the command that prints the right value.
 fn on_behalf(cx: &mut Ctx) {
-    if cx.ctype != ComputeType::ComputeInstance {
-        return;
-    }
     let base = path_of(&["create_on_behalf_of"]);
     let Some(Value::Object(ids)) = cx.get(&base) else { return };
     let object = ids.get("user_object_id").and_then(Value::as_str);
@@ -804,5 +886,45 @@ mod tests {
         // `\x3c` is `<`: the source holds no `<`, but the value the CLI sends does.
         assert_eq!(placeholder_texts(&spec(r#""\x3cVM_SIZE>""#)), [r#""\x3cVM_SIZE>""#]);
         assert!(placeholder_texts(&spec("Standard_NC6s_v3")).is_empty());
+    }
+
+    /// Each rule, run alone over every fixture, emits only codes it declares, and each code it
+    /// declares shows up from it on some fixture, so the table cannot drift from the checks.
+    #[test]
+    fn each_rule_emits_exactly_the_codes_it_declares() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut shown = std::collections::HashSet::new();
+        for entry in std::fs::read_dir(&dir).expect("fixtures dir").filter_map(Result::ok) {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(&std::fs::read(&path).expect("fixture")).into_owned();
+            let analysis = crate::analyze(&text);
+            let (Some(doc), Some(norm), Some(ctype)) =
+                (&analysis.document, &analysis.normalized, analysis.compute_type)
+            else {
+                continue;
+            };
+            for rule in RULES.iter().filter(|r| r.applies_to(ctype)) {
+                let mut found = Vec::new();
+                (rule.check)(&mut Ctx { text: &text, doc, ctype, norm, diags: &mut found });
+                for d in found {
+                    assert!(
+                        rule.codes.contains(&d.code),
+                        "rule {} emitted undeclared {} on {}",
+                        rule.name,
+                        d.code,
+                        path.display()
+                    );
+                    shown.insert((rule.name, d.code));
+                }
+            }
+        }
+        for rule in RULES {
+            for code in rule.codes {
+                assert!(shown.contains(&(rule.name, *code)), "no fixture shows rule {} emitting {code}", rule.name);
+            }
+        }
     }
 }

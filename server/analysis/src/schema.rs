@@ -18,7 +18,7 @@ const TEXTS: [(ComputeType, &str); 5] = [
     (ComputeType::SynapseSpark, include_str!("../../../schemas/synapsespark.schema.json")),
 ];
 
-fn index(t: ComputeType) -> usize {
+pub(crate) fn index(t: ComputeType) -> usize {
     ComputeType::ALL.iter().position(|x| *x == t).unwrap_or(0)
 }
 
@@ -51,14 +51,6 @@ pub(crate) fn validator(t: ComputeType) -> Option<&'static jsonschema::Validator
             .collect()
     });
     all[index(t)].as_ref()
-}
-
-/// The schema compiled for the CLI's load step (see `normalize`).
-pub(crate) fn compiled(t: ComputeType) -> &'static crate::normalize::Compiled {
-    static COMPILED: OnceLock<Vec<crate::normalize::Compiled>> = OnceLock::new();
-    let all =
-        COMPILED.get_or_init(|| ComputeType::ALL.iter().map(|t| crate::normalize::Compiled::new(json(*t))).collect());
-    &all[index(t)]
 }
 
 /// Everything an editor needs to know about one property.

@@ -97,14 +97,7 @@ pub fn apply(text: &str, diags: &mut Vec<Diagnostic>) {
 
 /// Each line's start offset and text (without its line break).
 fn line_spans(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = 0usize;
-    for piece in text.split_inclusive('\n') {
-        let line = piece.trim_end_matches(['\n', '\r']);
-        out.push((start, line));
-        start += piece.len();
-    }
-    out
+    crate::line_index::lines(text).map(|r| (r.start as usize, &text[r.start as usize..r.end as usize])).collect()
 }
 
 /// Where a comment starts: a `#` at the start of the line or after whitespace.

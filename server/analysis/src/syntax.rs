@@ -5,6 +5,7 @@
 //! saphyr's markers count characters, not bytes, so every marker goes through
 //! [`CharToByte`] before it becomes a [`TextRange`].
 
+use crate::line_index::line_start;
 use crate::yaml11::{self, Resolved};
 use crate::TextRange;
 use saphyr_parser::{Event, Parser, ScanError};
@@ -905,7 +906,7 @@ fn scan_error(text: &str, map: &CharToByte, err: &ScanError) -> SyntaxError {
         (SyntaxErrorKind::Syntax, format!("YAML syntax error: {info}"))
     };
     // Point at the token on the offending line, not a whole line.
-    let line_start = text.get(..at as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1) as u32;
+    let line_start = line_start(text, at);
     let start =
         if kind == SyntaxErrorKind::BadIndentation { line_start.max(first_non_space(text, line_start)) } else { at };
     let end = line_end(start).max(start);
@@ -1006,8 +1007,7 @@ fn find_indent_tab(text: &str, near: u32) -> Option<u32> {
         }
         offset += line.len() as u32;
     }
-    let line_start = text.get(..near as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i as u32);
-    let prev_line_start = text.get(..line_start as usize).and_then(|t| t.rfind('\n')).map_or(0, |i| i as u32);
+    let prev_line_start = line_start(text, line_start(text, near).saturating_sub(1));
     candidates.iter().copied().find(|&c| c >= prev_line_start).or_else(|| candidates.first().copied())
 }
 

@@ -1,7 +1,11 @@
 //! docs/diagnostics.md is generated from the code registry; this test fails when it is out of
 //! date (run with `UPDATE_DOCS=1` to rewrite it) and checks every registered code has an entry.
+//! A code a rule emits also names the rule and the compute types it applies to, read from the
+//! rules' table.
 
 use amlc_analysis::codes;
+use amlc_analysis::rules::{Rule, RULES};
+use amlc_analysis::ComputeType;
 use std::path::PathBuf;
 
 fn render() -> String {
@@ -24,8 +28,24 @@ fn render() -> String {
     }
     for c in codes::ALL {
         out.push_str(&format!("\n## {}\n\n**{}** — {}\n\n{}\n", c.code, c.severity.as_str(), c.title, c.explanation));
+        let rules: Vec<String> = RULES
+            .iter()
+            .filter(|r| r.codes.contains(&c.code))
+            .map(|r| format!("the `{}` rule for {}", r.name, types(r)))
+            .collect();
+        if !rules.is_empty() {
+            out.push_str(&format!("\nReported by {}.\n", rules.join("; ")));
+        }
     }
     out
+}
+
+/// The compute types a rule applies to, as the docs name them.
+fn types(rule: &Rule) -> String {
+    if ComputeType::ALL.iter().all(|t| rule.applies_to(*t)) {
+        return "every compute type".to_string();
+    }
+    rule.types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
 }
 
 #[test]

@@ -9,11 +9,11 @@ use serde_json::{json, Map, Value};
 use crate::arm::{empty_response, json_response, now_ms, ArmError, ArmResult};
 use crate::catalog;
 use crate::config::WorkspaceSeed;
+use crate::emulator::{no_route, only, Emulator, Req};
 use crate::locations::{page_of, page_window};
 use crate::lro;
 use crate::quota;
 use crate::render::{cluster_nodes, compute_json, RenderContext};
-use crate::service::{no_route, only, Emulator, Req};
 use crate::store::{Compute, LastOperation, Pending, State};
 
 /// A tag that makes the emulator fail on purpose, for client tests: `create-fails` (provisioning fails),

@@ -18,6 +18,7 @@ mod arm;
 mod catalog;
 mod computes;
 mod config;
+mod emulator;
 mod faults;
 mod locations;
 mod lro;
@@ -95,7 +96,7 @@ pub async fn start(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<
     }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    let emu = Arc::new(service::Emulator::new(config, state, format!("http://{local}")));
+    let emu = Arc::new(emulator::Emulator::new(config, state, format!("http://{local}")));
     {
         let state = emu.lock();
         emu.persist(&state);

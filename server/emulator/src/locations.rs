@@ -5,9 +5,9 @@ use serde_json::{json, Value};
 
 use crate::arm::{empty_response, json_response, now_ms, set_header, timestamp, ArmError, ArmResult};
 use crate::catalog;
+use crate::emulator::{no_route, only, Emulator, Req};
 use crate::lro;
 use crate::quota;
-use crate::service::{no_route, only, Emulator, Req};
 use crate::store::quota_key;
 
 pub fn route(emu: &Emulator, r: &Req, rest: &[&str]) -> ArmResult {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::arm::set_header;
 use crate::config::WorkspaceSeed;
-use crate::service::{Emulator, Req};
+use crate::emulator::{Emulator, Req};
 use crate::store::{Operation, State};
 
 /// Which status headers a response carries.

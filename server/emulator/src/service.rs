@@ -2,47 +2,17 @@
 //! api-version check the way ARM orders them, routes by path (case-insensitively, as ARM does) and logs a line.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::Bytes;
 use axum::extract::{Request, State as AxumState};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::response::Response;
 
 use crate::arm::{self, check_api_version, check_authorization, ArmError, ArmResult};
-use crate::config::{EmulatorConfig, WorkspaceSeed};
+use crate::emulator::{no_route, only, Emulator, Req};
 use crate::faults;
-use crate::store::State;
-
-/// The running emulator's shared state.
-pub struct Emulator {
-    pub config: EmulatorConfig,
-    pub state: Mutex<State>,
-    requests: AtomicU64,
-    /// Base URL used when a request has no `Host` header.
-    pub fallback_base: String,
-}
-
-/// One parsed request, as every route sees it.
-pub struct Req {
-    pub method: Method,
-    pub path: String,
-    /// Path segments, percent-decoded, in their original case.
-    pub segs: Vec<String>,
-    pub query: HashMap<String, String>,
-    pub body: Bytes,
-    /// `http://host:port` the client used, for absolute `nextLink` and operation URLs.
-    pub base: String,
-    pub api_version: String,
-}
-
-impl Req {
-    pub fn seg(&self, i: usize) -> &str {
-        self.segs.get(i).map(String::as_str).unwrap_or("")
-    }
-}
 
 /// One path segment with its `%XX` escapes decoded (a `+` stays a `+` in a path).
 fn percent_decode(s: &str) -> String {
@@ -54,124 +24,45 @@ fn parse_query(q: &str) -> HashMap<String, String> {
     url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()
 }
 
-impl Emulator {
-    pub fn new(config: EmulatorConfig, state: State, fallback_base: String) -> Self {
-        Emulator { config, state: Mutex::new(state), requests: AtomicU64::new(0), fallback_base }
-    }
-
-    /// The state, settled to now. A poisoned lock (a panic elsewhere) still yields the data.
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        guard.settle(arm::now_ms());
-        guard
-    }
-
-    /// Writes the state file, if any. Failure is logged, not fatal: the emulator keeps serving.
-    pub fn persist(&self, state: &State) {
-        if let Some(path) = &self.config.state_file {
-            if let Err(e) = state.save(path) {
-                tracing::warn!("could not write state file {}: {e}", path.display());
-            }
+/// Routes a request by its path, compared case-insensitively as ARM does.
+fn route(emu: &Emulator, r: &Req) -> ArmResult {
+    let lower: Vec<String> = r.segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+    const RP: &str = "microsoft.machinelearningservices";
+    match l.as_slice() {
+        ["subscriptions"] => {
+            only(r, &[Method::GET])?;
+            crate::workspaces::subscriptions(emu, r)
         }
-    }
-
-    /// Finds a configured workspace, or the not-found error ARM gives at the level that is missing.
-    pub fn workspace(&self, sub: &str, rg: &str, ws: &str) -> Result<&WorkspaceSeed, ArmError> {
-        if let Some(found) = self.config.workspaces.iter().find(|w| w.matches(sub, rg, ws)) {
-            return Ok(found);
+        ["subscriptions", _, "providers", rp, "locations", _, rest @ ..] if *rp == RP => {
+            crate::locations::route(emu, r, rest)
         }
-        self.subscription(sub)?;
-        if !self
-            .config
-            .workspaces
-            .iter()
-            .any(|w| w.subscription_id.eq_ignore_ascii_case(sub) && w.resource_group.eq_ignore_ascii_case(rg))
-        {
-            return Err(ArmError::new(
-                StatusCode::NOT_FOUND,
-                "ResourceGroupNotFound",
-                format!("Resource group '{rg}' could not be found."),
-            ));
+        ["subscriptions", _, "providers", rp, "workspaces"] if *rp == RP => {
+            only(r, &[Method::GET])?;
+            crate::workspaces::list(emu, r, r.seg(1), None)
         }
-        Err(ArmError::new(
-            StatusCode::NOT_FOUND,
-            "ResourceNotFound",
-            format!("The Resource 'Microsoft.MachineLearningServices/workspaces/{ws}' under resource group '{rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"),
-        ))
-    }
-
-    pub fn subscription(&self, sub: &str) -> Result<(), ArmError> {
-        if self.config.workspaces.iter().any(|w| w.subscription_id.eq_ignore_ascii_case(sub)) {
-            Ok(())
-        } else {
-            Err(ArmError::new(
-                StatusCode::NOT_FOUND,
-                "SubscriptionNotFound",
-                format!("The subscription '{sub}' could not be found."),
-            ))
+        ["subscriptions", _, "resourcegroups", _, "providers", rp, "workspaces"] if *rp == RP => {
+            only(r, &[Method::GET])?;
+            crate::workspaces::list(emu, r, r.seg(1), Some(r.seg(3)))
         }
-    }
-
-    fn route(&self, r: &Req) -> ArmResult {
-        let lower: Vec<String> = r.segs.iter().map(|s| s.to_ascii_lowercase()).collect();
-        let l: Vec<&str> = lower.iter().map(String::as_str).collect();
-        const RP: &str = "microsoft.machinelearningservices";
-        match l.as_slice() {
-            ["subscriptions"] => {
-                only(r, &[Method::GET])?;
-                crate::workspaces::subscriptions(self, r)
-            }
-            ["subscriptions", _, "providers", rp, "locations", _, rest @ ..] if *rp == RP => {
-                crate::locations::route(self, r, rest)
-            }
-            ["subscriptions", _, "providers", rp, "workspaces"] if *rp == RP => {
-                only(r, &[Method::GET])?;
-                crate::workspaces::list(self, r, r.seg(1), None)
-            }
-            ["subscriptions", _, "resourcegroups", _, "providers", rp, "workspaces"] if *rp == RP => {
-                only(r, &[Method::GET])?;
-                crate::workspaces::list(self, r, r.seg(1), Some(r.seg(3)))
-            }
-            ["subscriptions", _, "resourcegroups", _, "providers", rp, "workspaces", _, rest @ ..] if *rp == RP => {
-                let ws = self.workspace(r.seg(1), r.seg(3), r.seg(7))?.clone();
-                match rest {
-                    [] => {
-                        only(r, &[Method::GET])?;
-                        crate::workspaces::get(&ws, r)
-                    }
-                    ["computes"] => {
-                        only(r, &[Method::GET])?;
-                        crate::computes::list(self, &ws, r)
-                    }
-                    ["computes", _] => crate::computes::resource(self, &ws, r, r.seg(9)),
-                    ["computes", _, action] => crate::computes::action(self, &ws, r, r.seg(9), action),
-                    _ => Err(no_route(r)),
+        ["subscriptions", _, "resourcegroups", _, "providers", rp, "workspaces", _, rest @ ..] if *rp == RP => {
+            let ws = emu.workspace(r.seg(1), r.seg(3), r.seg(7))?.clone();
+            match rest {
+                [] => {
+                    only(r, &[Method::GET])?;
+                    crate::workspaces::get(&ws, r)
                 }
+                ["computes"] => {
+                    only(r, &[Method::GET])?;
+                    crate::computes::list(emu, &ws, r)
+                }
+                ["computes", _] => crate::computes::resource(emu, &ws, r, r.seg(9)),
+                ["computes", _, action] => crate::computes::action(emu, &ws, r, r.seg(9), action),
+                _ => Err(no_route(r)),
             }
-            _ => Err(no_route(r)),
         }
+        _ => Err(no_route(r)),
     }
-}
-
-/// Refuses a method the route does not serve.
-pub fn only(r: &Req, methods: &[Method]) -> Result<(), ArmError> {
-    if methods.contains(&r.method) {
-        Ok(())
-    } else {
-        Err(ArmError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "MethodNotAllowed",
-            format!("The requested method '{}' is not allowed for '{}'.", r.method, r.path),
-        ))
-    }
-}
-
-pub fn no_route(r: &Req) -> ArmError {
-    ArmError::new(
-        StatusCode::NOT_FOUND,
-        "NotFound",
-        format!("No HTTP resource was found that matches the request URI '{}'.", r.path),
-    )
 }
 
 /// The resource type named in the api-version error, from the path.
@@ -219,7 +110,7 @@ pub async fn handle(AxumState(emu): AxumState<Arc<Emulator>>, req: Request) -> R
         };
         let base = host.map(|h| format!("http://{h}")).unwrap_or_else(|| emu.fallback_base.clone());
         let r = Req { method: method.clone(), path: path.clone(), segs, query, body, base, api_version };
-        let out = emu.route(&r);
+        let out = route(&emu, &r);
         if r.method != Method::GET && emu.config.state_file.is_some() {
             let state = emu.lock();
             emu.persist(&state);

@@ -6,9 +6,9 @@ use serde_json::{json, Value};
 
 use crate::arm::{json_response, ArmError, ArmResult};
 use crate::config::WorkspaceSeed;
+use crate::emulator::{Emulator, Req};
 use crate::locations::page;
 use crate::render::workspace_json;
-use crate::service::{Emulator, Req};
 
 /// api-versions of `Microsoft.Resources` that `GET /subscriptions` accepts (a different provider from
 /// Azure ML, so it has its own list; 2022-12-01 is what current clients send).

@@ -3,6 +3,7 @@
 //! "suppress on this line" with an `amlc-disable-next-line` comment.
 
 use crate::formats::duration;
+use crate::line_index::{line_end, line_start, next_line_start};
 use crate::syntax::{NodeKind, PathSegment};
 use crate::{codes, schema, Analysis, Diagnostic, TextEdit, TextRange};
 
@@ -20,9 +21,7 @@ pub struct CodeAction {
 pub fn code_actions(text: &str, analysis: &Analysis, range: TextRange) -> Vec<CodeAction> {
     let start = floor_boundary(text, range.start as usize);
     let end = floor_boundary(text, (range.end as usize).max(start));
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1) as u32;
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i) as u32;
-    let range = TextRange::new(line_start, line_end);
+    let range = TextRange::new(line_start(text, start as u32), line_end(text, end as u32));
     let mut actions = Vec::new();
     for (index, diagnostic) in analysis.diagnostics.iter().enumerate() {
         if diagnostic.range.end < range.start || diagnostic.range.start > range.end {
@@ -51,10 +50,9 @@ fn floor_boundary(text: &str, offset: usize) -> usize {
 }
 
 /// The start of the line after the one holding `offset` (where a new top-level key can go).
-fn next_line_start(text: &str, offset: u32) -> (u32, &'static str) {
-    let offset = floor_boundary(text, offset as usize);
-    match text[offset..].find('\n') {
-        Some(i) => ((offset + i + 1) as u32, ""),
+fn after_line(text: &str, offset: u32) -> (u32, &'static str) {
+    match next_line_start(text, offset) {
+        Some(at) => (at, ""),
         None => (text.len() as u32, if text.contains("\r\n") { "\r\n" } else { "\n" }),
     }
 }
@@ -65,7 +63,7 @@ fn editor_fix(text: &str, analysis: &Analysis, diagnostic: &Diagnostic, index: u
     let document = analysis.document.as_ref()?;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let type_entry = document.root.entry("type");
-    let after_type = type_entry.map_or((text.len() as u32, newline), |e| next_line_start(text, e.value.range.end));
+    let after_type = type_entry.map_or((text.len() as u32, newline), |e| after_line(text, e.value.range.end));
     match diagnostic.code {
         codes::MISSING_REQUIRED => {
             let t = analysis.compute_type?;
@@ -145,15 +143,14 @@ fn duration_seconds(text: &str) -> Option<f64> {
 
 /// Inserts `# amlc-disable-next-line CODE` above the diagnostic's line, at its indentation.
 fn suppress(text: &str, diagnostic: &Diagnostic, index: usize) -> CodeAction {
-    let at = (diagnostic.range.start as usize).min(text.len());
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = &text[line_start..];
+    let start = line_start(text, diagnostic.range.start);
+    let line = &text[start as usize..];
     let indent: String = line.chars().take_while(|c| *c == ' ').collect();
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     CodeAction {
         title: format!("Suppress {} on this line", diagnostic.code),
         edits: vec![TextEdit {
-            range: TextRange::empty(line_start as u32),
+            range: TextRange::empty(start),
             new_text: format!("{indent}# amlc-disable-next-line {}{newline}", diagnostic.code),
         }],
         preferred: false,

@@ -2,6 +2,7 @@
 //! line under the cursor is often incomplete YAML (`  max_ins`), so the path is recovered from the
 //! indentation of the lines above, which stays meaningful in broken documents.
 
+use crate::line_index::{line_end, line_start};
 use crate::syntax::PathSegment;
 use crate::TextRange;
 
@@ -17,10 +18,8 @@ pub enum Position {
 
 /// The byte range of the line holding `offset`, without its line break.
 pub fn line_at(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
-    (start, end)
+    let offset = offset.min(text.len()) as u32;
+    (line_start(text, offset) as usize, line_end(text, offset) as usize)
 }
 
 fn indent_of(line: &str) -> usize {
