@@ -1,6 +1,6 @@
 //! Spec → REST request body: the PUT body `az ml compute create/attach` sends for a compute YAML, built from the
-//! spec as PyYAML loads it (a `serde_json::Value`). The mapping follows AZURE-COMPUTE-FACTS §1–§8 and is checked
-//! against the bodies the official SDK produced for the sample specs.
+//! spec as PyYAML loads it (a `serde_json::Value`). The mapping is the SDK's, key by key with its defaults, and is
+//! checked against the bodies the official SDK produced for the sample specs.
 
 use serde_json::{json, Map, Value};
 
@@ -589,7 +589,7 @@ fn synapse(spec: &Spec<'_>) -> Result<Value, BodyError> {
     Ok(Value::Object(props))
 }
 
-/// Body paths that may change on an existing compute (facts §3 "Updating", §10, §13.6): a cluster's scale settings
+/// Body paths that may change on an existing compute: a cluster's scale settings
 /// (PATCH), description and tags (a full PUT, as the SDK does for clusters), and an instance's idle shutdown and
 /// custom applications (their own action endpoints). Everything else is create-only. A path matches itself and
 /// everything below it.

@@ -23,7 +23,7 @@ pub const DEFAULT_ENDPOINT: &str = "https://management.azure.com";
 ///
 /// Why a preview: `az ml` (azure-ai-ml) sends its compute calls with 2023-08-01-preview, and the bodies built by
 /// [`crate::body`] are the SDK's bodies, which carry instance fields that exist only in preview models
-/// (`enableRootAccess`, `releaseQuotaOnStop`, `enableOSPatching`; AZURE-COMPUTE-FACTS §2, §9). Under the newest stable
+/// (`enableRootAccess`, `releaseQuotaOnStop`, `enableOSPatching`, sent by the SDK as raw keys). Under the newest stable
 /// version (2025-12-01) the service would drop those silently, so a spec would not mean the same thing as with the CLI.
 /// Speaking the CLI's version keeps both tools' requests interpreted identically, and that version stays alive as long
 /// as the CLI depends on it. Override with `ClientOptions::compute_api_version` (`AMLC_COMPUTE_API_VERSION`).

@@ -98,7 +98,7 @@ fn canonical_type(t: &str) -> Option<&'static str> {
     TYPES.iter().copied().find(|k| k.eq_ignore_ascii_case(t))
 }
 
-/// Service name rules for instances and clusters (facts §1.4): 3–24 characters, letters, digits and `-`,
+/// Service name rules for instances and clusters: 3–24 characters, letters, digits and `-`,
 /// starting with a letter, and a letter somewhere after the last `-`.
 fn valid_managed_name(name: &str) -> bool {
     let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -215,7 +215,7 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
             .with_target("properties.resourceId"));
         }
     }
-    // Only clusters honour a location of their own (facts §1.2); everything else lives in the workspace region.
+    // Only clusters honour a location of their own; everything else lives in the workspace region.
     let location = match (compute_type, body.get("location").and_then(Value::as_str)) {
         ("AmlCompute", Some(loc)) if !loc.is_empty() => loc.to_ascii_lowercase().replace(' ', ""),
         _ => ws.location.clone(),
@@ -268,7 +268,7 @@ fn put(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str) -> ArmResult {
             )));
         }
         if compute_type == "ComputeInstance" {
-            // Instance names are unique across the whole region, not just the workspace (facts §1.4).
+            // Instance names are unique across the whole region, not just the workspace.
             let taken = state.computes.values().any(|c| {
                 c.is_instance() && c.name.eq_ignore_ascii_case(name) && c.location.eq_ignore_ascii_case(&location)
             });
@@ -471,7 +471,7 @@ pub fn action(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &
 }
 
 /// Start, stop and restart of a compute instance. A state that does not allow the action is accepted (202)
-/// and the operation fails, which is how the service reports it (facts §10.1, §13.7).
+/// and the operation fails, which is how the service reports it.
 fn power(emu: &Emulator, ws: &WorkspaceSeed, r: &Req, name: &str, action: &str) -> ArmResult {
     let ws_id = ws.arm_id();
     let mut state = emu.lock();
@@ -636,7 +636,7 @@ fn list_keys(emu: &Emulator, ws: &WorkspaceSeed, name: &str) -> ArmResult {
     Ok(json_response(StatusCode::OK, &body))
 }
 
-/// Port rules of custom applications (facts §13.8): 1025 < port < 65535, published ports unique.
+/// Port rules of custom applications: 1025 < port < 65535, published ports unique.
 fn check_custom_services(services: &Value) -> Result<(), ArmError> {
     let Some(list) = services.as_array() else {
         return if services.is_null() {

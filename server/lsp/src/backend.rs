@@ -125,7 +125,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        // Applied synchronously, in arrival order, before any await (STYLE.md §5).
+        // Applied synchronously, in arrival order, before any await: tower-lsp may run handlers concurrently.
         let uri = params.text_document.uri;
         let state = self.state.clone();
         let result = self.state.documents.change(

@@ -1,7 +1,7 @@
 //! The open documents: `uri -> {text, version, line index, whether it is a compute spec}`.
 //!
 //! Edits are applied here, synchronously, by the `did_*` handlers before they reach any `.await`:
-//! tower-lsp may run handlers concurrently (STYLE.md §5), so an edit applied after an await could be
+//! tower-lsp may run handlers concurrently, so an edit applied after an await could be
 //! overtaken by the next one. Readers take an immutable [`Snapshot`] (cheap `Arc` clones) and never
 //! hold the lock while they work.
 

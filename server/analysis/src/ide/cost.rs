@@ -18,7 +18,7 @@ pub struct CostHint {
     pub source: String,
 }
 
-/// The SDK's defaults when the spec leaves them out (facts §2, §3).
+/// The SDK's defaults when the spec leaves them out: an instance of STANDARD_DS3_V2, a cluster of up to 4 nodes.
 const DEFAULT_SIZE: &str = "STANDARD_DS3_V2";
 const DEFAULT_MAX_INSTANCES: i64 = 4;
 
