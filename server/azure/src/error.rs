@@ -280,11 +280,6 @@ impl AzureError {
         }
     }
 
-    /// An ARM error answer.
-    pub fn arm_status(status: u16, body: &[u8]) -> AzureError {
-        AzureError::Arm(Box::new(ArmError::from_body(status, body)))
-    }
-
     /// An ARM error answer that came after `tries` sends over `waited`.
     pub fn arm_after_retries(status: u16, body: &[u8], tries: u32, waited: Duration) -> AzureError {
         AzureError::Arm(Box::new(ArmError { tries, waited, ..ArmError::from_body(status, body) }))

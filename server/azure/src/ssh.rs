@@ -15,6 +15,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// `ssh`'s arguments for this target: the port, the caller's `options`, then `--` (so nothing from Azure's
+    /// answer can be read as an option) and `user@host`. The command line and the editor both build on this.
+    pub fn ssh_args(&self, options: &[String]) -> Vec<String> {
+        let mut argv = vec!["-p".to_string(), self.port.to_string()];
+        argv.extend(options.iter().cloned());
+        argv.push("--".into());
+        argv.push(format!("{}@{}", self.user, self.host));
+        argv
+    }
+
     /// A target whose user and host are what Azure can return, never an ssh option or a second word: they come
     /// from an ARM response, and `ssh` would read `-oProxyCommand=…` as an option that runs a command.
     pub fn checked(user: String, host: String, port: u16) -> Result<Target, Refusal> {

@@ -383,8 +383,7 @@ impl Backend {
             .await
             .map_err(|r| refusal_error(&r))?;
         let target = &resolved.target;
-        // `--` ends ssh's options: nothing from Azure's answer can be read as one.
-        let argv = json!(["ssh", "-p", target.port.to_string(), "--", format!("{}@{}", target.user, target.host)]);
+        let argv: Vec<String> = std::iter::once("ssh".to_string()).chain(target.ssh_args(&[])).collect();
         let Some(node) = resolved.node else { return Ok(json!({"command": argv})) };
         // Nodes come and go: the result lists them all, so the editor can offer a choice and ask again with `node`.
         let listed: Vec<Value> = resolved

@@ -19,18 +19,14 @@ pub use amlc_azure::body::expand_home;
 
 /// The ssh arguments (without the program name).
 pub fn ssh_argv(target: &Target, args: &SshArgs) -> Vec<String> {
-    let mut argv = vec!["-p".to_string(), target.port.to_string()];
+    let mut options = Vec::new();
     if let Some(identity) = &args.identity {
-        argv.push("-i".into());
-        argv.push(identity.display().to_string());
+        options.extend(["-i".to_string(), identity.display().to_string()]);
     }
     for option in &args.ssh_options {
-        argv.push("-o".into());
-        argv.push(option.clone());
+        options.extend(["-o".to_string(), option.clone()]);
     }
-    // `--` ends ssh's options: nothing after it (the destination, the remote command) is read as one.
-    argv.push("--".into());
-    argv.push(format!("{}@{}", target.user, target.host));
+    let mut argv = target.ssh_args(&options);
     argv.extend(args.command.iter().cloned());
     argv
 }

@@ -34,12 +34,10 @@ pub enum Verdict {
 }
 
 /// Sends an action's request; `None` when the request itself completes the action (no operation to follow).
-pub type SendFn = for<'a> fn(
-    &'a ArmClient,
-    &'a WorkspaceRef,
-    &'a ComputeResource,
-    &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>>;
+/// What sending a request gives: the operation to follow, or `None` when the answer already settled it.
+pub type Sending<'a> = BoxFuture<'a, Result<Option<Operation>, AzureError>>;
+
+pub type SendFn = for<'a> fn(&'a ArmClient, &'a WorkspaceRef, &'a ComputeResource, &'a Params) -> Sending<'a>;
 
 /// The state that ends an action, checked on every read of the compute after its operation ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -534,78 +532,38 @@ fn scale_words(before: &ComputeResource, after: Option<&ComputeResource>, p: &Pa
 
 // ---- Sending -----------------------------------------------------------------------------------------------------
 
-fn send_start<'a>(
-    client: &'a ArmClient,
-    ws: &'a WorkspaceRef,
-    c: &'a ComputeResource,
-    _: &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>> {
+fn send_start<'a>(client: &'a ArmClient, ws: &'a WorkspaceRef, c: &'a ComputeResource, _: &'a Params) -> Sending<'a> {
     Box::pin(async move { client.begin_start(ws, &c.name).await.map(Some) })
 }
 
-fn send_stop<'a>(
-    client: &'a ArmClient,
-    ws: &'a WorkspaceRef,
-    c: &'a ComputeResource,
-    _: &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>> {
+fn send_stop<'a>(client: &'a ArmClient, ws: &'a WorkspaceRef, c: &'a ComputeResource, _: &'a Params) -> Sending<'a> {
     Box::pin(async move { client.begin_stop(ws, &c.name).await.map(Some) })
 }
 
-fn send_restart<'a>(
-    client: &'a ArmClient,
-    ws: &'a WorkspaceRef,
-    c: &'a ComputeResource,
-    _: &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>> {
+fn send_restart<'a>(client: &'a ArmClient, ws: &'a WorkspaceRef, c: &'a ComputeResource, _: &'a Params) -> Sending<'a> {
     Box::pin(async move { client.begin_restart(ws, &c.name).await.map(Some) })
 }
 
-fn send_delete<'a>(
-    client: &'a ArmClient,
-    ws: &'a WorkspaceRef,
-    c: &'a ComputeResource,
-    _: &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>> {
+fn send_delete<'a>(client: &'a ArmClient, ws: &'a WorkspaceRef, c: &'a ComputeResource, _: &'a Params) -> Sending<'a> {
     Box::pin(async move { client.begin_delete(ws, &c.name, UnderlyingResourceAction::Delete).await.map(Some) })
 }
 
-fn send_detach<'a>(
-    client: &'a ArmClient,
-    ws: &'a WorkspaceRef,
-    c: &'a ComputeResource,
-    _: &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>> {
+fn send_detach<'a>(client: &'a ArmClient, ws: &'a WorkspaceRef, c: &'a ComputeResource, _: &'a Params) -> Sending<'a> {
     Box::pin(async move { client.begin_delete(ws, &c.name, UnderlyingResourceAction::Detach).await.map(Some) })
 }
 
-fn send_sso<'a>(
-    client: &'a ArmClient,
-    ws: &'a WorkspaceRef,
-    c: &'a ComputeResource,
-    p: &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>> {
+fn send_sso<'a>(client: &'a ArmClient, ws: &'a WorkspaceRef, c: &'a ComputeResource, p: &'a Params) -> Sending<'a> {
     Box::pin(async move { client.enable_sso(ws, &c.name, p.enable_sso.unwrap_or(true)).await.map(|()| None) })
 }
 
-fn send_idle<'a>(
-    client: &'a ArmClient,
-    ws: &'a WorkspaceRef,
-    c: &'a ComputeResource,
-    p: &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>> {
+fn send_idle<'a>(client: &'a ArmClient, ws: &'a WorkspaceRef, c: &'a ComputeResource, p: &'a Params) -> Sending<'a> {
     Box::pin(async move {
         let minutes = u32::try_from(p.minutes.unwrap_or_default()).unwrap_or_default();
         client.update_idle_shutdown(ws, &c.name, minutes).await.map(|()| None)
     })
 }
 
-fn send_scale<'a>(
-    client: &'a ArmClient,
-    ws: &'a WorkspaceRef,
-    c: &'a ComputeResource,
-    p: &'a Params,
-) -> BoxFuture<'a, Result<Option<Operation>, AzureError>> {
+fn send_scale<'a>(client: &'a ArmClient, ws: &'a WorkspaceRef, c: &'a ComputeResource, p: &'a Params) -> Sending<'a> {
     Box::pin(async move { client.begin_update_scale(ws, &c.name, &merged_scale(c, p)).await.map(Some) })
 }
 
