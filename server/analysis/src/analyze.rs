@@ -62,20 +62,33 @@ pub fn analyze_without_values(text: &str) -> Analysis {
 
 /// [`analyze_without_values`] of `text`, given the analysis of an earlier text of the same
 /// document: only the mapping entry or list item the edit touched is parsed again (see
-/// `reparse.rs`); every judging step still runs on the whole tree, so the diagnostics are the
-/// ones a fresh analysis gives. Falls back to a full parse whenever the re-parse is not certain.
+/// `reparse.rs`), and only that block is converted, validated and checked again (see
+/// `incremental.rs`), so the diagnostics are the ones a fresh analysis gives at the cost of the
+/// block. Falls back to a whole analysis whenever either step is not certain.
 ///
 /// The previous analysis is taken over: its tree becomes the new one, edited in place, so a large
 /// file's tree is neither copied nor freed on every keystroke. A caller that keeps its own passes a clone.
 pub fn analyze_edited(previous_text: &str, previous: Analysis, text: &str) -> Analysis {
-    let Analysis { document, clean_parse_notes, .. } = previous;
+    let Analysis { document, clean_parse_notes, memo, .. } = previous;
     let reparsed = match (document, clean_parse_notes) {
         (Some(document), Some(notes)) => crate::reparse::reparse(previous_text, document, &notes, text),
         _ => None,
     };
-    match reparsed {
-        Some(parsed) => analyze_parsed(text, parsed, false),
-        None => analyze_without_values(text),
+    let Some((parsed, edited)) = reparsed else { return analyze_without_values(text) };
+    let Some(memo) = memo else { return analyze_parsed(text, parsed, false) };
+    let Some(doc) = parsed.document.as_ref() else { return analyze_parsed(text, parsed, false) };
+    let mut diags = syntax_diagnostics(&parsed);
+    match crate::incremental::judge(text, doc, memo, &edited, &mut diags) {
+        Some((ctype, memo)) => Analysis {
+            diagnostics: finish(text, diags),
+            compute_type: Some(ctype),
+            clean_parse_notes: Some(parsed.notes),
+            document: parsed.document,
+            memo: Some(memo),
+            judged_one_block: true,
+            ..Analysis::default()
+        },
+        None => analyze_parsed(text, parsed, false),
     }
 }
 
@@ -99,24 +112,7 @@ fn analyze_parsed(text: &str, parsed: syntax::Parsed, keep_values: bool) -> Anal
         }
         None => parsed,
     };
-    for err in &parsed.errors {
-        let code = match err.kind {
-            SyntaxErrorKind::Syntax => codes::YAML_SYNTAX,
-            SyntaxErrorKind::Tab => codes::TAB_INDENT,
-            SyntaxErrorKind::UnterminatedQuote => codes::UNTERMINATED_QUOTE,
-            SyntaxErrorKind::BadIndentation => codes::BAD_INDENT,
-            SyntaxErrorKind::DuplicateKey => codes::DUPLICATE_KEY,
-            SyntaxErrorKind::MultipleDocuments => codes::MULTIPLE_DOCUMENTS,
-            SyntaxErrorKind::Empty => codes::EMPTY_DOCUMENT,
-            SyntaxErrorKind::NotAMapping => codes::NOT_A_MAPPING,
-            SyntaxErrorKind::Limit => codes::LIMIT_EXCEEDED,
-            SyntaxErrorKind::Unloadable => codes::UNLOADABLE_VALUE,
-        };
-        diags.push(Diagnostic::new(code, err.message.clone(), err.range));
-    }
-    for note in &parsed.notes {
-        diags.push(Diagnostic::new(codes::YAML11_VS_12, note.message.clone(), note.range));
-    }
+    diags.extend(syntax_diagnostics(&parsed));
     if parsed.partial {
         // Keep the tree for editor features; judge nothing until the YAML is fixed.
         analysis.document = parsed.document;
@@ -137,19 +133,58 @@ fn analyze_parsed(text: &str, parsed: syntax::Parsed, keep_values: bool) -> Anal
         }
         if doc.root.as_mapping().is_some() {
             let mut normalized = None;
-            analysis.compute_type = crate::check::check(text, &doc, value, &mut diags, &mut normalized);
+            let mut owned = Vec::new();
+            analysis.compute_type = crate::check::check(text, &doc, value, &mut diags, &mut owned, &mut normalized);
+            diags.extend(owned.iter().map(|o| o.diag.clone()));
             if keep_values {
                 analysis.normalized = normalized;
+            } else if let (Some(ctype), Some(norm), Some(_)) =
+                (analysis.compute_type, normalized, &analysis.clean_parse_notes)
+            {
+                // The editor's next keystroke starts from here.
+                analysis.memo = Some(crate::incremental::Memo { ctype, norm, owned });
             }
         }
         analysis.document = Some(doc);
     }
+    analysis.diagnostics = finish(text, diags);
+    analysis
+}
+
+/// The syntax errors and YAML 1.1/1.2 notes of a parse, as diagnostics.
+fn syntax_diagnostics(parsed: &syntax::Parsed) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for err in &parsed.errors {
+        let code = match err.kind {
+            SyntaxErrorKind::Syntax => codes::YAML_SYNTAX,
+            SyntaxErrorKind::Tab => codes::TAB_INDENT,
+            SyntaxErrorKind::UnterminatedQuote => codes::UNTERMINATED_QUOTE,
+            SyntaxErrorKind::BadIndentation => codes::BAD_INDENT,
+            SyntaxErrorKind::DuplicateKey => codes::DUPLICATE_KEY,
+            SyntaxErrorKind::MultipleDocuments => codes::MULTIPLE_DOCUMENTS,
+            SyntaxErrorKind::Empty => codes::EMPTY_DOCUMENT,
+            SyntaxErrorKind::NotAMapping => codes::NOT_A_MAPPING,
+            SyntaxErrorKind::Limit => codes::LIMIT_EXCEEDED,
+            SyntaxErrorKind::Unloadable => codes::UNLOADABLE_VALUE,
+        };
+        diags.push(Diagnostic::new(code, err.message.clone(), err.range));
+    }
+    for note in &parsed.notes {
+        diags.push(Diagnostic::new(codes::YAML11_VS_12, note.message.clone(), note.range));
+    }
+    diags
+}
+
+/// Suppression comments, ranges kept inside the text, and one order: by range, code and message,
+/// so a whole analysis and a keystroke's give the same list whatever order the checks ran in.
+fn finish(text: &str, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     crate::suppress::apply(text, &mut diags);
     clamp_ranges(text, &mut diags);
-    diags.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    diags.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code, &a.message).cmp(&(b.range.start, b.range.end, b.code, &b.message))
+    });
     diags.dedup_by(|a, b| a.code == b.code && a.range == b.range && a.message == b.message);
-    analysis.diagnostics = diags;
-    analysis
+    diags
 }
 
 /// Guarantees every range (and fix edit) lies inside the text and on char boundaries.

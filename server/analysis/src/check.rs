@@ -3,6 +3,7 @@
 
 use crate::did_you_mean::did_you_mean;
 use crate::fixes::remove_entry_fix;
+use crate::incremental::Owned;
 use crate::line_index::line_start;
 use crate::normalize::{self, normalize, Issue};
 use crate::ranges::{slice, value_range};
@@ -14,13 +15,60 @@ use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
 /// Runs every check that needs the tree; returns the compute type when `type` names one.
+/// Diagnostics about one value or list item go to `owned` with their path (an edit elsewhere keeps
+/// them, see `incremental.rs`); the rest go to `diags`.
 pub(crate) fn check(
     text: &str,
     doc: &Document,
     value: Option<Value>,
     diags: &mut Vec<Diagnostic>,
+    owned: &mut Vec<Owned>,
     normalized: &mut Option<Value>,
 ) -> Option<ComputeType> {
+    let (ctype, schema_hint) = compute_type(text, doc, diags)?;
+    let Some(value) = value else { return Some(ctype) };
+    let (mut norm, issues) = normalize(normalize::compiled(ctype), doc, value);
+    issue_diagnostics(text, doc, issues, owned);
+    // The CLI inserts the kubernetes namespace default before validating.
+    if ctype == ComputeType::Kubernetes {
+        if let Value::Object(map) = &mut norm {
+            map.entry("namespace").or_insert_with(|| Value::String("default".into()));
+        }
+    }
+    // Schema validation and the rules only read the tree and the value: a large spec runs them
+    // side by side.
+    let run_rules = || {
+        let (mut found, mut found_owned) = (Vec::new(), Vec::new());
+        rules::run(text, doc, ctype, &norm, &[], &mut found, &mut found_owned);
+        (found, found_owned)
+    };
+    let validate_all = |owned: &mut Vec<Owned>| {
+        if let Some(validator) = schema::validator(ctype) {
+            validate(text, doc, ctype, validator, &norm, &[], owned);
+        }
+    };
+    let (rule_diags, rule_owned) = if crate::parallel::is_large(doc.root.range) {
+        let (found, ()) = crate::parallel::join(run_rules, || validate_all(owned));
+        found
+    } else {
+        validate_all(owned);
+        run_rules()
+    };
+    crate::numbers::check(text, doc, ctype, &[], owned);
+    meta_rules(text, doc, ctype, schema_hint, diags);
+    diags.extend(rule_diags);
+    owned.extend(rule_owned);
+    *normalized = Some(norm);
+    Some(ctype)
+}
+
+/// The compute type `type` names, and the one `$schema` or a modeline hints at; `None` (after
+/// its diagnostic) when `type` is missing or names no compute type.
+pub(crate) fn compute_type(
+    text: &str,
+    doc: &Document,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(ComputeType, Option<ComputeType>)> {
     let allowed = ComputeType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
     let schema_hint =
         doc.root.get("$schema").and_then(|n| doc.deref(n).as_str()).and_then(ComputeType::from_schema_url);
@@ -59,10 +107,16 @@ pub(crate) fn check(
         diags.push(d);
         return None;
     };
+    Some((ctype, schema_hint))
+}
 
-    let Some(value) = value else { return Some(ctype) };
-    let (mut norm, issues) = normalize(normalize::compiled(ctype), doc, value);
+/// The diagnostics of what the CLI's load step noticed, each owned by the value it is about.
+pub(crate) fn issue_diagnostics(text: &str, doc: &Document, issues: Vec<Issue>, owned: &mut Vec<Owned>) {
+    let mut diags = Vec::new();
     for issue in issues {
+        let path = match &issue {
+            Issue::ReadOnly(path) | Issue::Truncated(path, _) | Issue::DateNotString(path) => path.clone(),
+        };
         match issue {
             Issue::ReadOnly(path) => {
                 let Some(entry) = doc.entry_at(&path) else { continue };
@@ -108,53 +162,46 @@ pub(crate) fn check(
                 );
             }
         }
+        owned.extend(diags.drain(..).map(|diag| Owned { path: path.clone(), diag, whole: false }));
     }
-    // The CLI inserts the kubernetes namespace default before validating.
-    if ctype == ComputeType::Kubernetes {
-        if let Value::Object(map) = &mut norm {
-            map.entry("namespace").or_insert_with(|| Value::String("default".into()));
-        }
-    }
-    // Schema validation and the rules only read the tree and the value: a large spec runs them
-    // side by side. The rules' diagnostics are appended last either way, so the order is the same.
-    let run_rules = || {
-        let mut found = Vec::new();
-        rules::run(text, doc, ctype, &norm, &mut found);
-        found
-    };
-    let rule_diags = if crate::parallel::is_large(doc.root.range) {
-        let (found, ()) = crate::parallel::join(run_rules, || validate(text, doc, ctype, &norm, diags));
-        found
-    } else {
-        validate(text, doc, ctype, &norm, diags);
-        run_rules()
-    };
-    crate::numbers::check(text, doc, ctype, diags);
-    meta_rules(text, doc, ctype, schema_hint, diags);
-    diags.extend(rule_diags);
-    *normalized = Some(norm);
-    Some(ctype)
 }
 
-/// JSON Schema validation of the normalized value, each error mapped to its key or value.
-fn validate(text: &str, doc: &Document, ctype: ComputeType, norm: &Value, diags: &mut Vec<Diagnostic>) {
-    let Some(validator) = schema::validator(ctype) else { return };
+/// JSON Schema validation of `value`, the normalized value at `scope` (the whole document for an
+/// empty scope) checked by `validator`, the schema that applies there. Each error is mapped to its
+/// key or value and owned by the path the validator reports it at.
+pub(crate) fn validate(
+    text: &str,
+    doc: &Document,
+    ctype: ComputeType,
+    validator: &jsonschema::Validator,
+    value: &Value,
+    scope: &[PathSegment],
+    owned: &mut Vec<Owned>,
+) {
     let mut cache = KeyCache::default();
-    for err in validator.iter_errors(norm) {
-        let path: Vec<PathSegment> = err
-            .instance_path()
+    let mut found = Vec::new();
+    for err in validator.iter_errors(value) {
+        let path: Vec<PathSegment> = scope
             .iter()
-            .map(|s| match s {
+            .cloned()
+            .chain(err.instance_path().iter().map(|s| match s {
                 LocationSegment::Property(p) => PathSegment::Key(p.to_string()),
                 LocationSegment::Index(i) => PathSegment::Index(i),
-            })
+            }))
             .collect();
-        schema_error(text, doc, ctype, &path, err.kind(), &err, diags, &mut cache);
+        schema_error(text, doc, ctype, &path, err.kind(), &err, &mut found, &mut cache);
+        // Unknown and missing keys depend on a mapping's keys only; the other errors quote the value
+        // itself, so an edit anywhere in it words them anew.
+        let whole = !matches!(
+            err.kind(),
+            ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. }
+        );
+        owned.extend(found.drain(..).map(|diag| Owned { path: path.clone(), diag, whole }));
     }
 }
 
 /// `$schema` and `location`, which concern how the file is read rather than the compute.
-fn meta_rules(
+pub(crate) fn meta_rules(
     text: &str,
     doc: &Document,
     ctype: ComputeType,

@@ -23,6 +23,7 @@ mod analyze;
 mod check;
 mod did_you_mean;
 mod fixes;
+mod incremental;
 mod normalize;
 mod numbers;
 mod parallel;
@@ -89,12 +90,22 @@ pub struct Analysis {
     /// The YAML 1.1/1.2 notes of a parse that found no error: with [`Analysis::document`], what
     /// [`analyze_edited`] needs to re-parse only the block an edit touches. `None` after an error.
     pub(crate) clean_parse_notes: Option<Vec<syntax::Yaml12Note>>,
+    /// What the next keystroke's analysis starts from (editor path only, see `incremental.rs`).
+    pub(crate) memo: Option<incremental::Memo>,
+    /// This analysis judged only the edited block (tests and benchmarks check the path taken).
+    pub(crate) judged_one_block: bool,
 }
 
 impl Analysis {
     /// The byte ranges of secret values (passwords), which front ends mask wherever they show the text.
     pub fn secret_ranges(&self) -> Vec<TextRange> {
         self.document.as_ref().map(secrets::secret_ranges).unwrap_or_default()
+    }
+
+    /// Whether [`analyze_edited`] judged only the edited block, rather than the whole document.
+    #[doc(hidden)]
+    pub fn judged_one_block(&self) -> bool {
+        self.judged_one_block
     }
 
     /// Whether any diagnostic is an error (the spec would be refused).

@@ -29,6 +29,57 @@ pub(crate) fn normalize(schema: &Compiled, doc: &Document, value: Value) -> (Val
     (out, issues)
 }
 
+/// The load step for the value at `scope` alone (the keystroke path): `value` is that value, and
+/// the issues' paths start with `scope`. With `false`, the scope's own key is read-only: the load
+/// step drops it, so it is no part of the normalized value. `None` when a key above it is
+/// read-only, and a whole run must decide.
+pub(crate) fn normalize_at(
+    c: &Compiled,
+    doc: &Document,
+    scope: &[PathSegment],
+    value: &mut Value,
+) -> Option<(Vec<Issue>, bool)> {
+    let mut id = Some(0);
+    for (depth, seg) in scope.iter().enumerate() {
+        let Some(at) = id else { break };
+        id = match seg {
+            PathSegment::Key(k) => c.child(at, k),
+            PathSegment::Index(_) => c.nodes.get(at).and_then(|n| n.items),
+        };
+        if id.is_some_and(|i| c.nodes.get(i).is_some_and(|n| n.read_only)) {
+            let own_key = depth + 1 == scope.len() && matches!(seg, PathSegment::Key(_));
+            return own_key.then(|| (vec![Issue::ReadOnly(scope.to_vec())], false));
+        }
+    }
+    let mut issues = Vec::new();
+    if let Some(id) = id {
+        walk_at(c, id, doc, value, scope, None, &mut issues);
+    }
+    Some((issues, true))
+}
+
+/// [`walk`] with the steps of `scope` chained in front, so issue paths and tree lookups are whole.
+fn walk_at(
+    c: &Compiled,
+    id: usize,
+    doc: &Document,
+    value: &mut Value,
+    scope: &[PathSegment],
+    parent: Option<&Step<'_>>,
+    issues: &mut Vec<Issue>,
+) {
+    match scope.split_first() {
+        None => walk(c, id, doc, value, parent, issues),
+        Some((seg, rest)) => {
+            let segment = match seg {
+                PathSegment::Key(k) => StepSegment::Key(k),
+                PathSegment::Index(i) => StepSegment::Index(*i),
+            };
+            walk_at(c, id, doc, value, rest, Some(&Step { segment, parent }), issues);
+        }
+    }
+}
+
 /// The path to the value being walked, as a chain of borrowed steps: it is turned into a
 /// `Vec<PathSegment>` only for the rare issue, so the walk copies no key.
 struct Step<'a> {

@@ -3,22 +3,38 @@
 //! without this `min_instances: -.inf` would pass where `-1` is refused. The CLI cannot turn NaN or infinity
 //! into an int at all, and the service stores 64-bit counts.
 
+use crate::incremental::Owned;
 use crate::syntax::{dotted, Document, Node, NodeKind, PathSegment};
 use crate::yaml11::Resolved;
 use crate::{codes, schema, ComputeType, Diagnostic};
 
-/// Reports every such value under a key whose schema type is `integer`.
-pub(crate) fn check(text: &str, doc: &Document, ctype: ComputeType, diags: &mut Vec<Diagnostic>) {
-    let mut path = Vec::new();
-    walk(text, &doc.root, ctype, &mut path, diags, 0);
+/// One step of the walk's path, borrowed from the tree or the scope, so the walk copies no key.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
-fn walk(
+/// Reports every such value under a key whose schema type is `integer`, in the subtree at `scope`
+/// (the whole document for an empty scope); each diagnostic is owned by the value's path.
+pub(crate) fn check(text: &str, doc: &Document, ctype: ComputeType, scope: &[PathSegment], out: &mut Vec<Owned>) {
+    let Some(node) = doc.lookup(scope) else { return };
+    let mut path: Vec<Seg<'_>> = scope
+        .iter()
+        .map(|s| match s {
+            PathSegment::Key(k) => Seg::Key(k.as_str()),
+            PathSegment::Index(i) => Seg::Index(*i),
+        })
+        .collect();
+    walk(text, node, ctype, &mut path, out, 0);
+}
+
+fn walk<'a>(
     text: &str,
-    node: &Node,
+    node: &'a Node,
     ctype: ComputeType,
-    path: &mut Vec<PathSegment>,
-    diags: &mut Vec<Diagnostic>,
+    path: &mut Vec<Seg<'a>>,
+    out: &mut Vec<Owned>,
     depth: usize,
 ) {
     // The parser already bounds the depth; this only keeps the walk obviously finite.
@@ -29,15 +45,15 @@ fn walk(
         NodeKind::Mapping(entries) => {
             for entry in entries {
                 let Some(key) = entry.key_text() else { continue };
-                path.push(PathSegment::Key(key.to_string()));
-                walk(text, &entry.value, ctype, path, diags, depth + 1);
+                path.push(Seg::Key(key));
+                walk(text, &entry.value, ctype, path, out, depth + 1);
                 path.pop();
             }
         }
         NodeKind::Sequence(items) => {
             for (i, item) in items.iter().enumerate() {
-                path.push(PathSegment::Index(i));
-                walk(text, item, ctype, path, diags, depth + 1);
+                path.push(Seg::Index(i));
+                walk(text, item, ctype, path, out, depth + 1);
                 path.pop();
             }
         }
@@ -51,7 +67,14 @@ fn walk(
                 Resolved::Int(i) if i64::try_from(i).is_err() => "is beyond the 64-bit integers the service stores",
                 _ => return,
             };
-            if !is_integer_key(ctype, path) {
+            let path: Vec<PathSegment> = path
+                .iter()
+                .map(|s| match s {
+                    Seg::Key(k) => PathSegment::Key((*k).to_string()),
+                    Seg::Index(i) => PathSegment::Index(*i),
+                })
+                .collect();
+            if !is_integer_key(ctype, &path) {
                 return;
             }
             let shown = crate::ranges::slice(text, node.range);
@@ -63,7 +86,8 @@ fn walk(
             let negative = matches!(scalar.resolved, Resolved::Int(i) if i < 0)
                 || matches!(scalar.resolved, Resolved::Float(f) if f == f64::NEG_INFINITY);
             let code = if negative { codes::NEGATIVE_VALUE } else { codes::WRONG_TYPE };
-            diags.push(Diagnostic::new(code, format!("`{}` {problem}: `{shown}`", dotted(path)), node.range));
+            let diag = Diagnostic::new(code, format!("`{}` {problem}: `{shown}`", dotted(&path)), node.range);
+            out.push(Owned { path, diag, whole: false });
         }
         NodeKind::Alias(_) => {}
     }

@@ -8,6 +8,7 @@
 //! that became two, a key that now repeats a sibling's. The property test below checks the
 //! equality on random edits, and `tests/never_panics.rs` checks whole analyses.
 
+use crate::incremental::Edited;
 use crate::line_index::{line_end, line_start};
 use crate::syntax::{
     parse, Document, Entry, Node, NodeKind, Parsed, SyntaxError, SyntaxErrorKind, Yaml12Note, MAX_DEPTH, MAX_FILE_BYTES,
@@ -25,14 +26,30 @@ struct Previous<'a> {
 /// Parses `text` by re-parsing only what changed since the previous text, whose tree is taken
 /// over and edited in place (no copy of a large tree); `None` when that cannot be done with
 /// certainty, and the caller parses in full.
-pub(crate) fn reparse(previous_text: &str, document: Document, notes: &[Yaml12Note], text: &str) -> Option<Parsed> {
+pub(crate) fn reparse(
+    previous_text: &str,
+    document: Document,
+    notes: &[Yaml12Note],
+    text: &str,
+) -> Option<(Parsed, Edited)> {
     let plan = plan(&Previous { text: previous_text, document: &document, notes }, text)?;
-    plan.apply(document)
+    let edited = Edited {
+        path: plan.path.clone(),
+        key_changed: plan.key_changed,
+        start: plan.edit_start,
+        from: plan.shift.from,
+        delta: plan.shift.delta,
+    };
+    Some((plan.apply(document)?, edited))
 }
 
 /// Everything a re-parse changes, worked out before the tree is touched.
 struct Plan {
     path: Vec<usize>,
+    /// The replaced entry has another key than before.
+    key_changed: bool,
+    /// Where the edit starts in the old text.
+    edit_start: u32,
     replacement: Replacement,
     shift: Shift,
     notes: Vec<Yaml12Note>,
@@ -253,6 +270,7 @@ fn plan_block(
     }
     let mut fresh = doc.root;
     offset_all(&mut fresh, start);
+    let mut key_changed = false;
     // The block must still be one block, starting where it started.
     let replacement = match (fresh.kind, candidate.item) {
         (NodeKind::Sequence(mut items), true) if items.len() == 1 && fresh.range.start == start + indent => {
@@ -265,6 +283,12 @@ fn plan_block(
         }
         (NodeKind::Mapping(mut entries), false) if entries.len() == 1 => {
             let entry = entries.pop()?;
+            let (&index, parent) = candidate.path.split_last()?;
+            let old_key = match &node_at(&previous.document.root, parent)?.kind {
+                NodeKind::Mapping(old) => crate::syntax::key_string(&old.get(index)?.key),
+                _ => return None,
+            };
+            key_changed = old_key != crate::syntax::key_string(&entry.key);
             if entry.key.range.start != start + indent
                 || repeats_a_sibling(&previous.document.root, &candidate.path, &entry)
             {
@@ -286,7 +310,15 @@ fn plan_block(
         parsed.notes.into_iter().map(|n| Yaml12Note { range: offset_range(n.range, start), message: n.message }),
     );
     notes.sort_by_key(|n| (n.range.start, n.range.end));
-    Some(Plan { path: candidate.path.clone(), replacement, shift, notes, span: candidate.span })
+    Some(Plan {
+        path: candidate.path.clone(),
+        key_changed,
+        edit_start: edit.start,
+        replacement,
+        shift,
+        notes,
+        span: candidate.span,
+    })
 }
 
 /// Whether the new entry's key is the key of another entry of the same mapping: a duplicate,

@@ -1,11 +1,18 @@
 //! Rules the CLI does not check but the service does, or that protect the user, and Azure ML's
 //! cost and safety guidance. They read the normalized value (what the
 //! CLI would send) and point at ranges from the tree.
+//!
+//! Two kinds, so a keystroke in a large spec costs the same as in a small one: most rules read a
+//! few top-level keys and simply run on every analysis; the rules that visit every value or list
+//! item run per block: they visit only what lies under the analysis' scope (the edited block, or
+//! the whole document) and each diagnostic they give is owned by the path it is about, so an edit
+//! elsewhere keeps it. A check across items (duplicate names and ports) reads a small index.
 
 use crate::fixes::remove_entry_fix;
 use crate::formats::arm_id::{self, ResourceType};
 use crate::formats::placeholder::{find_angle, find_any};
 use crate::formats::{cron, duration, schedule_time, ssh_key};
+use crate::incremental::{touches, Owned};
 use crate::line_index::line_start;
 use crate::ranges::{slice, value_range};
 use crate::syntax::{Document, Node, NodeKind, PathSegment};
@@ -19,7 +26,11 @@ struct Ctx<'a> {
     doc: &'a Document,
     ctype: ComputeType,
     norm: &'a Value,
+    /// Where per-block rules look: the edited block, or the root for a whole analysis.
+    scope: &'a [PathSegment],
     diags: &'a mut Vec<Diagnostic>,
+    /// What per-block rules found, each with the path that owns it.
+    owned: &'a mut Vec<Owned>,
 }
 
 fn key(k: &str) -> PathSegment {
@@ -55,6 +66,17 @@ impl<'a> Ctx<'a> {
     fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
+
+    /// A per-block rule's diagnostic, owned by `path` (a value or list item the scope touches),
+    /// which the rule judged as a whole.
+    fn own(&mut self, path: Vec<PathSegment>, diag: Diagnostic) {
+        self.owned.push(Owned { path, diag, whole: true });
+    }
+
+    /// Whether a per-block rule must look at the value or item at `path` in this analysis.
+    fn in_scope(&self, path: &[PathSegment]) -> bool {
+        touches(path, self.scope)
+    }
 }
 
 /// One rule: what it is called, the codes it can emit, the compute types it applies to, and the
@@ -63,6 +85,8 @@ pub struct Rule {
     pub name: &'static str,
     pub codes: &'static [&'static str],
     pub types: &'static [ComputeType],
+    /// Runs per block (see the module's comment); otherwise on every analysis.
+    pub per_block: bool,
     check: fn(&mut Ctx),
 }
 
@@ -81,33 +105,55 @@ const CREATED: &[ComputeType] = &[ComputeType::ComputeInstance, ComputeType::Aml
 
 /// Every rule, in the order they run (and so the order their diagnostics come out in).
 pub static RULES: &[Rule] = &[
-    Rule { name: "placeholders", codes: &[codes::PLACEHOLDER], types: EVERY_TYPE, check: placeholders },
-    Rule { name: "name_shape", codes: &[codes::NAME_SHAPE], types: EVERY_TYPE, check: name_shape },
+    Rule {
+        name: "placeholders",
+        codes: &[codes::PLACEHOLDER],
+        types: EVERY_TYPE,
+        per_block: true,
+        check: placeholders,
+    },
+    Rule { name: "name_shape", codes: &[codes::NAME_SHAPE], types: EVERY_TYPE, per_block: false, check: name_shape },
     Rule {
         name: "resource_ids",
         codes: &[codes::PLACEHOLDER, codes::RESOURCE_ID],
         types: EVERY_TYPE,
+        per_block: true,
         check: resource_ids,
     },
-    Rule { name: "identity", codes: &[codes::USER_ASSIGNED_WITHOUT_IDS], types: EVERY_TYPE, check: identity },
+    Rule {
+        name: "identity",
+        codes: &[codes::USER_ASSIGNED_WITHOUT_IDS],
+        types: EVERY_TYPE,
+        per_block: false,
+        check: identity,
+    },
     Rule {
         name: "network",
         codes: &[codes::VNET_WITHOUT_SUBNET, codes::SUBNET_WITHOUT_VNET, codes::VNET_NAME_IGNORED],
         types: EVERY_TYPE,
+        per_block: false,
         check: network,
     },
-    Rule { name: "ssh_key", codes: &[codes::SSH_PUBLIC_KEY], types: EVERY_TYPE, check: ssh_key },
-    Rule { name: "vm_ssh", codes: &[codes::SSH_PORT, codes::VM_SSH_REQUIRED], types: VM, check: vm_ssh },
+    Rule { name: "ssh_key", codes: &[codes::SSH_PUBLIC_KEY], types: EVERY_TYPE, per_block: false, check: ssh_key },
+    Rule {
+        name: "vm_ssh",
+        codes: &[codes::SSH_PORT, codes::VM_SSH_REQUIRED],
+        types: VM,
+        per_block: false,
+        check: vm_ssh,
+    },
     Rule {
         name: "plaintext_password",
         codes: &[codes::PLAINTEXT_PASSWORD],
         types: EVERY_TYPE,
+        per_block: false,
         check: plaintext_password,
     },
     Rule {
         name: "instance_ssh_access",
         codes: &[codes::SSH_SETTINGS_WITHOUT_ACCESS],
         types: INSTANCE,
+        per_block: false,
         check: instance_ssh_access,
     },
     Rule {
@@ -120,58 +166,80 @@ pub static RULES: &[Rule] = &[
             codes::CLUSTER_SSH_OPEN,
         ],
         types: CLUSTER,
+        per_block: false,
         check: cluster,
     },
     Rule {
         name: "instance_idle",
         codes: &[codes::IDLE_TIME, codes::DEPRECATED_KEY, codes::NO_IDLE_SHUTDOWN],
         types: INSTANCE,
+        per_block: false,
         check: instance_idle,
     },
     Rule {
         name: "schedules",
         codes: &[codes::CRON, codes::TIME_ZONE, codes::SCHEDULE_VALUE],
         types: INSTANCE,
+        per_block: true,
         check: schedules,
     },
     Rule {
-        name: "custom_apps",
-        codes: &[codes::CUSTOM_APP_PORT, codes::CUSTOM_APP_DUPLICATE],
+        name: "custom_app_ports",
+        codes: &[codes::CUSTOM_APP_PORT],
         types: INSTANCE,
-        check: custom_apps,
+        per_block: true,
+        check: custom_app_ports,
     },
-    Rule { name: "gpu_cost", codes: &[codes::GPU_COST], types: CREATED, check: size_hints },
-    Rule { name: "size_spelling", codes: &[codes::UNKNOWN_SIZE], types: EVERY_TYPE, check: size_spelling },
+    Rule {
+        name: "custom_app_duplicates",
+        codes: &[codes::CUSTOM_APP_DUPLICATE],
+        types: INSTANCE,
+        per_block: false,
+        check: custom_app_duplicates,
+    },
+    Rule { name: "gpu_cost", codes: &[codes::GPU_COST], types: CREATED, per_block: false, check: size_hints },
+    Rule {
+        name: "size_spelling",
+        codes: &[codes::UNKNOWN_SIZE],
+        types: EVERY_TYPE,
+        per_block: false,
+        check: size_spelling,
+    },
     Rule {
         name: "on_behalf",
         codes: &[codes::NOT_A_GUID, codes::ON_BEHALF_INCOMPLETE],
         types: INSTANCE,
+        per_block: false,
         check: on_behalf,
     },
 ];
 
 /// Runs every rule that applies to the type.
-pub(crate) fn run(text: &str, doc: &Document, ctype: ComputeType, norm: &Value, diags: &mut Vec<Diagnostic>) {
-    let mut cx = Ctx { text, doc, ctype, norm, diags };
+pub(crate) fn run(
+    text: &str,
+    doc: &Document,
+    ctype: ComputeType,
+    norm: &Value,
+    scope: &[PathSegment],
+    diags: &mut Vec<Diagnostic>,
+    owned: &mut Vec<Owned>,
+) {
+    let mut cx = Ctx { text, doc, ctype, norm, scope, diags, owned };
     for rule in RULES.iter().filter(|r| r.applies_to(ctype)) {
         (rule.check)(&mut cx);
     }
 }
 
-/// Finds `<SOMETHING>` (or an unclosed `<SOMETHING`) in every string value except free text.
+/// Finds `<SOMETHING>` (or an unclosed `<SOMETHING`) in every string value under the scope except
+/// free text; each finding is owned by the value's path.
 fn placeholders(cx: &mut Ctx) {
-    // A value can only hold `<` if the source spells one or a double-quoted escape makes one. Most
-    // specs have neither, and then the walk over every value (milliseconds at 50k lines) is skipped.
-    // memchr, not `str::contains` with a char set, which decodes the text a character at a time.
-    if memchr::memchr2(b'<', b'\\', cx.text.as_bytes()).is_none() {
-        return;
-    }
-    /// One step of the path, borrowed from the tree so the walk allocates nothing.
+    /// One step of the path, borrowed from the tree or the scope so the walk allocates nothing.
+    #[derive(Clone, Copy)]
     enum Seg<'t> {
         Key(&'t str),
         Index(usize),
     }
-    fn visit<'t>(node: &'t Node, path: &mut Vec<Seg<'t>>, out: &mut Vec<(TextRange, String, String)>, text: &str) {
+    fn visit<'t>(node: &'t Node, path: &mut Vec<Seg<'t>>, out: &mut Vec<Owned>, text: &str) {
         match &node.kind {
             NodeKind::Mapping(entries) => {
                 for e in entries {
@@ -199,28 +267,47 @@ fn placeholders(cx: &mut Ctx) {
                     let token = &s.text[at..at + len];
                     // Point at the placeholder itself when the source spells the value verbatim.
                     let range = token_range(text, node.range, token);
-                    let dotted: Vec<String> = path
+                    let owner: Vec<PathSegment> = path
                         .iter()
                         .map(|s| match s {
-                            Seg::Key(k) => (*k).to_string(),
-                            Seg::Index(i) => i.to_string(),
+                            Seg::Key(k) => key(k),
+                            Seg::Index(i) => PathSegment::Index(*i),
                         })
                         .collect();
-                    out.push((range, token.to_string(), dotted.join(".")));
+                    let diag = Diagnostic::new(
+                        codes::PLACEHOLDER,
+                        format!(
+                            "`{}` still holds the template placeholder `{token}`; replace it with the real value",
+                            dotted(&owner)
+                        ),
+                        range,
+                    );
+                    out.push(Owned { path: owner, diag, whole: false });
                 }
             }
             NodeKind::Alias(_) => {}
         }
     }
-    let mut found = Vec::new();
-    visit(&cx.doc.root, &mut Vec::new(), &mut found, cx.text);
-    for (range, token, path) in found {
-        cx.push(Diagnostic::new(
-            codes::PLACEHOLDER,
-            format!("`{path}` still holds the template placeholder `{token}`; replace it with the real value"),
-            range,
-        ));
+    // Free text at the top level is not a value to fill in.
+    if cx.scope.first() == Some(&key("description")) {
+        return;
     }
+    let Some(node) = cx.doc.lookup(cx.scope) else { return };
+    // A value can only hold `<` if the source spells one or a double-quoted escape makes one. Most
+    // specs have neither, and then the walk over every value (milliseconds at 50k lines) is skipped.
+    // memchr, not `str::contains` with a char set, which decodes the text a character at a time.
+    if memchr::memchr2(b'<', b'\\', slice(cx.text, node.range).as_bytes()).is_none() {
+        return;
+    }
+    let mut path: Vec<Seg<'_>> = cx
+        .scope
+        .iter()
+        .map(|s| match s {
+            PathSegment::Key(k) => Seg::Key(k.as_str()),
+            PathSegment::Index(i) => Seg::Index(*i),
+        })
+        .collect();
+    visit(node, &mut path, cx.owned, cx.text);
 }
 
 fn name_shape(cx: &mut Ctx) {
@@ -295,6 +382,9 @@ fn id_fields(cx: &Ctx) -> Vec<(Vec<PathSegment>, &'static [ResourceType])> {
 /// otherwise the id must have ARM's shape and name the resource type the field takes.
 fn resource_ids(cx: &mut Ctx) {
     for (path, kinds) in id_fields(cx) {
+        if !cx.in_scope(&path) {
+            continue;
+        }
         let Some(Value::String(id)) = cx.get(&path) else { continue };
         let dotted = dotted(&path);
         if let Some((at, len)) = find_any(id) {
@@ -302,19 +392,20 @@ fn resource_ids(cx: &mut Ctx) {
             if !id[at..].starts_with('<') {
                 let token = &id[at..at + len];
                 let range = token_range(cx.text, cx.range(&path), token);
-                cx.push(Diagnostic::new(
+                let diag = Diagnostic::new(
                     codes::PLACEHOLDER,
                     format!(
                         "`{dotted}` still holds the template placeholder `{token}`; replace it with the real value"
                     ),
                     range,
-                ));
+                );
+                cx.own(path, diag);
             }
             continue;
         }
         if let Some(problem) = arm_id::problem(id, kinds) {
             let range = cx.range(&path);
-            cx.push(Diagnostic::new(codes::RESOURCE_ID, format!("`{dotted}` {problem}"), range));
+            cx.own(path, Diagnostic::new(codes::RESOURCE_ID, format!("`{dotted}` {problem}"), range));
         }
     }
 }
@@ -648,8 +739,12 @@ fn schedules(cx: &mut Ctx) {
     let base = path_of(&["schedules", "compute_start_stop"]);
     let Some(Value::Array(items)) = cx.get(&base) else { return };
     for (i, item) in items.iter().enumerate() {
-        let mut tp = base.clone();
-        tp.push(PathSegment::Index(i));
+        let mut owner = base.clone();
+        owner.push(PathSegment::Index(i));
+        if !cx.in_scope(&owner) {
+            continue;
+        }
+        let mut tp = owner.clone();
         tp.push(key("trigger"));
         let Some(trigger) = item.get("trigger") else { continue };
         let ttype = trigger.get("type").and_then(Value::as_str).unwrap_or("");
@@ -659,7 +754,10 @@ fn schedules(cx: &mut Ctx) {
                     let mut p = tp.clone();
                     p.push(key("expression"));
                     let range = cx.range(&p);
-                    cx.push(Diagnostic::new(codes::CRON, format!("the cron expression `{expr}` {problem}"), range));
+                    cx.own(
+                        owner.clone(),
+                        Diagnostic::new(codes::CRON, format!("the cron expression `{expr}` {problem}"), range),
+                    );
                 }
             }
         }
@@ -673,7 +771,7 @@ fn schedules(cx: &mut Ctx) {
                 } else {
                     ""
                 };
-                cx.push(Diagnostic::new(
+                cx.own(owner.clone(), Diagnostic::new(
                     codes::TIME_ZONE,
                     format!("`{tz}` is not a Windows time-zone name; schedules take names such as `UTC` or `Pacific Standard Time`{hint}"),
                     range,
@@ -685,7 +783,7 @@ fn schedules(cx: &mut Ctx) {
                 let mut p = tp.clone();
                 p.push(key("start_time"));
                 let range = cx.range(&p);
-                cx.push(Diagnostic::new(
+                cx.own(owner.clone(), Diagnostic::new(
                     codes::SCHEDULE_VALUE,
                     format!("`start_time` `{start}` must be written as yyyy-MM-ddTHH:mm:ss without a zone (set the zone with `time_zone`)"),
                     range,
@@ -700,11 +798,14 @@ fn schedules(cx: &mut Ctx) {
                             let mut p = tp.clone();
                             p.extend([key("schedule"), key(field), PathSegment::Index(j)]);
                             let range = cx.range(&p);
-                            cx.push(Diagnostic::new(
-                                codes::SCHEDULE_VALUE,
-                                format!("{field} must be 0–{hi}, not {n}"),
-                                range,
-                            ));
+                            cx.own(
+                                owner.clone(),
+                                Diagnostic::new(
+                                    codes::SCHEDULE_VALUE,
+                                    format!("{field} must be 0–{hi}, not {n}"),
+                                    range,
+                                ),
+                            );
                         }
                     }
                 }
@@ -713,21 +814,57 @@ fn schedules(cx: &mut Ctx) {
     }
 }
 
-fn custom_apps(cx: &mut Ctx) {
+/// Each application's ports: 1026–65534, as the service requires.
+fn custom_app_ports(cx: &mut Ctx) {
     let base = path_of(&["custom_applications"]);
     let Some(Value::Array(apps)) = cx.get(&base) else { return };
-    // The first application to use each name and each published port. Maps, not lists: a generated
-    // spec can hold thousands of applications, and a search per application made this quadratic.
+    for (i, app) in apps.iter().enumerate() {
+        let mut owner = base.clone();
+        owner.push(PathSegment::Index(i));
+        if !cx.in_scope(&owner) {
+            continue;
+        }
+        let Some(Value::Array(endpoints)) = app.get("endpoints") else { continue };
+        for (j, ep) in endpoints.iter().enumerate() {
+            for field in ["target", "published"] {
+                let Some(port) = ep.get(field).and_then(Value::as_i64) else { continue };
+                if port > 1025 && port < 65535 {
+                    continue;
+                }
+                let mut p = owner.clone();
+                p.extend([key("endpoints"), PathSegment::Index(j), key(field)]);
+                let range = cx.range(&p);
+                cx.own(
+                    owner.clone(),
+                    Diagnostic::new(
+                        codes::CUSTOM_APP_PORT,
+                        format!("{field} port {port} is out of range; custom application ports must be between 1026 and 65534"),
+                        range,
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Names and published ports unique across the applications. The first user of each is found in
+/// one pass over a map of names and ports (an index of a few words per application), not by
+/// comparing applications pairwise: a generated spec holds thousands of them.
+fn custom_app_duplicates(cx: &mut Ctx) {
+    let base = path_of(&["custom_applications"]);
+    let Some(Value::Array(apps)) = cx.get(&base) else { return };
     let mut names: HashMap<&str, usize> = HashMap::new();
     let mut published: HashMap<i64, usize> = HashMap::new();
     for (i, app) in apps.iter().enumerate() {
-        let mut ap = base.clone();
-        ap.push(PathSegment::Index(i));
+        let at = |rest: &[PathSegment]| {
+            let mut p = base.clone();
+            p.push(PathSegment::Index(i));
+            p.extend(rest.iter().cloned());
+            p
+        };
         if let Some(name) = app.get("name").and_then(Value::as_str) {
             if let Some(first) = earlier_use(&mut names, name, i) {
-                let mut p = ap.clone();
-                p.push(key("name"));
-                let range = cx.range(&p);
+                let range = cx.range(&at(&[key("name")]));
                 cx.push(Diagnostic::new(
                     codes::CUSTOM_APP_DUPLICATE,
                     format!(
@@ -739,30 +876,14 @@ fn custom_apps(cx: &mut Ctx) {
         }
         let Some(Value::Array(endpoints)) = app.get("endpoints") else { continue };
         for (j, ep) in endpoints.iter().enumerate() {
-            for field in ["target", "published"] {
-                let Some(port) = ep.get(field).and_then(Value::as_i64) else { continue };
-                let out_of_range = !(port > 1025 && port < 65535);
-                let duplicate_of = if field == "published" { earlier_use(&mut published, port, i) } else { None };
-                if !out_of_range && duplicate_of.is_none() {
-                    continue;
-                }
-                let mut p = ap.clone();
-                p.extend([key("endpoints"), PathSegment::Index(j), key(field)]);
-                let range = cx.range(&p);
-                if out_of_range {
-                    cx.push(Diagnostic::new(
-                        codes::CUSTOM_APP_PORT,
-                        format!("{field} port {port} is out of range; custom application ports must be between 1026 and 65534"),
-                        range,
-                    ));
-                }
-                if let Some(first) = duplicate_of {
-                    cx.push(Diagnostic::new(
-                        codes::CUSTOM_APP_DUPLICATE,
-                        format!("published port {port} is already used by application {first}; each published port must be unique"),
-                        range,
-                    ));
-                }
+            let Some(port) = ep.get("published").and_then(Value::as_i64) else { continue };
+            if let Some(first) = earlier_use(&mut published, port, i) {
+                let range = cx.range(&at(&[key("endpoints"), PathSegment::Index(j), key("published")]));
+                cx.push(Diagnostic::new(
+                    codes::CUSTOM_APP_DUPLICATE,
+                    format!("published port {port} is already used by application {first}; each published port must be unique"),
+                    range,
+                ));
             }
         }
     }
@@ -907,9 +1028,20 @@ mod tests {
                 continue;
             };
             for rule in RULES.iter().filter(|r| r.applies_to(ctype)) {
-                let mut found = Vec::new();
-                (rule.check)(&mut Ctx { text: &text, doc, ctype, norm, diags: &mut found });
-                for d in found {
+                let (mut found, mut owned) = (Vec::new(), Vec::new());
+                (rule.check)(&mut Ctx {
+                    text: &text,
+                    doc,
+                    ctype,
+                    norm,
+                    scope: &[],
+                    diags: &mut found,
+                    owned: &mut owned,
+                });
+                // A per-block rule owns everything it finds; a rule of the other kind owns nothing.
+                let misplaced = if rule.per_block { found.len() } else { owned.len() };
+                assert_eq!(misplaced, 0, "rule {} reported {misplaced} diagnostics of the other kind", rule.name);
+                for d in found.into_iter().chain(owned.into_iter().map(|o| o.diag)) {
                     assert!(
                         rule.codes.contains(&d.code),
                         "rule {} emitted undeclared {} on {}",

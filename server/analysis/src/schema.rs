@@ -8,7 +8,8 @@
 use crate::syntax::PathSegment;
 use crate::ComputeType;
 use serde_json::Value;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 const TEXTS: [(ComputeType, &str); 5] = [
     (ComputeType::ComputeInstance, include_str!("../../../schemas/computeinstance.schema.json")),
@@ -51,6 +52,78 @@ pub(crate) fn validator(t: ComputeType) -> Option<&'static jsonschema::Validator
             .collect()
     });
     all[index(t)].as_ref()
+}
+
+/// Keywords with which a schema judges its children together or by their content: with one of
+/// them on the way from the root, a value's errors depend on more than the value itself.
+const ACROSS_CHILDREN: &[&str] = &[
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "uniqueItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "prefixItems",
+    "patternProperties",
+    "propertyNames",
+    "dependencies",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "$dynamicRef",
+];
+
+/// How much of `path` can be validated on its own: the length of its longest prefix whose
+/// ancestors' schemas only look at their children's keys and count (`properties`, `items`,
+/// `required`, `additionalProperties`, ...), so the value there is judged by its own schema
+/// alone. 0 when the root already judges across its children.
+pub(crate) fn independent_prefix(t: ComputeType, path: &[PathSegment]) -> usize {
+    let root = json(t);
+    let mut node = resolve(root, root);
+    for (depth, seg) in path.iter().enumerate() {
+        if ACROSS_CHILDREN.iter().any(|k| node.get(*k).is_some()) {
+            return depth;
+        }
+        match child(root, node, seg) {
+            Some(next) => node = next,
+            // No schema below: nothing deeper is validated, so the whole path stands alone.
+            None => return path.len(),
+        }
+    }
+    path.len()
+}
+
+/// The validator of the schema at `path` (a prefix [`independent_prefix`] allows), compiled once
+/// per schema location: `Ok(None)` when no schema applies there, `Err` when it cannot be compiled
+/// on its own (a `$ref` out of it), and the caller validates the whole document instead.
+pub(crate) fn validator_at(t: ComputeType, path: &[PathSegment]) -> Result<Option<Arc<jsonschema::Validator>>, ()> {
+    static CACHE: OnceLock<Mutex<HashMap<usize, Option<Arc<jsonschema::Validator>>>>> = OnceLock::new();
+    let Some(sub) = schema_at(t, path) else { return Ok(None) };
+    // The schemas are static, so a subschema's address names it.
+    let id = sub as *const Value as usize;
+    let cache = CACHE.get_or_init(Mutex::default);
+    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(found) = cache.get(&id) {
+        return found.clone().map(Some).ok_or(());
+    }
+    let built = if sub.to_string().contains("\"$ref\"") {
+        None
+    } else {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(false)
+            .build(sub)
+            .ok()
+            .map(Arc::new)
+    };
+    cache.insert(id, built.clone());
+    built.map(Some).ok_or(())
 }
 
 /// Everything an editor needs to know about one property.

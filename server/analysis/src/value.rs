@@ -43,7 +43,17 @@ fn to_json_in_halves(doc: &Document) -> Option<Value> {
     Some(Value::Object(out))
 }
 
-fn is_merge(e: &crate::syntax::Entry) -> bool {
+/// The JSON of one subtree of a document without anchors (the keystroke path, which patches the
+/// previous value at the edited block instead of converting the whole document again).
+pub(crate) fn subtree_to_json(doc: &Document, node: &Node) -> Option<Value> {
+    if !doc.anchors.is_empty() {
+        return None;
+    }
+    let mut budget = usize::MAX;
+    convert(doc, node, &mut budget, 1).ok()
+}
+
+pub(crate) fn is_merge(e: &crate::syntax::Entry) -> bool {
     e.key.as_scalar().is_some_and(|s| s.text == "<<" && !s.style.is_quoted())
 }
 
