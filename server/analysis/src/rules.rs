@@ -6,7 +6,7 @@
 //! few top-level keys and simply run on every analysis; the rules that visit every value or list
 //! item run per block: they visit only what lies under the analysis' scope (the edited block, or
 //! the whole document) and each diagnostic they give is owned by the path it is about, so an edit
-//! elsewhere keeps it. A check across items (duplicate names and ports) reads a small index.
+//! elsewhere keeps it. The check across items (duplicate names and ports) reads a few words per item.
 
 use crate::fixes::remove_entry_fix;
 use crate::formats::arm_id::{self, ResourceType};
@@ -848,8 +848,9 @@ fn custom_app_ports(cx: &mut Ctx) {
 }
 
 /// Names and published ports unique across the applications. The first user of each is found in
-/// one pass over a map of names and ports (an index of a few words per application), not by
-/// comparing applications pairwise: a generated spec holds thousands of them.
+/// one pass that maps names and ports to their first application, not by comparing applications
+/// pairwise: a generated spec holds thousands of them. It reads a few words per application of
+/// the kept value, so it runs on every analysis.
 fn custom_app_duplicates(cx: &mut Ctx) {
     let base = path_of(&["custom_applications"]);
     let Some(Value::Array(apps)) = cx.get(&base) else { return };
