@@ -373,8 +373,12 @@ impl Shift {
         TextRange::new(start, self.offset(r.end).max(start))
     }
 
-    /// Shifts every offset of the tree, in place.
+    /// Shifts every offset of the tree, in place. A subtree that ends before the edit keeps its
+    /// offsets (a collection's range holds its children's), so only what follows is visited.
     fn in_place(&self, node: &mut Node) {
+        if node.range.end < self.from {
+            return;
+        }
         node.range = self.range(node.range);
         match &mut node.kind {
             NodeKind::Mapping(entries) => {
