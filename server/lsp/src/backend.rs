@@ -1,5 +1,6 @@
 //! `impl LanguageServer`: one-line delegations to the handlers, plus the lifecycle (initialize,
-//! settings, workspace folders). Document notifications mutate the store before any `.await`.
+//! settings, workspace folders) and the Azure session that settings decide, which the handlers and the
+//! size cache share. Document notifications mutate the store before any `.await`.
 
 use std::sync::Arc;
 
@@ -10,8 +11,10 @@ use tower_lsp::{Client, LanguageServer};
 
 use amlc_analysis::{Analysis, PositionEncoding};
 
+use crate::compute_session;
 use crate::documents::Snapshot;
 use crate::handlers::features;
+use crate::lsp_ext::{GetToken, GetTokenParams};
 use crate::state::ServerState;
 use crate::{convert, handlers};
 
@@ -25,11 +28,47 @@ impl Backend {
         Backend { client, state: Arc::new(ServerState::default()) }
     }
 
+    /// Tokens from the editor's sign-in, asked for over `amlc/getToken` when ARM needs one (the client caches
+    /// them until shortly before they expire).
+    pub(crate) fn editor_token_source(&self) -> Arc<dyn amlc_azure::credential::TokenSource> {
+        let client = self.client.clone();
+        Arc::new(amlc_azure::credential::CallbackToken::new("editor sign-in", move |scope: String| {
+            let client = client.clone();
+            Box::pin(async move {
+                let params = GetTokenParams { scopes: vec![scope] };
+                let reply = client.send_request::<GetToken>(params).await.map_err(|e| {
+                    amlc_azure::AzureError::Credential(format!(
+                        "the editor gave no token ({}); sign in to Microsoft in the editor, or set amlc.auth",
+                        e.message
+                    ))
+                })?;
+                let expires = time::OffsetDateTime::from_unix_timestamp(reply.expires_on_unix_seconds)
+                    .map_err(|_| amlc_azure::AzureError::Credential("the editor's token has no valid expiry".into()))?;
+                Ok(amlc_azure::credential::AccessToken::new(reply.token, expires))
+            })
+        }))
+    }
+
+    /// The Azure session for the current settings: made on first use, then shared until a settings change or a
+    /// workspace choice replaces it. The lock is held while connecting, so concurrent requests make one session.
+    pub(crate) async fn session(&self) -> std::result::Result<Arc<compute_session::Session>, compute_session::Failure> {
+        let mut cached = self.state.azure_session.lock().await;
+        if let Some(session) = cached.as_ref() {
+            return Ok(session.clone());
+        }
+        let settings = self.state.azure_settings();
+        let folders = self.state.detector().workspace_folders;
+        let editor = self.state.editor_tokens().then(|| self.editor_token_source());
+        let session = Arc::new(compute_session::connect(&settings, &folders, editor)?);
+        *cached = Some(session.clone());
+        Ok(session)
+    }
+
     /// Reads `specGlobs` from an `amlc` settings object (initializationOptions, or the `amlc`
     /// section of didChangeConfiguration).
     async fn apply_settings(&self, settings: &Value) {
         if settings.get("workspace").is_some() || settings.get("armEndpoint").is_some() {
-            self.state.set_azure_settings(crate::compute_session::AzureSettings::from_json(settings));
+            self.state.set_azure_settings(compute_session::AzureSettings::from_json(settings));
             // The next Azure request connects with the new settings. Waiting for the lock (held only while a session
             // is made, never across a request) is what keeps a busy lock from leaving the old session in place.
             *self.state.azure_session.lock().await = None;

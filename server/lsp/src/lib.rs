@@ -1,10 +1,12 @@
 //! The amlc language server (tower-lsp). This is the only crate that knows LSP types; it turns
 //! documents into `amlc_analysis` calls and `amlc_azure` actions, and their results into protocol messages.
 //!
-//! Layout: `backend.rs` implements `LanguageServer` by delegating to `handlers/`; `documents.rs`
-//! holds the open texts; `owner.rs` gives each open document the one task that analyses and
-//! publishes it; `convert.rs` is the only place that converts positions; `detect.rs` decides which
-//! YAML is a compute spec; `lsp_ext.rs` holds every `amlc/` extension.
+//! Layout: `backend.rs` implements `LanguageServer` by delegating to `handlers/`; `service.rs` builds
+//! the service and wires the `amlc/` methods to their handlers; `lsp_ext.rs` holds the extensions'
+//! protocol types only (a leaf: it imports nothing from the crate); `documents.rs` holds the open
+//! texts; `owner.rs` gives each open document the one task that analyses and publishes it;
+//! `convert.rs` is the only place that converts positions; `detect.rs` decides which YAML is a
+//! compute spec.
 
 mod analyzer;
 mod attach_index;
@@ -19,11 +21,12 @@ mod handlers;
 pub mod lsp_ext;
 mod owner;
 mod progress;
+mod service;
 mod sizes;
 mod state;
 mod transport;
 
 pub use backend::Backend;
-pub use lsp_ext::service;
+pub use service::service;
 
 pub use transport::{serve, Ending};

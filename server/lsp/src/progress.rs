@@ -3,14 +3,14 @@
 //! server's wait. ARM has no cancel for compute operations, so what stops is following it: the server then reads
 //! the compute once and says what state Azure reports, rather than pretending the action was undone.
 //!
-//! tower-lsp 0.20 has no `LanguageServer` method for this notification; it is registered with `custom_method`
-//! (a handler returning `()` is served as a notification), see `lsp_ext::register`.
+//! tower-lsp 0.20 has no `LanguageServer` method for this notification; its handler (`cancel_progress` in
+//! handlers/compute.rs, next to the operations it stops) is registered with `custom_method` in service.rs.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use tokio_util::sync::CancellationToken;
-use tower_lsp::lsp_types::{NumberOrString, WorkDoneProgressCancelParams};
+use tower_lsp::lsp_types::NumberOrString;
 
 use crate::state::lock;
 
@@ -53,14 +53,6 @@ impl Operations {
 
     pub fn running(&self) -> usize {
         lock(&self.running).len()
-    }
-}
-
-impl crate::Backend {
-    /// `window/workDoneProgress/cancel`.
-    pub(crate) async fn cancel_progress(&self, params: WorkDoneProgressCancelParams) {
-        let cancelled = self.state.operations.cancel(&params.token);
-        tracing::info!(token = ?params.token, cancelled, "progress cancel");
     }
 }
 

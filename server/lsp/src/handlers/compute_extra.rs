@@ -4,9 +4,9 @@
 use serde_json::{json, Value};
 use tower_lsp::jsonrpc::{self, Result};
 
+use super::errors::plain_error;
+use crate::backend::Backend;
 use crate::compute_session::Session;
-use crate::lsp_ext::plain_error;
-use crate::Backend;
 
 pub const SPEC_OF: &str = "amlc.compute.specOf";
 

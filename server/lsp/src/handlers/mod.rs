@@ -1,9 +1,14 @@
 //! Request handlers, one module per area: `features` (the editor features, free functions over a document
 //! snapshot and its analysis: they call the pure engines of `amlc_analysis` and convert byte ranges at the edge),
-//! `workspace` (the workspace picker and the other folders' workspaces) and `compute_extra` (Open as Spec); this
-//! file declares the server's capabilities.
+//! `compute` (listComputes, the `amlc.compute.*` commands and their progress), `compute_extra` (Open as Spec),
+//! `workspace` (the workspace picker and the other folders' workspaces) and `document_state` (the support request);
+//! `errors` makes their JSON-RPC errors. The handlers read the backend's state; the protocol types they speak are
+//! in lsp_ext.rs, which knows nothing of them. This file declares the server's capabilities.
 
+mod compute;
 mod compute_extra;
+mod document_state;
+mod errors;
 pub mod features;
 mod guard;
 pub mod workspace;

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use tower_lsp::jsonrpc::{self, Result};
 
+use super::errors::plain_error;
 use crate::backend::Backend;
 use crate::compute_session::{self, AzureSettings, Session};
-use crate::lsp_ext::{plain_error, ComputesChanged, ComputesChangedParams};
+use crate::lsp_ext::{ComputesChanged, ComputesChangedParams};
 
 /// The `workspace` object of `amlc/listComputes` and of `amlc/selectWorkspace`'s result.
 pub fn workspace_info(session: &Session, location: Option<&str>) -> Value {
