@@ -3,8 +3,9 @@
 //!
 //! Layout: `backend.rs` implements `LanguageServer` by delegating to `handlers/`; `documents.rs`
 //! holds the open texts; `owner.rs` gives each open document the one task that analyses and
-//! publishes it; `convert.rs` is the only place that converts positions; `detect.rs` decides which
-//! YAML is a compute spec; `lsp_ext.rs` holds every `amlc/` extension.
+//! publishes it; `outgoing.rs` carries those diagnostics to the transport as finished JSON, beside
+//! tower-lsp's messages; `convert.rs` is the only place that converts positions; `detect.rs` decides
+//! which YAML is a compute spec; `lsp_ext.rs` holds every `amlc/` extension.
 
 mod analyzer;
 mod attach_index;
@@ -17,6 +18,7 @@ mod file_uri;
 mod framing;
 mod handlers;
 pub mod lsp_ext;
+mod outgoing;
 mod owner;
 mod progress;
 mod sizes;
@@ -25,5 +27,6 @@ mod transport;
 
 pub use backend::Backend;
 pub use lsp_ext::service;
+pub use outgoing::{Outbound, Outgoing, Socket};
 
 pub use transport::{serve, Ending};

@@ -590,7 +590,14 @@ pub fn register(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backen
         .custom_method(SELECT_WORKSPACE, Backend::select_workspace)
 }
 
-/// The service with every standard and custom method.
-pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
-    register(LspService::build(Backend::new)).finish()
+/// The service with every standard and custom method, and the socket that carries what it sends: tower-lsp's
+/// client messages and the published diagnostics (`outgoing.rs`).
+pub fn service() -> (LspService<Backend>, crate::Socket) {
+    let (service, client) = register(LspService::build(Backend::new)).finish();
+    // A new service's publisher is not connected yet, so this cannot fail; the fallback only keeps it total.
+    let published = service.inner().state.owners.publisher().connect().unwrap_or_else(|| {
+        tracing::error!("the publisher was already connected");
+        tokio::sync::mpsc::unbounded_channel().1
+    });
+    (service, crate::Socket::new(client, published))
 }
