@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use amlc_analysis::{Analysis, PositionEncoding};
 use tokio::sync::{mpsc, watch};
-use tower_lsp::lsp_types::{PublishDiagnosticsParams, Url};
+use tower_lsp::lsp_types::Url;
 
 use crate::analyzer::Analyzer;
 use crate::attach_index::AttachIndex;
@@ -180,9 +180,9 @@ impl Shared {
     }
 
     /// Publishes an empty list: the document has no diagnostics (any more).
-    fn clear(&self, uri: Url, version: Option<i32>) {
+    fn clear(&self, uri: &Url, version: Option<i32>) {
         if self.publisher.is_connected() {
-            self.publisher.send(publish_body(&PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version }));
+            self.publisher.send(publish_body(uri, &[], version));
         }
     }
 }
@@ -208,7 +208,7 @@ async fn own(
                 analyzer.free(old.1);
             }
             if let Some(uri) = published.take() {
-                shared.clear(uri, Some(version));
+                shared.clear(&uri, Some(version));
             }
             continue;
         }
@@ -241,12 +241,9 @@ async fn own(
             // The notification is made here, off the async runtime, and serialized straight to bytes; not when
             // a newer version is already waiting (its result is dropped below) or nobody listens.
             let body = (work_publisher.is_connected() && !work_pending.has_changed().unwrap_or(false)).then(|| {
-                let diagnostics = analysis.diagnostics.iter().chain(&across).map(|d| converter.diagnostic(d)).collect();
-                publish_body(&PublishDiagnosticsParams {
-                    uri: work_snapshot.uri.clone(),
-                    diagnostics,
-                    version: Some(version),
-                })
+                let diagnostics: Vec<_> =
+                    analysis.diagnostics.iter().chain(&across).map(|d| converter.diagnostic_json(d)).collect();
+                publish_body(&work_snapshot.uri, &diagnostics, Some(version))
             });
             (analysis, any, body, peers)
         })
@@ -277,7 +274,7 @@ async fn own(
     }
     // Closed: the document's diagnostics go with it.
     if let Some(uri) = published {
-        shared.clear(uri, None);
+        shared.clear(&uri, None);
     }
     if let Some(old) = previous {
         analyzer.free(old.1);
