@@ -117,31 +117,29 @@ impl AttachIndex {
 }
 
 /// Publishes the diagnostics of these open documents again (their second-attachment diagnostics changed).
-pub fn republish(client: &tower_lsp::Client, state: &std::sync::Arc<crate::state::ServerState>, uris: Vec<Url>) {
+pub fn republish(state: &std::sync::Arc<crate::state::ServerState>, uris: Vec<Url>) {
     for uri in uris {
         if let Some(snapshot) = state.documents.snapshot(&uri) {
-            state.owners.update(client, snapshot, state.encoding());
+            state.owners.update(snapshot, state.encoding());
         }
     }
 }
 
 /// Hands the documents a peer's change concerns back to their owners, for as long as the server runs: an owner
 /// that finds its document's attachment changed names the other documents whose diagnostics change with it.
-pub fn republish_peers(client: &tower_lsp::Client, state: &std::sync::Arc<crate::state::ServerState>) {
+pub fn republish_peers(state: &std::sync::Arc<crate::state::ServerState>) {
     let Some(mut requests) = state.owners.take_peer_requests() else { return };
-    let client = client.clone();
     let state = std::sync::Arc::downgrade(state);
     tokio::spawn(async move {
         while let Some(peers) = requests.recv().await {
             let Some(state) = state.upgrade() else { return };
-            republish(&client, &state, peers);
+            republish(&state, peers);
         }
     });
 }
 
 /// Reads the workspace folders' spec files in the background, then publishes the open documents they concern.
-pub fn rescan(client: &tower_lsp::Client, state: &std::sync::Arc<crate::state::ServerState>) {
-    let client = client.clone();
+pub fn rescan(state: &std::sync::Arc<crate::state::ServerState>) {
     let state = state.clone();
     tokio::spawn(async move {
         let folders = state.detector().workspace_folders;
@@ -152,7 +150,7 @@ pub fn rescan(client: &tower_lsp::Client, state: &std::sync::Arc<crate::state::S
         })
         .await
         .unwrap_or_default();
-        republish(&client, &state, peers);
+        republish(&state, peers);
     });
 }
 

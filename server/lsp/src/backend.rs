@@ -98,7 +98,7 @@ impl Backend {
 
     /// Hands a document's new snapshot to its owner, which analyses it and publishes.
     fn changed(&self, snapshot: Snapshot) {
-        self.state.owners.update(&self.client, snapshot, self.state.encoding());
+        self.state.owners.update(snapshot, self.state.encoding());
     }
 
     /// After a settings or folder change, re-decides which documents are specs and re-checks them all.
@@ -145,8 +145,8 @@ impl LanguageServer for Backend {
         tracing::debug!("initialized");
         // Live VM sizes are fetched in the background when a workspace is configured.
         let _ = self.live_catalog();
-        crate::attach_index::republish_peers(&self.client, &self.state);
-        crate::attach_index::rescan(&self.client, &self.state);
+        crate::attach_index::republish_peers(&self.state);
+        crate::attach_index::rescan(&self.state);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -185,7 +185,7 @@ impl LanguageServer for Backend {
         self.state.documents.close(&uri);
         // Its attachment leaves the index first, so the specs it clashed with are judged again without it.
         let peers = self.state.owners.attachments().close(&uri);
-        crate::attach_index::republish(&self.client, &self.state, peers);
+        crate::attach_index::republish(&self.state, peers);
         self.state.owners.close(&uri).await;
     }
 
@@ -203,7 +203,7 @@ impl LanguageServer for Backend {
             detector.workspace_folders.extend(params.event.added.into_iter().map(|folder| folder.uri));
         });
         self.redetect_all();
-        crate::attach_index::rescan(&self.client, &self.state);
+        crate::attach_index::rescan(&self.state);
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

@@ -5,7 +5,8 @@
 //! the service and wires the `amlc/` methods to their handlers; `lsp_ext.rs` holds the extensions'
 //! protocol types only (a leaf: it imports nothing from the crate); `documents.rs` holds the open
 //! texts; `owner.rs` gives each open document the one task that analyses and publishes it;
-//! `convert.rs` is the only place that converts positions; `detect.rs` decides which YAML is a
+//! `outgoing.rs` carries those diagnostics to the transport as finished JSON, beside tower-lsp's
+//! messages; `convert.rs` is the only place that converts positions; `detect.rs` decides which YAML is a
 //! compute spec.
 
 mod analyzer;
@@ -19,6 +20,7 @@ mod file_uri;
 mod framing;
 mod handlers;
 pub mod lsp_ext;
+mod outgoing;
 mod owner;
 mod progress;
 mod service;
@@ -27,6 +29,7 @@ mod state;
 mod transport;
 
 pub use backend::Backend;
+pub use outgoing::{Outbound, Outgoing, Socket};
 pub use service::service;
 
 pub use transport::{serve, Ending};

@@ -15,12 +15,12 @@ use std::sync::{Arc, Mutex};
 use amlc_analysis::{Analysis, PositionEncoding};
 use tokio::sync::{mpsc, watch};
 use tower_lsp::lsp_types::Url;
-use tower_lsp::Client;
 
 use crate::analyzer::Analyzer;
 use crate::attach_index::AttachIndex;
 use crate::convert::Converter;
 use crate::documents::Snapshot;
+use crate::outgoing::{publish_body, Publisher};
 
 /// An analysis and the snapshot it was made from.
 #[derive(Clone)]
@@ -71,6 +71,8 @@ pub struct Owners {
     /// hands them to their owners again (`attach_index::republish`).
     peers: mpsc::UnboundedSender<Vec<Url>>,
     peer_requests: Mutex<Option<mpsc::UnboundedReceiver<Vec<Url>>>>,
+    /// Where every owner publishes its diagnostics (`outgoing.rs`).
+    publisher: Arc<Publisher>,
 }
 
 impl Default for Owners {
@@ -83,6 +85,7 @@ impl Default for Owners {
             attachments: Arc::default(),
             peers,
             peer_requests: Mutex::new(Some(requests)),
+            publisher: Arc::default(),
         }
     }
 }
@@ -95,7 +98,7 @@ impl Owners {
 
     /// Hands a new snapshot of a document to its owner (started on first use). Never waits, so
     /// the caller's edits stay in arrival order.
-    pub fn update(&self, client: &Client, snapshot: Snapshot, encoding: PositionEncoding) {
+    pub fn update(&self, snapshot: Snapshot, encoding: PositionEncoding) {
         let mut owners = self.lock();
         if let Some(handle) = owners.get(&snapshot.uri) {
             if !handle.task.is_finished() {
@@ -107,7 +110,7 @@ impl Owners {
         let (pending, pending_rx) = watch::channel(Some((snapshot, encoding)));
         let (current_tx, current) = watch::channel(Current::Busy);
         let shared = Shared {
-            client: client.clone(),
+            publisher: self.publisher.clone(),
             analyzer: self.analyzer.clone(),
             runs: self.runs.clone(),
             attachments: self.attachments.clone(),
@@ -126,6 +129,11 @@ impl Owners {
             Current::Ready(analysed) => Some(analysed),
             Current::Busy | Current::NotServed(_) => None,
         }
+    }
+
+    /// Where the owners publish diagnostics; the transport connects to it.
+    pub fn publisher(&self) -> &Publisher {
+        &self.publisher
     }
 
     /// The workspace's attachments (open documents and the folders' spec files).
@@ -157,7 +165,7 @@ impl Owners {
 
 /// What every owner task shares with the others.
 struct Shared {
-    client: Client,
+    publisher: Arc<Publisher>,
     analyzer: Arc<Analyzer>,
     runs: Arc<AtomicU64>,
     attachments: Arc<AttachIndex>,
@@ -170,6 +178,13 @@ impl Shared {
             let _ = self.peers.send(peers);
         }
     }
+
+    /// Publishes an empty list: the document has no diagnostics (any more).
+    fn clear(&self, uri: &Url, version: Option<i32>) {
+        if self.publisher.is_connected() {
+            self.publisher.send(publish_body(uri, &[], version));
+        }
+    }
 }
 
 /// The owner's loop: analyse the newest snapshot, publish, repeat; clear on close.
@@ -178,7 +193,7 @@ async fn own(
     mut pending: watch::Receiver<Option<(Snapshot, PositionEncoding)>>,
     current: watch::Sender<Current>,
 ) {
-    let Shared { client, analyzer, runs, attachments, .. } = &shared;
+    let Shared { publisher, analyzer, runs, attachments, .. } = &shared;
     let mut published: Option<Url> = None;
     let mut previous: Option<(Arc<String>, Arc<Analysis>)> = None;
     // The first snapshot is already in the channel, marked as seen: read it before waiting.
@@ -193,7 +208,7 @@ async fn own(
                 analyzer.free(old.1);
             }
             if let Some(uri) = published.take() {
-                client.publish_diagnostics(uri, Vec::new(), Some(version)).await;
+                shared.clear(&uri, Some(version));
             }
             continue;
         }
@@ -207,6 +222,8 @@ async fn own(
         let work_attachments = attachments.clone();
         let work_snapshot = snapshot.clone();
         let work_previous = previous.take();
+        let work_publisher = publisher.clone();
+        let work_pending = pending.clone();
         if unchanged.is_none() {
             runs.fetch_add(1, Ordering::Relaxed);
         }
@@ -220,12 +237,18 @@ async fn own(
             let attachment = amlc_analysis::attachments::Attachment::of(&work_snapshot.text, &analysis);
             let peers = work_attachments.update(&work_snapshot.uri, attachment);
             let across = work_attachments.diagnostics(&work_snapshot.uri);
-            let diagnostics: Vec<_> =
-                analysis.diagnostics.iter().chain(&across).map(|d| converter.diagnostic(d)).collect();
-            (analysis, diagnostics, peers)
+            let any = !(analysis.diagnostics.is_empty() && across.is_empty());
+            // The notification is made here, off the async runtime, and serialized straight to bytes; not when
+            // a newer version is already waiting (its result is dropped below) or nobody listens.
+            let body = (work_publisher.is_connected() && !work_pending.has_changed().unwrap_or(false)).then(|| {
+                let diagnostics: Vec<_> =
+                    analysis.diagnostics.iter().chain(&across).map(|d| converter.diagnostic_json(d)).collect();
+                publish_body(&work_snapshot.uri, &diagnostics, Some(version))
+            });
+            (analysis, any, body, peers)
         })
         .await;
-        let (analysis, diagnostics, peers) = match result {
+        let (analysis, any, body, peers) = match result {
             Ok(done) => done,
             Err(error) => {
                 tracing::error!(%uri, version, panicked = error.is_panic(), "analysis failed; no diagnostics published");
@@ -241,12 +264,17 @@ async fn own(
             tracing::trace!(%uri, version, "dropping diagnostics of a stale version");
             continue;
         }
-        published = (!diagnostics.is_empty()).then(|| uri.clone());
-        client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        published = any.then(|| uri.clone());
+        // `None` when no transport is connected, or when a newer version was already waiting inside the closure;
+        // then the check above saw it too, since the closure's clone of `pending` started from the same seen
+        // version and nothing here marks a version seen before that check.
+        if let Some(body) = body {
+            publisher.send(body);
+        }
     }
     // Closed: the document's diagnostics go with it.
     if let Some(uri) = published {
-        client.publish_diagnostics(uri, Vec::new(), None).await;
+        shared.clear(&uri, None);
     }
     if let Some(old) = previous {
         analyzer.free(old.1);
@@ -294,7 +322,7 @@ mod tests {
         assert_eq!((analysed.snapshot.version, backend.state.owners.runs()), (201, 2));
         // The same snapshot handed over again (a settings change) is published without a new analysis.
         let snapshot = backend.state.documents.snapshot(&uri).expect("open");
-        backend.state.owners.update(&backend.client, snapshot, amlc_analysis::PositionEncoding::Utf16);
+        backend.state.owners.update(snapshot, amlc_analysis::PositionEncoding::Utf16);
         let again = backend.state.owners.analysed(&uri, 201).await.expect("analysed");
         assert!(std::sync::Arc::ptr_eq(&again.analysis, &analysed.analysis));
         assert_eq!(backend.state.owners.runs(), 2);

@@ -106,7 +106,15 @@ where
                         send(json_bytes(&response));
                     }
                 }
-                Some(request) = to_client.next() => send(json_bytes(&request)),
+                // What the server sends on its own: tower-lsp's messages and, already serialized on the
+                // owners' blocking threads, the published diagnostics (`outgoing.rs` says in what order).
+                //
+                // A publish cannot overtake a response that leads to it: a handler runs inside `pending`'s
+                // poll, and the poll that finishes it hands its response to the outbox in that same turn of
+                // this loop, before anything the handler started (an analysis, on another thread) can have
+                // queued a publish. Nor can a response overtake a publish it waits for: no handler waits for
+                // one (a request waits for the analysis, which is ready before its publish, as it always was).
+                Some(outbound) = to_client.next() => send(outbound.into_body()),
             }
         }
     };

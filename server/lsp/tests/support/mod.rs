@@ -1,6 +1,7 @@
 //! An in-process client for protocol tests: drives the real `LspService` through `tower::Service`
-//! and reads what the server sends back from its client socket, waiting for a given message with a
-//! timeout (never a blind sleep).
+//! and reads what the server sends back from its socket (tower-lsp's messages and the published
+//! diagnostics, as the stdio transport reads them), waiting for a given message with a timeout (never
+//! a blind sleep).
 
 #![allow(dead_code)] // Each test file uses a different part of the client.
 
@@ -10,10 +11,10 @@ use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower::{Service, ServiceExt};
-use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp::jsonrpc::{Id, Request, Response};
 use tower_lsp::LspService;
 
-use amlc_lsp::Backend;
+use amlc_lsp::{Backend, Outbound};
 
 pub struct TestClient {
     service: LspService<Backend>,
@@ -30,24 +31,33 @@ pub const EDITOR_TOKEN: &str = "editor-token-for-tests";
 
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A request the server sends (it waits for an answer), with its id.
+fn request_of(message: &Outbound) -> Option<(Id, &Request)> {
+    match message {
+        Outbound::Message(request) => Some((request.id()?.clone(), request)),
+        Outbound::Published(_) => None,
+    }
+}
+
 impl TestClient {
     /// A server initialised with the given client capabilities and initialization options.
     pub async fn start(capabilities: Value, options: Value) -> TestClient {
         let (service, socket) = amlc_lsp::service();
-        let (mut requests, mut responses) = socket.split();
+        let (mut outgoing, mut responses) = socket.split();
         let (sender, messages) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
-            while let Some(message) = requests.next().await {
-                if let Some(id) = message.id().cloned() {
+            while let Some(message) = outgoing.next().await {
+                if let Some((id, request)) = request_of(&message) {
                     // `amlc/getToken` gets a test token, as the VS Code extension answers with its sign-in.
-                    let result = if message.method() == "amlc/getToken" {
+                    let result = if request.method() == "amlc/getToken" {
                         json!({"token": EDITOR_TOKEN, "expiresOnUnixSeconds": 4_102_444_800i64})
                     } else {
                         Value::Null
                     };
                     let _ = responses.send(Response::from_ok(id, result)).await;
                 }
-                let Ok(message) = serde_json::to_value(message) else { continue };
+                // The bytes the transport would write, read back as JSON.
+                let Ok(message) = serde_json::from_slice::<Value>(&message.into_body()) else { continue };
                 if sender.send(message).is_err() {
                     return;
                 }
