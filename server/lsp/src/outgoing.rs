@@ -189,6 +189,28 @@ mod tests {
         }
     }
 
+    /// A message the server queued through tower-lsp before a publish is written before it; when both wait,
+    /// tower-lsp's is written first whichever came first.
+    #[tokio::test]
+    async fn tower_lsp_messages_are_read_before_publishes() {
+        let (service, socket) = crate::service();
+        let backend = service.inner();
+        let (mut outgoing, _responses) = socket.split();
+        async fn next(outgoing: &mut Outgoing) -> String {
+            let message = tokio::time::timeout(std::time::Duration::from_secs(5), outgoing.next()).await;
+            String::from_utf8(message.expect("in time").expect("a message").into_body()).expect("UTF-8")
+        }
+        // tower-lsp's queue holds one message at a time: each is sent once the one before was read.
+        backend.client.show_message(MessageType::INFO, "first").await;
+        backend.state.owners.publisher().send(br#"{"second":true}"#.to_vec());
+        assert!(next(&mut outgoing).await.contains(r#""first""#));
+        assert_eq!(next(&mut outgoing).await, r#"{"second":true}"#);
+        backend.state.owners.publisher().send(br#"{"third":true}"#.to_vec());
+        backend.client.show_message(MessageType::INFO, "fourth").await;
+        assert!(next(&mut outgoing).await.contains(r#""fourth""#));
+        assert_eq!(next(&mut outgoing).await, r#"{"third":true}"#);
+    }
+
     #[test]
     fn nothing_is_sent_before_connecting_and_bodies_keep_their_order() {
         let publisher = Publisher::default();
