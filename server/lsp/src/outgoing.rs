@@ -59,7 +59,7 @@ pub fn publish_body(uri: &Url, diagnostics: &[DiagnosticJson<'_>], version: Opti
 }
 
 /// Where the owners hand their finished publish bodies. Connected once, by whoever writes to the client
-/// (`lsp_ext::service`); until then nothing is serialized and nothing is sent.
+/// (`crate::service`); until then nothing is serialized and nothing is sent.
 ///
 /// `Client::send_notification` also held notifications back until `initialize` had succeeded. That rule still
 /// holds without a check here: an owner is started only by a document notification, and tower-lsp hands those to
