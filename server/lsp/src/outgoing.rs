@@ -4,7 +4,7 @@
 //! Diagnostics do not go through `tower_lsp::Client`. `Client::publish_diagnostics` turns its params into a
 //! `serde_json::Value` (a map and a string for every field of every diagnostic) that the transport then
 //! serializes a second time and drops. A 50,000-line spec publishes about 4,000 diagnostics per keystroke, and
-//! those two passes and the drop were a sixth of the server's CPU while typing. Here an owner serializes the
+//! those two passes and the drop were about a fifth of the server's CPU while typing (docs/benchmarks.md). Here an owner serializes the
 //! notification once, straight to bytes, on the blocking thread that converted the diagnostics, and hands the
 //! body to a channel; the `Socket` merges that channel with tower-lsp's, so the transport and the in-process
 //! tests read one stream and see the same bytes.
@@ -59,8 +59,11 @@ pub fn publish_body(uri: &Url, diagnostics: &[DiagnosticJson<'_>], version: Opti
 }
 
 /// Where the owners hand their finished publish bodies. Connected once, by whoever writes to the client
-/// (`lsp_ext::service`); until then nothing is serialized and nothing is sent, as tower-lsp's `Client` sends no
-/// notification to a client that is not there.
+/// (`crate::service`); until then nothing is serialized and nothing is sent.
+///
+/// `Client::send_notification` also held notifications back until `initialize` had succeeded. That rule still
+/// holds without a check here: an owner is started only by a document notification, and tower-lsp hands those to
+/// the server only once it is initialized.
 #[derive(Default)]
 pub struct Publisher {
     sender: OnceLock<mpsc::UnboundedSender<Vec<u8>>>,
@@ -187,6 +190,28 @@ mod tests {
             let borrowed: Vec<_> = core.iter().map(|d| converter.diagnostic_json(d)).collect();
             assert_eq!(String::from_utf8(publish_body(&uri, &borrowed, version)), String::from_utf8(expected));
         }
+    }
+
+    /// A message the server queued through tower-lsp before a publish is written before it; when both wait,
+    /// tower-lsp's is written first whichever came first.
+    #[tokio::test]
+    async fn tower_lsp_messages_are_read_before_publishes() {
+        let (service, socket) = crate::service();
+        let backend = service.inner();
+        let (mut outgoing, _responses) = socket.split();
+        async fn next(outgoing: &mut Outgoing) -> String {
+            let message = tokio::time::timeout(std::time::Duration::from_secs(5), outgoing.next()).await;
+            String::from_utf8(message.expect("in time").expect("a message").into_body()).expect("UTF-8")
+        }
+        // tower-lsp's queue holds one message at a time: each is sent once the one before was read.
+        backend.client.show_message(MessageType::INFO, "first").await;
+        backend.state.owners.publisher().send(br#"{"second":true}"#.to_vec());
+        assert!(next(&mut outgoing).await.contains(r#""first""#));
+        assert_eq!(next(&mut outgoing).await, r#"{"second":true}"#);
+        backend.state.owners.publisher().send(br#"{"third":true}"#.to_vec());
+        backend.client.show_message(MessageType::INFO, "fourth").await;
+        assert!(next(&mut outgoing).await.contains(r#""fourth""#));
+        assert_eq!(next(&mut outgoing).await, r#"{"third":true}"#);
     }
 
     #[test]
