@@ -11,7 +11,7 @@ use amlc_analysis::attachments::{second_attachments, Attachment};
 use amlc_analysis::Diagnostic;
 use tower_lsp::lsp_types::Url;
 
-use crate::state::lock;
+use crate::sync::lock;
 
 /// How much of a workspace folder is read: spec files are small, and a huge tree must not stall the server.
 const MAX_FILES: usize = 5000;
@@ -114,44 +114,6 @@ impl AttachIndex {
             .map(|(u, _)| u.clone())
             .collect()
     }
-}
-
-/// Publishes the diagnostics of these open documents again (their second-attachment diagnostics changed).
-pub fn republish(state: &std::sync::Arc<crate::state::ServerState>, uris: Vec<Url>) {
-    for uri in uris {
-        if let Some(snapshot) = state.documents.snapshot(&uri) {
-            state.owners.update(snapshot, state.encoding());
-        }
-    }
-}
-
-/// Hands the documents a peer's change concerns back to their owners, for as long as the server runs: an owner
-/// that finds its document's attachment changed names the other documents whose diagnostics change with it.
-pub fn republish_peers(state: &std::sync::Arc<crate::state::ServerState>) {
-    let Some(mut requests) = state.owners.take_peer_requests() else { return };
-    let state = std::sync::Arc::downgrade(state);
-    tokio::spawn(async move {
-        while let Some(peers) = requests.recv().await {
-            let Some(state) = state.upgrade() else { return };
-            republish(&state, peers);
-        }
-    });
-}
-
-/// Reads the workspace folders' spec files in the background, then publishes the open documents they concern.
-pub fn rescan(state: &std::sync::Arc<crate::state::ServerState>) {
-    let state = state.clone();
-    tokio::spawn(async move {
-        let folders = state.detector().workspace_folders;
-        let scanning = state.clone();
-        let peers = tokio::task::spawn_blocking(move || {
-            scanning.owners.attachments().scan(&folders);
-            scanning.owners.attachments().open_with_file_peers()
-        })
-        .await
-        .unwrap_or_default();
-        republish(&state, peers);
-    });
 }
 
 /// What the spec file at `path` attaches, if it is a small spec that attaches something.

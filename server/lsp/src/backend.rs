@@ -145,8 +145,8 @@ impl LanguageServer for Backend {
         tracing::debug!("initialized");
         // Live VM sizes are fetched in the background when a workspace is configured.
         let _ = self.live_catalog();
-        crate::attach_index::republish_peers(&self.state);
-        crate::attach_index::rescan(&self.state);
+        crate::state::republish_peers(&self.state);
+        crate::state::rescan(&self.state);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -185,7 +185,7 @@ impl LanguageServer for Backend {
         self.state.documents.close(&uri);
         // Its attachment leaves the index first, so the specs it clashed with are judged again without it.
         let peers = self.state.owners.attachments().close(&uri);
-        crate::attach_index::republish(&self.state, peers);
+        crate::state::republish(&self.state, peers);
         self.state.owners.close(&uri).await;
     }
 
@@ -203,7 +203,7 @@ impl LanguageServer for Backend {
             detector.workspace_folders.extend(params.event.added.into_iter().map(|folder| folder.uri));
         });
         self.redetect_all();
-        crate::attach_index::rescan(&self.state);
+        crate::state::rescan(&self.state);
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

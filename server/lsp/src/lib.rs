@@ -26,6 +26,7 @@ mod progress;
 mod service;
 mod sizes;
 mod state;
+mod sync;
 mod transport;
 
 pub use backend::Backend;

@@ -68,7 +68,7 @@ pub struct Owners {
     /// diagnostics of the one rule across files to its own.
     attachments: Arc<AttachIndex>,
     /// Documents whose attachment diagnostics changed because another document changed; the server
-    /// hands them to their owners again (`attach_index::republish`).
+    /// hands them to their owners again (`state::republish`).
     peers: mpsc::UnboundedSender<Vec<Url>>,
     peer_requests: Mutex<Option<mpsc::UnboundedReceiver<Vec<Url>>>>,
     /// Where every owner publishes its diagnostics (`outgoing.rs`).

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 use tower_lsp::lsp_types::NumberOrString;
 
-use crate::state::lock;
+use crate::sync::lock;
 
 /// Running operations by progress token.
 #[derive(Default)]

@@ -3,7 +3,7 @@
 //! `Arc<ServerState>` is shared by the handlers and the background tasks they spawn.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, RwLock};
 
 use amlc_analysis::PositionEncoding;
 use tower_lsp::lsp_types::Url;
@@ -31,11 +31,6 @@ pub struct ServerState {
     pub sizes: crate::sizes::SizeCache,
     /// Long operations the client may cancel (`progress.rs`).
     pub operations: crate::progress::Operations,
-}
-
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // The data behind these locks is replaced whole, so a panic elsewhere leaves it consistent.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl ServerState {
@@ -91,4 +86,42 @@ impl ServerState {
     pub fn is_spec(&self, uri: &Url, language_id: &str, text: &str) -> bool {
         self.detector.read().unwrap_or_else(|poisoned| poisoned.into_inner()).is_spec(uri, language_id, text)
     }
+}
+
+/// Publishes the diagnostics of these open documents again (their second-attachment diagnostics changed).
+pub fn republish(state: &std::sync::Arc<ServerState>, uris: Vec<Url>) {
+    for uri in uris {
+        if let Some(snapshot) = state.documents.snapshot(&uri) {
+            state.owners.update(snapshot, state.encoding());
+        }
+    }
+}
+
+/// Hands the documents a peer's change concerns back to their owners, for as long as the server runs: an owner
+/// that finds its document's attachment changed names the other documents whose diagnostics change with it.
+pub fn republish_peers(state: &std::sync::Arc<ServerState>) {
+    let Some(mut requests) = state.owners.take_peer_requests() else { return };
+    let state = std::sync::Arc::downgrade(state);
+    tokio::spawn(async move {
+        while let Some(peers) = requests.recv().await {
+            let Some(state) = state.upgrade() else { return };
+            republish(&state, peers);
+        }
+    });
+}
+
+/// Reads the workspace folders' spec files in the background, then publishes the open documents they concern.
+pub fn rescan(state: &std::sync::Arc<ServerState>) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let folders = state.detector().workspace_folders;
+        let scanning = state.clone();
+        let peers = tokio::task::spawn_blocking(move || {
+            scanning.owners.attachments().scan(&folders);
+            scanning.owners.attachments().open_with_file_peers()
+        })
+        .await
+        .unwrap_or_default();
+        republish(&state, peers);
+    });
 }

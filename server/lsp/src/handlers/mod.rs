@@ -11,6 +11,7 @@ mod document_state;
 mod errors;
 pub mod features;
 mod guard;
+mod live_sizes;
 pub mod workspace;
 
 use amlc_analysis::PositionEncoding;
