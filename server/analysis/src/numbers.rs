@@ -4,28 +4,15 @@
 //! into an int at all, and the service stores 64-bit counts.
 
 use crate::incremental::Owned;
-use crate::syntax::{dotted, Document, Node, NodeKind, PathSegment};
+use crate::syntax::{dotted, Document, Node, NodeKind, PathSegment, StepRef as Seg};
 use crate::yaml11::Resolved;
 use crate::{codes, schema, ComputeType, Diagnostic};
-
-/// One step of the walk's path, borrowed from the tree or the scope, so the walk copies no key.
-#[derive(Clone, Copy)]
-enum Seg<'a> {
-    Key(&'a str),
-    Index(usize),
-}
 
 /// Reports every such value under a key whose schema type is `integer`, in the subtree at `scope`
 /// (the whole document for an empty scope); each diagnostic is owned by the value's path.
 pub(crate) fn check(text: &str, doc: &Document, ctype: ComputeType, scope: &[PathSegment], out: &mut Vec<Owned>) {
     let Some(node) = doc.lookup(scope) else { return };
-    let mut path: Vec<Seg<'_>> = scope
-        .iter()
-        .map(|s| match s {
-            PathSegment::Key(k) => Seg::Key(k.as_str()),
-            PathSegment::Index(i) => Seg::Index(*i),
-        })
-        .collect();
+    let mut path = Seg::of(scope);
     walk(text, node, ctype, &mut path, out, 0);
 }
 
@@ -67,13 +54,7 @@ fn walk<'a>(
                 Resolved::Int(i) if i64::try_from(i).is_err() => "is beyond the 64-bit integers the service stores",
                 _ => return,
             };
-            let path: Vec<PathSegment> = path
-                .iter()
-                .map(|s| match s {
-                    Seg::Key(k) => PathSegment::Key((*k).to_string()),
-                    Seg::Index(i) => PathSegment::Index(*i),
-                })
-                .collect();
+            let path = Seg::owned(path);
             if !is_integer_key(ctype, &path) {
                 return;
             }

@@ -15,7 +15,7 @@ use crate::formats::{cron, duration, schedule_time, ssh_key};
 use crate::incremental::{touches, Owned};
 use crate::line_index::line_start;
 use crate::ranges::{slice, value_range};
-use crate::syntax::{Document, Node, NodeKind, PathSegment};
+use crate::syntax::{Document, Node, NodeKind, PathSegment, StepRef as Seg};
 use crate::{advice, codes, sizes, timezones, ComputeType, Diagnostic, Fix, TextRange};
 use serde_json::Value;
 use std::collections::hash_map::Entry;
@@ -76,6 +76,22 @@ impl<'a> Ctx<'a> {
     /// Whether a per-block rule must look at the value or item at `path` in this analysis.
     fn in_scope(&self, path: &[PathSegment]) -> bool {
         touches(path, self.scope)
+    }
+
+    /// The items of the list at `list` that this analysis must look at, each with its path.
+    fn items_in_scope(&self, list: &[&str]) -> Vec<(Vec<PathSegment>, &'a Value)> {
+        let base = path_of(list);
+        let Some(Value::Array(items)) = self.get(&base) else { return Vec::new() };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let mut path = base.clone();
+                path.push(PathSegment::Index(i));
+                (path, item)
+            })
+            .filter(|(path, _)| self.in_scope(path))
+            .collect()
     }
 }
 
@@ -233,12 +249,6 @@ pub(crate) fn run(
 /// Finds `<SOMETHING>` (or an unclosed `<SOMETHING`) in every string value under the scope except
 /// free text; each finding is owned by the value's path.
 fn placeholders(cx: &mut Ctx) {
-    /// One step of the path, borrowed from the tree or the scope so the walk allocates nothing.
-    #[derive(Clone, Copy)]
-    enum Seg<'t> {
-        Key(&'t str),
-        Index(usize),
-    }
     fn visit<'t>(node: &'t Node, path: &mut Vec<Seg<'t>>, out: &mut Vec<Owned>, text: &str) {
         match &node.kind {
             NodeKind::Mapping(entries) => {
@@ -267,13 +277,7 @@ fn placeholders(cx: &mut Ctx) {
                     let token = &s.text[at..at + len];
                     // Point at the placeholder itself when the source spells the value verbatim.
                     let range = token_range(text, node.range, token);
-                    let owner: Vec<PathSegment> = path
-                        .iter()
-                        .map(|s| match s {
-                            Seg::Key(k) => key(k),
-                            Seg::Index(i) => PathSegment::Index(*i),
-                        })
-                        .collect();
+                    let owner = Seg::owned(path);
                     let diag = Diagnostic::new(
                         codes::PLACEHOLDER,
                         format!(
@@ -299,14 +303,7 @@ fn placeholders(cx: &mut Ctx) {
     if memchr::memchr2(b'<', b'\\', slice(cx.text, node.range).as_bytes()).is_none() {
         return;
     }
-    let mut path: Vec<Seg<'_>> = cx
-        .scope
-        .iter()
-        .map(|s| match s {
-            PathSegment::Key(k) => Seg::Key(k.as_str()),
-            PathSegment::Index(i) => Seg::Index(*i),
-        })
-        .collect();
+    let mut path = Seg::of(cx.scope);
     visit(node, &mut path, cx.owned, cx.text);
 }
 
@@ -736,14 +733,7 @@ fn instance_idle(cx: &mut Ctx) {
 }
 
 fn schedules(cx: &mut Ctx) {
-    let base = path_of(&["schedules", "compute_start_stop"]);
-    let Some(Value::Array(items)) = cx.get(&base) else { return };
-    for (i, item) in items.iter().enumerate() {
-        let mut owner = base.clone();
-        owner.push(PathSegment::Index(i));
-        if !cx.in_scope(&owner) {
-            continue;
-        }
+    for (owner, item) in cx.items_in_scope(&["schedules", "compute_start_stop"]) {
         let mut tp = owner.clone();
         tp.push(key("trigger"));
         let Some(trigger) = item.get("trigger") else { continue };
@@ -816,14 +806,7 @@ fn schedules(cx: &mut Ctx) {
 
 /// Each application's ports: 1026–65534, as the service requires.
 fn custom_app_ports(cx: &mut Ctx) {
-    let base = path_of(&["custom_applications"]);
-    let Some(Value::Array(apps)) = cx.get(&base) else { return };
-    for (i, app) in apps.iter().enumerate() {
-        let mut owner = base.clone();
-        owner.push(PathSegment::Index(i));
-        if !cx.in_scope(&owner) {
-            continue;
-        }
+    for (owner, app) in cx.items_in_scope(&["custom_applications"]) {
         let Some(Value::Array(endpoints)) = app.get("endpoints") else { continue };
         for (j, ep) in endpoints.iter().enumerate() {
             for field in ["target", "published"] {

@@ -181,6 +181,37 @@ impl std::fmt::Display for PathSegment {
     }
 }
 
+/// A step of a path borrowed from a tree or a path (a walk over every value copies no key); turned into
+/// [`PathSegment`]s only for what it reports.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum StepRef<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> StepRef<'a> {
+    /// The borrowed steps of an owned path.
+    pub(crate) fn of(path: &'a [PathSegment]) -> Vec<StepRef<'a>> {
+        path.iter()
+            .map(|s| match s {
+                PathSegment::Key(k) => StepRef::Key(k),
+                PathSegment::Index(i) => StepRef::Index(*i),
+            })
+            .collect()
+    }
+
+    /// The owned path of borrowed steps.
+    pub(crate) fn owned(steps: &[StepRef<'_>]) -> Vec<PathSegment> {
+        steps
+            .iter()
+            .map(|s| match s {
+                StepRef::Key(k) => PathSegment::Key((*k).to_string()),
+                StepRef::Index(i) => PathSegment::Index(*i),
+            })
+            .collect()
+    }
+}
+
 /// Renders a path in the dotted form the CLI uses (`identity.user_assigned_identities.0`).
 pub fn dotted(path: &[PathSegment]) -> String {
     let mut out = String::new();
